@@ -1,0 +1,246 @@
+"""Open the workspace database, keep its schema up to date, and say clearly when it cannot.
+
+Every domain module declares its own named set of migrations::
+
+    migrations = Migrations("journeys")
+
+    @migrations()
+    def m001_journeys(db):
+        db["journeys"].create({...}, pk="id")
+
+`open_database` applies, in the order of `research.schema.MIGRATION_SETS`, every migration not yet
+recorded in the `_ecoute_migrations` table, each in its own transaction. A database that records a
+migration this code does not know was written by a newer Écoute and is refused untouched.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from research.errors import DomainError
+
+DEFAULT_DB_PATH = Path("data") / "ecoute.db"
+ENV_DB = "ECOUTE_DB"
+MIGRATIONS_TABLE = "_ecoute_migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(DomainError):
+    """The workspace database cannot be used; the message says why, for a person."""
+
+
+class NotADatabaseError(StoreError):
+    pass
+
+
+class ReadOnlyDatabaseError(StoreError):
+    pass
+
+
+class DatabaseLockedError(StoreError):
+    pass
+
+
+class NewerSchemaError(StoreError):
+    pass
+
+
+class ConflictError(StoreError):
+    """Someone else changed a record since it was read."""
+
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+@dataclass
+class Migrations:
+    """A named, ordered set of schema migrations owned by one domain module."""
+
+    name: str
+    steps: list[tuple[str, Migration]] = field(default_factory=list)
+
+    def __call__(self) -> Callable[[Migration], Migration]:
+        def register(fn: Migration) -> Migration:
+            if any(existing == fn.__name__ for existing, _ in self.steps):
+                raise ValueError(f"migration {self.name}.{fn.__name__} declared twice")
+            self.steps.append((fn.__name__, fn))
+            return fn
+
+        return register
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """`--db` wins, then the ECOUTE_DB environment variable, then data/ecoute.db."""
+    if cli_value:
+        return Path(cli_value)
+    if os.environ.get(ENV_DB):
+        return Path(os.environ[ENV_DB])
+    return DEFAULT_DB_PATH
+
+
+def _check_file(path: Path, create: bool) -> None:
+    if not path.exists():
+        if not create:
+            raise StoreError(f"No workspace database at {path}.")
+        parent = path.parent if str(path.parent) else Path(".")
+        if not parent.exists():
+            parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(parent, os.W_OK):
+            raise ReadOnlyDatabaseError(
+                f"Cannot create the workspace database in {parent}: that folder is read-only."
+            )
+        return
+    if path.is_dir():
+        raise NotADatabaseError(f"{path} is a folder, not a workspace database file.")
+    with open(path, "rb") as f:
+        header = f.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise NotADatabaseError(
+            f"{path} is not an Écoute workspace: it is not an SQLite database. "
+            "Point --db or ECOUTE_DB at another file; this one was left untouched."
+        )
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise ReadOnlyDatabaseError(
+            f"The workspace database {path} is read-only (the file or its folder cannot be written). "
+            "Écoute needs to write to it; check its permissions. Nothing was changed."
+        )
+
+
+def connect(path: str | os.PathLike | None) -> sqlite_utils.Database:
+    """A sqlite-utils Database with the house pragmas, without touching the schema."""
+    if path is None or str(path) == ":memory:":
+        db = sqlite_utils.Database(memory=True)
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        db = sqlite_utils.Database(conn)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as e:
+            conn.close()
+            raise _translate(e, Path(path)) from e
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys=ON")
+    return db
+
+
+def _translate(error: sqlite3.Error, path: Path) -> StoreError:
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseLockedError(
+            f"The workspace database {path} is locked by another process (another Écoute, a backup, "
+            "a database browser?). Close it and try again; nothing was changed."
+        )
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyDatabaseError(f"The workspace database {path} is read-only; nothing was changed.")
+    if "not a database" in text or "malformed" in text or "encrypted" in text:
+        return NotADatabaseError(
+            f"{path} is not a readable Écoute workspace ({error}). It was left untouched."
+        )
+    return StoreError(f"The workspace database {path} could not be opened: {error}")
+
+
+def all_migration_sets() -> list[Migrations]:
+    from research.schema import MIGRATION_SETS
+
+    return MIGRATION_SETS
+
+
+def applied_migrations(db: sqlite_utils.Database) -> set[tuple[str, str]]:
+    if MIGRATIONS_TABLE not in db.table_names():
+        return set()
+    return {(r["migration_set"], r["name"]) for r in db[MIGRATIONS_TABLE].rows}
+
+
+def pending_migrations(
+    db: sqlite_utils.Database, sets: Iterable[Migrations] | None = None
+) -> list[tuple[str, str, Migration]]:
+    sets = list(all_migration_sets() if sets is None else sets)
+    done = applied_migrations(db)
+    known = {(s.name, name) for s in sets for name, _ in s.steps}
+    unknown = sorted(done - known)
+    if unknown:
+        names = ", ".join(f"{a}.{b}" for a, b in unknown)
+        raise NewerSchemaError(
+            "This workspace was written by a newer version of Écoute "
+            f"(it records migrations this version does not know: {names}). "
+            "Upgrade Écoute to open it; the file was left untouched."
+        )
+    return [(s.name, name, fn) for s in sets for name, fn in s.steps if (s.name, name) not in done]
+
+
+def migrate(
+    db: sqlite_utils.Database,
+    sets: Iterable[Migrations] | None = None,
+    stop_before: tuple[str, str] | None = None,
+) -> list[str]:
+    """Apply pending migrations, each atomically with its record. Returns the names applied."""
+    applied = []
+    for set_name, name, fn in pending_migrations(db, sets):
+        if stop_before == (set_name, name):
+            break
+        with db.atomic():
+            if MIGRATIONS_TABLE not in db.table_names():
+                db[MIGRATIONS_TABLE].create(
+                    {"migration_set": str, "name": str, "applied_at": str},
+                    pk=("migration_set", "name"),
+                )
+            fn(db)
+            db[MIGRATIONS_TABLE].insert(
+                {"migration_set": set_name, "name": name, "applied_at": now_iso()}
+            )
+        applied.append(f"{set_name}.{name}")
+    return applied
+
+
+def open_database(
+    path: str | os.PathLike | None = None, *, create: bool = True, migrate_schema: bool = True
+) -> sqlite_utils.Database:
+    """Open (and create, and upgrade) the workspace database, or raise a StoreError that says why.
+
+    `path=None` resolves `ECOUTE_DB` then the default; pass ":memory:" for a throwaway database.
+    """
+    if path is None:
+        path = resolve_db_path()
+    if str(path) != ":memory:":
+        path = Path(path)
+        _check_file(path, create)
+    try:
+        db = connect(path)
+    except sqlite3.Error as e:
+        raise _translate(e, Path(str(path))) from e
+    try:
+        pending = pending_migrations(db)
+        if pending and migrate_schema:
+            migrate(db)
+    except StoreError:
+        db.close()
+        raise
+    except sqlite3.Error as e:
+        db.close()
+        raise _translate(e, Path(str(path))) from e
+    return db
+
+
+def dumps(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def loads(text, default=None):
+    import json
+
+    if text in (None, ""):
+        return default
+    return json.loads(text)

@@ -1,0 +1,101 @@
+"""The browser check: start the app on the demo workspace, open every page in headless Chromium
+in French and in English, save a screenshot of each under screenshots/, and fail on any Streamlit
+exception box. Run by `make test` when /usr/bin/chromium exists (`pytest -m browser`)."""
+from __future__ import annotations
+
+import ast
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
+]
+
+
+def page_urls() -> list[str]:
+    tree = ast.parse((ROOT / "app.py").read_text())
+    urls = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
+            kws = {kw.arg: kw.value.value for kw in node.keywords if isinstance(kw.value, ast.Constant)}
+            urls.append("" if kws.get("default") else kws["url_path"])
+    return urls
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, demo_template):
+    import shutil
+
+    db = tmp_path_factory.mktemp("browser") / "demo.db"
+    shutil.copy(demo_template, db)
+    port = free_port()
+    env = dict(os.environ, ECOUTE_DB=str(db))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not answer on /_stcore/health within 90 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("url_path", page_urls())
+def test_page_renders_in_chromium(app_url, browser, url_path, lang):
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{app_url}/{url_path}?lang={lang}", wait_until="networkidle", timeout=60_000)
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+        # wait for the script run to finish (the "running" indicator disappears)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        time.sleep(1.0)
+        page.screenshot(path=str(SHOTS / f"{url_path or 'home'}-{lang}.png"), full_page=True)
+        assert "Page not found" not in page.content(), f"/{url_path} is not a registered page"
+        exceptions = page.locator('[data-testid="stException"]')
+        assert exceptions.count() == 0, exceptions.first.inner_text()
+    finally:
+        page.close()

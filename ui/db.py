@@ -1,0 +1,50 @@
+"""The workspace database for the current rerun.
+
+A sqlite3 connection must not be shared across Streamlit's threads, so each rerun opens its own
+(cheap) connection; the schema check runs once per process and path.
+"""
+from __future__ import annotations
+
+import sys
+
+import sqlite_utils
+import streamlit as st
+
+from research import store
+from ui.i18n import error_text, t
+from ui.routing import ensure_routed
+
+
+def _argv_db() -> str | None:
+    """`streamlit run app.py -- --db PATH` passes the path after the script name."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--db="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def db_path() -> str:
+    return str(store.resolve_db_path(_argv_db()))
+
+
+@st.cache_resource(show_spinner=False)
+def _migrated(path: str) -> bool:
+    """Open once per process to create or upgrade the schema; errors are not cached."""
+    store.open_database(path).close()
+    return True
+
+
+def get_db() -> sqlite_utils.Database:
+    """This rerun's connection, or a clear message and a stopped page."""
+    ensure_routed()
+    path = db_path()
+    try:
+        _migrated(path)
+        return store.open_database(path, migrate_schema=False)
+    except store.StoreError as e:
+        st.error(t("app.db_error_title"), icon=":material/database:")
+        st.markdown(error_text(e))
+        st.stop()

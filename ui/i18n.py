@@ -1,0 +1,112 @@
+"""Translations: every visible string goes through `t(key)`.
+
+Catalogues are TOML files in `ui/locales/`, one per area of the app (home.toml, brand.toml, ...);
+each key is a table with `fr` and `en`:
+
+    [home.title]
+    fr = "Accueil"
+    en = "Home"
+
+Keys are the dotted table paths. A key defined in two files is an error, caught by the tests.
+"""
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+import streamlit as st
+
+from ui import keys
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+LANGUAGES = {"fr": "Français", "en": "English"}
+DEFAULT_LANGUAGE = "fr"
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, dict[str, str]]:
+    """Dotted keys for every table holding `fr`/`en` strings; a table may also hold sub-keys."""
+    out = {}
+    texts = {k: v for k, v in table.items() if isinstance(v, str)}
+    if texts:
+        if set(texts) - {"fr", "en"}:
+            raise ValueError(f"translation {prefix.rstrip('.')} has entries other than fr and en")
+        out[prefix.rstrip(".")] = texts
+    for name, value in table.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{name}."))
+        elif not isinstance(value, str):
+            raise ValueError(f"translation {prefix}{name} must be a table with fr and en")
+    return out
+
+
+def load_catalog(directory: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
+    catalog: dict[str, dict[str, str]] = {}
+    origin: dict[str, str] = {}
+    for path in sorted(directory.glob("*.toml")):
+        with open(path, "rb") as f:
+            entries = _flatten(tomllib.load(f))
+        for key, value in entries.items():
+            if key in catalog:
+                raise ValueError(f"translation {key} is defined in {origin[key]} and {path.name}")
+            catalog[key] = value
+            origin[key] = path.name
+    return catalog
+
+
+@functools.cache
+def catalog() -> dict[str, dict[str, str]]:
+    return load_catalog()
+
+
+def current_language() -> str:
+    lang = st.session_state.get(keys.LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str | None = None, **params) -> str:
+    """The text for `key` in the session's language (or `lang`), formatted with `params`."""
+    lang = lang or current_language()
+    entry = catalog().get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
+    return text.format(**params) if params else text
+
+
+def has(key: str) -> bool:
+    return key in catalog()
+
+
+def error_text(error: Exception) -> str:
+    """A domain error in the user's language when it carries a known key, else its own message."""
+    key = getattr(error, "key", None)
+    if key and has(key):
+        try:
+            return t(key, **getattr(error, "params", {}))
+        except (KeyError, IndexError):
+            pass
+    return str(error)
+
+
+def init_language() -> None:
+    """Take `?lang=` from the URL once, else keep the session's choice, else French."""
+    requested = st.query_params.get("lang")
+    if requested in LANGUAGES and st.session_state.get(keys.LANGUAGE_FROM_URL) != requested:
+        st.session_state[keys.LANGUAGE] = requested
+        st.session_state[keys.LANGUAGE_FROM_URL] = requested
+    st.session_state.setdefault(keys.LANGUAGE, DEFAULT_LANGUAGE)
+
+
+def language_switch() -> None:
+    """The FR/EN switch, in the sidebar of every page."""
+    st.sidebar.segmented_control(
+        t("app.language"),
+        options=list(LANGUAGES),
+        format_func=lambda code: code.upper(),
+        key=keys.LANGUAGE,
+        selection_mode="single",
+        label_visibility="collapsed",
+    )
+    if st.session_state.get(keys.LANGUAGE) not in LANGUAGES:  # a click on the selected option clears it
+        st.session_state[keys.LANGUAGE] = DEFAULT_LANGUAGE
