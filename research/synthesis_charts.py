@@ -1,0 +1,178 @@
+"""The synthesis charts, as Altair specifications shared by the pages and the exported report.
+
+Altair only builds Vega-Lite JSON (it does not import streamlit), so the same chart is drawn by
+`st.altair_chart` on a page and rendered offline to SVG/PNG by `vl-convert` in the report.
+Every function takes `t(key, **params)`, the translator of the reader's language.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import altair as alt
+import pandas as pd
+
+from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell
+
+Translate = Callable[..., str]
+RED, GREEN, GREY, GOLD = "#c0392b", "#1e8449", "#7f8c8d", "#d4a017"
+
+
+def _short(text: str, n: int = 38) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def emotional_curve_chart(points: Sequence[CurvePoint], t: Translate, *, width: int | str = "container",
+                          height: int = 320) -> alt.Chart | None:
+    """The feeling along the steps; one line per series ("all" thick, personas thin), moments of truth marked."""
+    if not points:
+        return None
+    everyone = t("synthesis.curve.everyone")
+    df = pd.DataFrame([{
+        "step": f"{p.step_position:02d}. {_short(p.step_label)}", "position": p.step_position,
+        "series": everyone if p.series == "all" else p.series, "score": p.score,
+        "irritants": p.irritants, "enchantments": p.enchantments, "coded": p.coded,
+        "mot": t("synthesis.curve.moment_of_truth") if p.moment_of_truth else "",
+        "is_all": p.series == "all",
+    } for p in points])
+    order = list(dict.fromkeys(df.sort_values("position")["step"]))
+    x = alt.X("step:N", sort=order, title=t("synthesis.curve.step"),
+              axis=alt.Axis(labelAngle=-30, labelLimit=220))
+    y = alt.Y("score:Q", scale=alt.Scale(domain=[-1, 1]), title=t("synthesis.curve.feeling"))
+    tooltip = [alt.Tooltip("series:N", title=t("synthesis.curve.series")),
+               alt.Tooltip("step:N", title=t("synthesis.curve.step")),
+               alt.Tooltip("score:Q", title=t("synthesis.curve.feeling"), format="+.2f"),
+               alt.Tooltip("irritants:Q", title=t("synthesis.irritants")),
+               alt.Tooltip("enchantments:Q", title=t("synthesis.enchantments")),
+               alt.Tooltip("coded:Q", title=t("synthesis.curve.coded"))]
+    base = alt.Chart(df)
+    mot = base.transform_filter((alt.datum.mot != "") & alt.datum.is_all).mark_rect(opacity=0.13, color=GOLD).encode(
+        x=x, tooltip=[alt.Tooltip("mot:N", title=" ")])
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY, strokeDash=[4, 4]).encode(y="y:Q")
+    series = list(dict.fromkeys([everyone] + [s for s in df["series"] if s != everyone]))
+    palette = ["#1f3a5f", "#e67e22", "#8e44ad", "#16a085", "#c0392b", "#2980b9", "#7f8c8d", "#d35400"]
+    color = alt.Color("series:N", title=t("synthesis.curve.series"), sort=series,
+                      scale=alt.Scale(domain=series, range=palette[: len(series)] or palette))
+    lines = base.mark_line(point=True).encode(
+        x=x, y=y, color=color, tooltip=tooltip,
+        strokeWidth=alt.condition(alt.datum.is_all, alt.value(4), alt.value(1.8)),
+        strokeDash=alt.condition(alt.datum.is_all, alt.value([1, 0]), alt.value([6, 3])),
+    )
+    return (mot + zero + lines).properties(width=width, height=height)
+
+
+def findings_chart(items: Sequence[Finding], t: Translate, *, width: int | str = "container",
+                   top: int = 10) -> alt.Chart | None:
+    """The top findings as bars: participants who raised each, coloured by mean intensity."""
+    items = list(items)[:top]
+    if not items:
+        return None
+    label = items[0].label
+    df = pd.DataFrame([{
+        "theme": _short(f.theme_label or t("synthesis.untitled"), 48), "participants": f.participants,
+        "mentions": f.mentions, "intensity": f.mean_intensity, "step": f.main_step, "rank": i,
+    } for i, f in enumerate(items)])
+    scheme = "reds" if label == IRRITANT else "greens"
+    return alt.Chart(df).mark_bar().encode(
+        y=alt.Y("theme:N", sort=alt.EncodingSortField("rank"), title=None,
+                axis=alt.Axis(labelLimit=320)),
+        x=alt.X("participants:Q", title=t("synthesis.board.participants")),
+        color=alt.Color("intensity:Q", title=t("synthesis.board.intensity"),
+                        scale=alt.Scale(scheme=scheme, domain=[0, 1])),
+        tooltip=[alt.Tooltip("theme:N", title=t("synthesis.theme")),
+                 alt.Tooltip("participants:Q", title=t("synthesis.board.participants")),
+                 alt.Tooltip("mentions:Q", title=t("synthesis.board.mentions")),
+                 alt.Tooltip("intensity:Q", title=t("synthesis.board.intensity"), format=".2f"),
+                 alt.Tooltip("step:N", title=t("synthesis.curve.step"))],
+    ).properties(width=width, height=max(120, 28 * len(df)))
+
+
+def heatmap_chart(cells: Sequence[HeatCell], t: Translate, *, width: int | str = "container") -> alt.Chart | None:
+    """Steps x channels; colour = enchantments minus irritants, text = "irritants / enchantments"."""
+    if not cells:
+        return None
+    df = pd.DataFrame([{
+        "step": ("★ " if c.moment_of_truth else "") + f"{c.step_position:02d}. {_short(c.step_label)}",
+        "position": c.step_position, "channel": c.channel, "irritants": c.irritants,
+        "enchantments": c.enchantments, "balance": c.balance, "total": c.total,
+        "text": f"{c.irritants} / {c.enchantments}",
+    } for c in cells])
+    order = list(dict.fromkeys(df.sort_values("position")["step"]))
+    extent = max(1, int(df["balance"].abs().max()))
+    base = alt.Chart(df).encode(
+        y=alt.Y("step:N", sort=order, title=t("synthesis.curve.step"), axis=alt.Axis(labelLimit=260)),
+        x=alt.X("channel:N", title=t("synthesis.heat.channel"), axis=alt.Axis(labelAngle=0)),
+    )
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.Color("balance:Q", title=t("synthesis.heat.balance"),
+                        scale=alt.Scale(scheme="redyellowgreen", domain=[-extent, extent])),
+        tooltip=[alt.Tooltip("step:N", title=t("synthesis.curve.step")),
+                 alt.Tooltip("channel:N", title=t("synthesis.heat.channel")),
+                 alt.Tooltip("irritants:Q", title=t("synthesis.irritants")),
+                 alt.Tooltip("enchantments:Q", title=t("synthesis.enchantments")),
+                 alt.Tooltip("total:Q", title=t("synthesis.curve.coded"))],
+    )
+    text = base.mark_text(fontSize=12, fontWeight="bold").encode(text="text:N")
+    return (rect + text).properties(width=width, height=max(160, 34 * len(order)))
+
+
+def brand_gap_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "container") -> alt.Chart | None:
+    """One bar per (value, group): how often it is evoked, coloured by the valence of what is said.
+
+    `rows`: dicts with `value`, `group` (customer/employee), `mentions`, `share` (0..1 of the
+    group's participants or utterances) and `valence` (-1..+1).
+    """
+    if not rows:
+        return None
+    df = pd.DataFrame([{**r, "group_label": t(f"synthesis.group.{r['group']}")} for r in rows])
+    return alt.Chart(df).mark_bar().encode(
+        y=alt.Y("value:N", title=t("synthesis.brand.value"), axis=alt.Axis(labelLimit=220)),
+        yOffset=alt.YOffset("group_label:N"),
+        x=alt.X("share:Q", title=t("synthesis.brand.share"), axis=alt.Axis(format="%")),
+        color=alt.Color("valence:Q", title=t("synthesis.brand.valence"),
+                        scale=alt.Scale(scheme="redyellowgreen", domain=[-1, 1])),
+        stroke=alt.Stroke("group_label:N", title=t("synthesis.brand.group"),
+                          scale=alt.Scale(range=["#1f3a5f", "#e67e22"])),
+        strokeWidth=alt.value(2),
+        tooltip=[alt.Tooltip("value:N", title=t("synthesis.brand.value")),
+                 alt.Tooltip("group_label:N", title=t("synthesis.brand.group")),
+                 alt.Tooltip("mentions:Q", title=t("synthesis.board.mentions")),
+                 alt.Tooltip("share:Q", title=t("synthesis.brand.share"), format=".0%"),
+                 alt.Tooltip("valence:Q", title=t("synthesis.brand.valence"), format="+.2f")],
+    ).properties(width=width, height=max(140, 46 * df["value"].nunique()))
+
+
+def label_mix_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "container",
+                    category: str = "name") -> alt.Chart | None:
+    """Stacked bars of irritants / enchantments / neutral per category (persona, theme...)."""
+    if not rows:
+        return None
+    records = []
+    for r in rows:
+        for label, colour in ((IRRITANT, RED), (ENCHANTMENT, GREEN), ("neutral", GREY)):
+            records.append({"name": _short(str(r[category]), 40), "label": t(f"synthesis.label.{label}"),
+                            "n": r[label], "order": (IRRITANT, ENCHANTMENT, "neutral").index(label)})
+    df = pd.DataFrame(records)
+    domain = [t("synthesis.label.irritant"), t("synthesis.label.enchantment"), t("synthesis.label.neutral")]
+    return alt.Chart(df).mark_bar().encode(
+        y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("n:Q", stack="normalize", title=t("synthesis.mix"), axis=alt.Axis(format="%")),
+        color=alt.Color("label:N", title=None, scale=alt.Scale(domain=domain, range=[RED, GREEN, "#bdc3c7"])),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("label:N", title=" "),
+                 alt.Tooltip("n:Q", title=t("synthesis.board.mentions"))],
+    ).properties(width=width, height=max(120, 26 * len(rows)))
+
+
+def to_svg(chart: alt.Chart, width: int = 760) -> str:
+    """The chart as a standalone SVG, rendered offline (no CDN, no browser)."""
+    import vl_convert as vlc
+
+    spec = chart.properties(width=width).to_dict()
+    return vlc.vegalite_to_svg(spec)
+
+
+def to_png(chart: alt.Chart, width: int = 760, scale: float = 2.0) -> bytes:
+    import vl_convert as vlc
+
+    spec = chart.properties(width=width).to_dict()
+    return vlc.vegalite_to_png(spec, scale=scale)

@@ -1,0 +1,418 @@
+"""What leaves Écoute: the study report (HTML, DOCX), the coded utterances (CSV, XLSX) and the
+codebook as a REFI-QDA `.qdc` file that NVivo, ATLAS.ti and MAXQDA import.
+
+Pure functions from synthesis records to bytes. Quotes in a report respect consent: a verbatim
+whose participant did not consent to being quoted is never printed (`Report.quotable`).
+The report's charts are rendered offline to SVG (HTML, embedded inline) and PNG (DOCX).
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from xml.etree import ElementTree as ET
+
+from research import synthesis_charts as charts
+from research.synthesis import (
+    ENCHANTMENT, IRRITANT, LABELS, Agreement, CodedUtterance, Finding, emotional_curve, findings,
+    overview, persona_summaries, theme_summaries, touchpoint_heat,
+)
+
+Translate = Callable[..., str]
+QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
+QDC_SCHEMA_LOCATION = "urn:QDA-XML:codebook:1.0 http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd"
+GUID_NAMESPACE = uuid.UUID("6f1c1f0e-2a47-4c59-9a1e-ec0a7e5e0001")
+LABEL_COLOURS = {IRRITANT: "#C0392B", ENCHANTMENT: "#1E8449", "neutral": "#7F8C8D"}
+
+COLUMNS = [
+    "utterance_id", "interview_id", "participant_code", "participant_kind", "persona", "journey",
+    "step_position", "step", "moment_of_truth", "channel", "label", "confidence", "intensity",
+    "expectation", "dimension", "theme_id", "theme", "corrected", "machine_label", "language", "text",
+]
+
+
+def coded_rows(records: Iterable[CodedUtterance]) -> list[dict]:
+    """One flat row per coded utterance, in transcript order."""
+    rows = []
+    for u in sorted(records, key=lambda u: (u.interview_id or 0, u.position, u.utterance_id)):
+        rows.append({
+            "utterance_id": u.utterance_id, "interview_id": u.interview_id,
+            "participant_code": u.participant_code, "participant_kind": u.participant_kind,
+            "persona": u.persona_name, "journey": u.journey_name,
+            "step_position": u.step_position if u.step_id is not None else None,
+            "step": u.step_label, "moment_of_truth": u.moment_of_truth, "channel": u.channel or "",
+            "label": u.label, "confidence": round(u.confidence, 3), "intensity": round(u.intensity, 3),
+            "expectation": u.expectation, "dimension": u.dimension or "", "theme_id": u.theme_id,
+            "theme": u.theme_label, "corrected": u.corrected, "machine_label": u.machine_label or "",
+            "language": u.language, "text": u.text,
+        })
+    return rows
+
+
+def coded_csv(records: Iterable[CodedUtterance]) -> bytes:
+    """UTF-8 with a BOM, so that Excel opens the accents right."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(coded_rows(records))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def coded_xlsx(records: Iterable[CodedUtterance], theme_rows: Sequence[dict] = ()) -> bytes:
+    """A workbook: the coded utterances (filterable, frozen header), then the themes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "utterances"
+    ws.append(COLUMNS)
+    fills = {k: PatternFill("solid", fgColor=v.lstrip("#")) for k, v in LABEL_COLOURS.items()}
+    label_col = COLUMNS.index("label") + 1
+    for row in coded_rows(records):
+        ws.append([_cell(row[c]) for c in COLUMNS])
+        cell = ws.cell(row=ws.max_row, column=label_col)
+        if row["label"] in fills:
+            cell.fill = fills[row["label"]]
+            cell.font = Font(color="FFFFFF", bold=True)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{ws.max_row}"
+    ws.column_dimensions[get_column_letter(len(COLUMNS))].width = 90
+    ws.column_dimensions[get_column_letter(COLUMNS.index("theme") + 1)].width = 30
+    ws.column_dimensions[get_column_letter(COLUMNS.index("step") + 1)].width = 30
+    if theme_rows:
+        sheet = wb.create_sheet("themes")
+        heads = list(theme_rows[0])
+        sheet.append(heads)
+        for r in theme_rows:
+            sheet.append([_cell(r[h]) for h in heads])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, (list, tuple, dict)):
+        return str(value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # never let a verbatim run as a spreadsheet formula
+    return value
+
+
+# ---------------------------------------------------------------- REFI-QDA codebook
+
+@dataclass
+class CodebookTheme:
+    theme_id: str
+    label: str
+    size: int = 0
+    description: str = ""
+
+
+def stable_guid(*parts: object) -> str:
+    """The same code gets the same GUID at every export, so re-imports merge instead of duplicating."""
+    return str(uuid.uuid5(GUID_NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def codebook_qdc(
+    study: str, themes: Sequence[CodebookTheme], t: Translate, *, steps: Sequence[tuple[int, str, bool]] = (),
+    dimensions: Sequence[str] = ("relational", "service", "experiential", "emotional"),
+    origin: str = "Écoute",
+) -> bytes:
+    """The study's codebook in the REFI-QDA Codebook 1.0 format (`.qdc`).
+
+    Codes: the three labels, the expectation flag, the CX dimensions, the journey steps (with a set
+    of the moments of truth) and the themes, each a codable code with its description.
+    """
+    ET.register_namespace("", QDC_NAMESPACE)
+    ns = f"{{{QDC_NAMESPACE}}}"
+    root = ET.Element(f"{ns}CodeBook", {"origin": origin})
+    root.set("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
+    root.set("xsi:schemaLocation", QDC_SCHEMA_LOCATION)
+    codes = ET.SubElement(root, f"{ns}Codes")
+
+    def code(parent, key, name, description="", colour=None, codable=True):
+        attrs = {"guid": stable_guid(study, key), "name": name, "isCodable": "true" if codable else "false"}
+        if colour:
+            attrs["color"] = colour
+        el = ET.SubElement(parent, f"{ns}Code", attrs)
+        if description:
+            ET.SubElement(el, f"{ns}Description").text = description
+        return el
+
+    feelings = code(codes, "labels", t("synthesis.qdc.labels"), t("synthesis.qdc.labels_help"), codable=False)
+    for label in LABELS:
+        code(feelings, f"label/{label}", t(f"synthesis.label.{label}"), t(f"synthesis.qdc.{label}_help"),
+             LABEL_COLOURS[label])
+    code(codes, "expectation", t("synthesis.label.expectation"), t("synthesis.qdc.expectation_help"), "#D4A017")
+    dims = code(codes, "dimensions", t("synthesis.qdc.dimensions"), t("synthesis.qdc.dimensions_help"), codable=False)
+    for d in dimensions:
+        code(dims, f"dimension/{d}", t(f"synthesis.dimension.{d}"))
+    step_guids = []
+    if steps:
+        journey = code(codes, "steps", t("synthesis.qdc.steps"), t("synthesis.qdc.steps_help"), codable=False)
+        for step_id, name, mot in steps:
+            code(journey, f"step/{step_id}", name,
+                 t("synthesis.curve.moment_of_truth") if mot else "")
+            if mot:
+                step_guids.append(stable_guid(study, f"step/{step_id}"))
+    parent = code(codes, "themes", t("synthesis.qdc.themes"), t("synthesis.qdc.themes_help"), codable=False)
+    for th in themes:
+        description = th.description or t("synthesis.qdc.theme_size", size=th.size)
+        code(parent, f"theme/{th.theme_id}", th.label or th.theme_id, description)
+    if step_guids:
+        sets = ET.SubElement(root, f"{ns}Sets")
+        s = ET.SubElement(sets, f"{ns}Set", {"guid": stable_guid(study, "set/mot"),
+                                            "name": t("synthesis.curve.moment_of_truth")})
+        ET.SubElement(s, f"{ns}Description").text = t("synthesis.qdc.mot_help")
+        for g in step_guids:
+            ET.SubElement(s, f"{ns}MemberCode", {"guid": g})
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the study report
+
+@dataclass
+class BrandEvidence:
+    """One row of brand perception: a value (or an unclaimed attribute) as a group evokes it."""
+
+    value: str
+    group: str              # customer | employee
+    mentions: int
+    share: float
+    valence: float
+    claimed: bool = True
+    quotes: list[CodedUtterance] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """Everything a study report says, gathered before it is written in a format."""
+
+    title: str
+    records: list[CodedUtterance]
+    generated_at: str = ""
+    run_label: str = ""
+    agreement: Agreement | None = None
+    brand: list[BrandEvidence] = field(default_factory=list)
+    competitors: list[tuple[str, str, str]] = field(default_factory=list)  # (brand, theme, answer)
+    quotable: Callable[[CodedUtterance], bool] = lambda u: True
+    top: int = 8
+    quotes_per_finding: int = 3
+
+    def quotes(self, items: Iterable[CodedUtterance], n: int | None = None) -> list[CodedUtterance]:
+        out = [u for u in items if self.quotable(u)]
+        return out[: n or self.quotes_per_finding]
+
+
+def _report_charts(report: Report, t: Translate) -> dict[str, object]:
+    records = report.records
+    made = {
+        "curve": charts.emotional_curve_chart(emotional_curve(records, by_persona=True, min_utterances=3), t),
+        "irritants": charts.findings_chart(findings(records, IRRITANT), t, top=report.top),
+        "enchantments": charts.findings_chart(findings(records, ENCHANTMENT), t, top=report.top),
+        "heat": charts.heatmap_chart(touchpoint_heat(records), t),
+        "brand": charts.brand_gap_chart([
+            {"value": b.value, "group": b.group, "mentions": b.mentions, "share": b.share, "valence": b.valence}
+            for b in report.brand if b.claimed], t),
+    }
+    return {k: v for k, v in made.items() if v is not None}
+
+
+def _cite(u: CodedUtterance) -> str:
+    where = " · ".join(x for x in (u.participant_code, u.persona_name, u.step_label) if x)
+    return where
+
+
+def report_sections(report: Report, t: Translate) -> list[dict]:
+    """The report as a list of sections (title, paragraphs, chart key, findings with quotes)."""
+    figures = overview(report.records)
+    sections = [{
+        "title": t("synthesis.report.summary"),
+        "paragraphs": [t("synthesis.report.summary_text", **figures)],
+    }]
+    if report.agreement and report.agreement.reviewed:
+        kappa = report.agreement.kappa
+        sections[0]["paragraphs"].append(t(
+            "synthesis.report.agreement_text", reviewed=report.agreement.reviewed,
+            share=f"{(report.agreement.share or 0):.0%}", kappa="—" if kappa is None else f"{kappa:.2f}"))
+    sections.append({"title": t("synthesis.journey.curve"), "chart": "curve",
+                     "paragraphs": [t("synthesis.report.curve_text")]})
+    for label in (IRRITANT, ENCHANTMENT):
+        items = findings(report.records, label)[: report.top]
+        sections.append({
+            "title": t(f"synthesis.report.top_{label}"), "chart": f"{label}s",
+            "findings": [(f, report.quotes(f.verbatims)) for f in items],
+        })
+    sections.append({"title": t("synthesis.journey.heat"), "chart": "heat",
+                     "paragraphs": [t("synthesis.report.heat_text")]})
+    themes = theme_summaries(report.records, quotes=12)
+    sections.append({"title": t("synthesis.themes.title"), "table": [
+        [t("synthesis.theme"), t("synthesis.themes.size"), t("synthesis.irritants"), t("synthesis.enchantments"),
+         t("synthesis.curve.step")]] + [
+        [s.label or "—", s.size, s.irritants, s.enchantments, s.steps[0][0] if s.steps else "—"] for s in themes]})
+    personas = [p for p in persona_summaries(report.records, quotes=12) if p.name]
+    if personas:
+        sections.append({"title": t("synthesis.personas.title"), "personas": [
+            (p, report.quotes(p.quotes, 2)) for p in personas]})
+    if report.brand:
+        sections.append({"title": t("synthesis.brand.title"), "chart": "brand",
+                         "brand": [(b, report.quotes(b.quotes, 2)) for b in report.brand]})
+    if report.competitors:
+        sections.append({"title": t("synthesis.brand.competitors"), "table": [
+            [t("synthesis.brand.brand"), t("synthesis.brand.theme"), t("synthesis.brand.answer")]]
+            + [list(c) for c in report.competitors]})
+    sections.append({"title": t("synthesis.report.method"), "paragraphs": [t("synthesis.report.method_text")]})
+    return sections
+
+
+def _finding_line(f: Finding, t: Translate) -> str:
+    return t("synthesis.report.finding_line", participants=f.participants, mentions=f.mentions,
+             intensity=f"{f.mean_intensity:.2f}", step=f.main_step or "—")
+
+
+CSS = """
+body{font-family:"Helvetica Neue",Arial,sans-serif;color:#1f2933;max-width:960px;margin:2rem auto;padding:0 1rem;line-height:1.5}
+h1{color:#1f3a5f;border-bottom:3px solid #1f3a5f;padding-bottom:.3rem}
+h2{color:#1f3a5f;margin-top:2.2rem;border-bottom:1px solid #d9e2ec}
+h3{margin-bottom:.2rem}
+.meta{color:#616e7c;font-size:.9rem}
+.chart{margin:1rem 0;text-align:center}.chart svg{max-width:100%;height:auto}
+blockquote{margin:.4rem 0 .4rem 1rem;padding:.3rem .8rem;border-left:4px solid #9fb3c8;background:#f5f7fa;font-style:italic}
+blockquote.irritant{border-color:#c0392b}blockquote.enchantment{border-color:#1e8449}
+cite{display:block;font-style:normal;font-size:.8rem;color:#616e7c}
+table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid #d9e2ec;padding:.3rem .5rem;text-align:left}
+th{background:#f0f4f8}.finding{margin:1rem 0;padding:.2rem 0}.tag{font-size:.75rem;background:#f0b429;color:#fff;padding:.1rem .4rem;border-radius:3px;margin-left:.4rem}
+@media print{.chart{page-break-inside:avoid}.finding{page-break-inside:avoid}}
+"""
+
+
+def report_html(report: Report, t: Translate, lang: str = "fr") -> str:
+    """A self-contained HTML file: styles and charts (inline SVG) embedded, nothing fetched."""
+    rendered = {k: charts.to_svg(c) for k, c in _report_charts(report, t).items()}
+    e = html.escape
+    out = [f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">',
+           f"<title>{e(report.title)}</title><style>{CSS}</style></head><body>",
+           f"<h1>{e(report.title)}</h1>",
+           f'<p class="meta">{e(t("synthesis.report.generated", date=report.generated_at, run=report.run_label))}</p>']
+
+    def quote(u: CodedUtterance) -> str:
+        return (f'<blockquote class="{e(u.label)}">« {e(u.text)} »'
+                f"<cite>{e(_cite(u))}</cite></blockquote>")
+
+    for s in report_sections(report, t):
+        out.append(f"<h2>{e(s['title'])}</h2>")
+        for p in s.get("paragraphs", []):
+            out.append(f"<p>{e(p)}</p>")
+        if s.get("chart") in rendered:
+            out.append(f'<div class="chart">{_strip_xml_header(rendered[s["chart"]])}</div>')
+        for f, quotes in s.get("findings", []):
+            tag = f'<span class="tag">{e(t("synthesis.curve.moment_of_truth"))}</span>' if f.moment_of_truth else ""
+            out.append(f'<div class="finding"><h3>{e(f.theme_label or t("synthesis.untitled"))}{tag}</h3>'
+                       f'<p class="meta">{e(_finding_line(f, t))}</p>')
+            out.extend(quote(u) for u in quotes)
+            if not quotes:
+                out.append(f'<p class="meta">{e(t("synthesis.report.no_quotable"))}</p>')
+            out.append("</div>")
+        for p, quotes in s.get("personas", []):
+            out.append(f"<h3>{e(p.name)}</h3><p class='meta'>"
+                       + e(t("synthesis.report.persona_line", participants=p.participants,
+                             irritants=p.irritants, enchantments=p.enchantments)) + "</p>")
+            if p.top_irritants:
+                out.append("<p>" + e(t("synthesis.personas.irritated_by")) + " "
+                           + e(", ".join(n for n, _ in p.top_irritants)) + "</p>")
+            if p.top_enchantments:
+                out.append("<p>" + e(t("synthesis.personas.delighted_by")) + " "
+                           + e(", ".join(n for n, _ in p.top_enchantments)) + "</p>")
+            out.extend(quote(u) for u in quotes)
+        for b, quotes in s.get("brand", []):
+            status = "" if b.claimed else f'<span class="tag">{e(t("synthesis.brand.unclaimed"))}</span>'
+            out.append(f"<h3>{e(b.value)} — {e(t('synthesis.group.' + b.group))}{status}</h3>"
+                       f"<p class='meta'>{e(t('synthesis.report.brand_line', mentions=b.mentions, share=f'{b.share:.0%}', valence=f'{b.valence:+.2f}'))}</p>")
+            out.extend(quote(u) for u in quotes)
+        if s.get("table"):
+            head, *rows = s["table"]
+            out.append("<table><thead><tr>" + "".join(f"<th>{e(str(h))}</th>" for h in head) + "</tr></thead><tbody>")
+            out.extend("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+            out.append("</tbody></table>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _strip_xml_header(svg: str) -> str:
+    return svg.split("?>", 1)[1] if svg.startswith("<?xml") else svg
+
+
+def report_docx(report: Report, t: Translate) -> bytes:
+    """The same report as a Word document, charts as PNG images."""
+    from docx import Document
+    from docx.shared import Cm, Pt, RGBColor
+
+    images = {k: charts.to_png(c) for k, c in _report_charts(report, t).items()}
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.add_heading(report.title, level=0)
+    doc.add_paragraph(t("synthesis.report.generated", date=report.generated_at, run=report.run_label)).italic = True
+    colours = {IRRITANT: RGBColor(0xC0, 0x39, 0x2B), ENCHANTMENT: RGBColor(0x1E, 0x84, 0x49)}
+
+    def quote(u: CodedUtterance) -> None:
+        p = doc.add_paragraph(style="Quote")
+        run = p.add_run(f"« {u.text} »")
+        if u.label in colours:
+            run.font.color.rgb = colours[u.label]
+        p.add_run(f"\n{_cite(u)}").font.size = Pt(8)
+
+    for s in report_sections(report, t):
+        doc.add_heading(s["title"], level=1)
+        for text in s.get("paragraphs", []):
+            doc.add_paragraph(text)
+        if s.get("chart") in images:
+            doc.add_picture(io.BytesIO(images[s["chart"]]), width=Cm(16))
+        for f, quotes in s.get("findings", []):
+            title = f.theme_label or t("synthesis.untitled")
+            if f.moment_of_truth:
+                title += f" ({t('synthesis.curve.moment_of_truth')})"
+            doc.add_heading(title, level=2)
+            doc.add_paragraph(_finding_line(f, t))
+            for u in quotes:
+                quote(u)
+            if not quotes:
+                doc.add_paragraph(t("synthesis.report.no_quotable"))
+        for p, quotes in s.get("personas", []):
+            doc.add_heading(p.name, level=2)
+            doc.add_paragraph(t("synthesis.report.persona_line", participants=p.participants,
+                                irritants=p.irritants, enchantments=p.enchantments))
+            for u in quotes:
+                quote(u)
+        for b, quotes in s.get("brand", []):
+            name = f"{b.value} — {t('synthesis.group.' + b.group)}"
+            if not b.claimed:
+                name += f" ({t('synthesis.brand.unclaimed')})"
+            doc.add_heading(name, level=2)
+            doc.add_paragraph(t("synthesis.report.brand_line", mentions=b.mentions, share=f"{b.share:.0%}",
+                                valence=f"{b.valence:+.2f}"))
+            for u in quotes:
+                quote(u)
+        if s.get("table"):
+            head, *rows = s["table"]
+            table = doc.add_table(rows=1, cols=len(head))
+            table.style = "Light Grid Accent 1"
+            for cell, text in zip(table.rows[0].cells, head):
+                cell.text = str(text)
+            for r in rows:
+                cells = table.add_row().cells
+                for cell, text in zip(cells, r):
+                    cell.text = str(text)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
