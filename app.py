@@ -16,6 +16,22 @@ PAGES = {
         st.Page("pages/brand_platform.py", title=t("brand.title"), icon=":material/flag:",
                 url_path="brand_platform"),
     ],
+    "nav.synthesis": [
+        st.Page("pages/analysis.py", title=t("synthesis.analysis.title"), icon=":material/model_training:",
+                url_path="analysis"),
+        st.Page("pages/synthesis_board.py", title=t("synthesis.board.title"), icon=":material/thumbs_up_down:",
+                url_path="synthesis_board"),
+        st.Page("pages/synthesis_journey.py", title=t("synthesis.journey.title"), icon=":material/timeline:",
+                url_path="synthesis_journey"),
+        st.Page("pages/synthesis_themes.py", title=t("synthesis.themes.title"), icon=":material/category:",
+                url_path="synthesis_themes"),
+        st.Page("pages/synthesis_personas.py", title=t("synthesis.personas.title"), icon=":material/groups:",
+                url_path="synthesis_personas"),
+        st.Page("pages/brand_perception.py", title=t("synthesis.brand.title"), icon=":material/compare:",
+                url_path="brand_perception"),
+        st.Page("pages/synthesis_report.py", title=t("synthesis.report.title"), icon=":material/description:",
+                url_path="synthesis_report"),
+    ],
 }
 
 navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})

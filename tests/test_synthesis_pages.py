@@ -1,0 +1,98 @@
+"""The synthesis pages on a generated study with a stored analysis, in French and in English."""
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthesis_study import build_study  # noqa: E402
+
+PAGES = ["pages/synthesis_board.py", "pages/synthesis_journey.py", "pages/synthesis_themes.py",
+         "pages/synthesis_personas.py", "pages/brand_perception.py", "pages/synthesis_report.py",
+         "pages/analysis.py"]
+
+
+@pytest.fixture(scope="module")
+def study_template(tmp_path_factory):
+    from research.demo import build_demo
+    from research.store import open_database
+
+    path = tmp_path_factory.mktemp("study") / "study.db"
+    build_demo(path).close()
+    db = open_database(path)
+    build_study(db, interviews=24, per_interview=25)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def study_env(study_template, tmp_path, monkeypatch):
+    import shutil
+
+    path = tmp_path / "study.db"
+    shutil.copy(study_template, path)
+    monkeypatch.setenv("ECOUTE_DB", str(path))
+    monkeypatch.chdir(ROOT)
+    return path
+
+
+def open_page(page, lang="fr"):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["ecoute.lang"] = lang
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_synthesis_pages_show_findings(study_env, page, lang):
+    at = open_page(page, lang)
+    assert at.title
+    assert not any("Aucune analyse" in i.value or "No analysis has" in i.value for i in at.info)
+
+
+def test_board_ranks_irritants_with_their_verbatims(study_env):
+    at = open_page("pages/synthesis_board.py")
+    titles = [e.label for e in at.expander]
+    assert titles and titles[0].startswith("1. ")
+    assert any("délai de remboursement" in x or "attente au téléphone" in x for x in titles)
+    assert any(m.value.startswith("« ") for m in at.markdown), "no verbatim shown"
+
+
+def test_themes_page_renames_a_theme_and_it_survives_a_rerun(study_env):
+    from research import synthesis_store
+    from research.store import open_database
+
+    at = open_page("pages/synthesis_themes.py")
+    theme_id = at.selectbox(key="themes_selected").value
+    at.text_input(key=f"themes_new_label_{theme_id}").set_value("Délais de remboursement trop longs")
+    at.button(key="FormSubmitter:themes_rename_form-Renommer").click().run()
+    assert not at.exception
+    assert any("Délais de remboursement trop longs" in s.value for s in at.success)
+    db = open_database(study_env)
+    renamed = [u for u in synthesis_store.load_coded(db) if u.theme_label == "Délais de remboursement trop longs"]
+    assert renamed and {u.theme_id for u in renamed} == {renamed[0].theme_id}
+    # a re-run: a new analysis run with fresh machine codes for every utterance
+    rerun_as_machine(db)
+    after = [u for u in synthesis_store.load_coded(db) if u.theme_label == "Délais de remboursement trop longs"]
+    assert {u.utterance_id for u in after} >= {u.utterance_id for u in renamed}
+
+
+def rerun_as_machine(db):
+    """What a re-run leaves: run 2 with the same machine codes and themes (new rows, same theme ids)."""
+    from research import synthesis_store as S
+
+    with db.atomic():
+        db[S.T_RUNS].insert({"id": 2, "started_at": "2026-11-21T10:00:00+00:00",
+                             "finished_at": "2026-11-21T10:05:00+00:00"})
+        codes = [dict(r, id=None, run_id=2) for r in db[S.T_CODES].rows_where("run_id = 1")]
+        for r in codes:
+            r.pop("id")
+        db[S.T_CODES].insert_all(codes)
+        db[S.T_THEMES].insert_all([dict(r, run_id=2, id=r["id"]) for r in db[S.T_THEMES].rows_where("run_id = 1")],
+                                  replace=True)

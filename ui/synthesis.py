@@ -1,0 +1,118 @@
+"""Shared furniture of the synthesis pages: the cached coded records, the filter bar, verbatims."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from research import synthesis_store
+from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters
+from ui.db import db_path
+from ui.i18n import t
+
+INTERVIEWS_PAGE = "pages/interviews.py"
+ANALYSIS_PAGE = "pages/analysis.py"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
+def _records(path: str, stamp: str) -> tuple[CodedUtterance, ...]:
+    from research.store import open_database
+
+    db = open_database(path, migrate_schema=False)
+    try:
+        return tuple(synthesis_store.load_coded(db))
+    finally:
+        db.close()
+
+
+def coded_records(db) -> tuple[CodedUtterance, ...]:
+    """The study's coded utterances, read once per analysis run and correction (frozen, shared)."""
+    return _records(db_path(), synthesis_store.stamp(db))
+
+
+def require_analysis(db) -> tuple[CodedUtterance, ...]:
+    """The records, or a message that points to the analysis page and stops the page."""
+    records = coded_records(db)
+    if not records:
+        st.info(t("synthesis.no_analysis"), icon=":material/insights:")
+        if Path(ANALYSIS_PAGE).exists():
+            st.page_link(ANALYSIS_PAGE, label=t("synthesis.open_analysis"), icon=":material/play_arrow:")
+        st.stop()
+    return records
+
+
+def filter_bar(records: tuple[CodedUtterance, ...], prefix: str, *, steps: bool = True,
+               channels: bool = True) -> Filters:
+    """Filters by journey, step, persona, channel and respondent group, laid out in one row."""
+    journeys = {u.journey_id: u.journey_name for u in records if u.journey_id is not None}
+    cols = st.columns(5 if len(journeys) > 1 else 4)
+    i = 0
+    journey_id = None
+    if len(journeys) > 1:
+        journey_id = cols[0].selectbox(
+            t("synthesis.filter.journey"), [None, *sorted(journeys, key=lambda j: journeys[j])],
+            format_func=lambda j: t("synthesis.filter.all_journeys") if j is None else journeys[j],
+            key=f"{prefix}_journey")
+        i = 1
+    step_names = {}
+    for u in records:
+        if u.step_id is not None and (journey_id is None or u.journey_id == journey_id):
+            step_names.setdefault(u.step_id, (u.journey_name, u.step_position, u.step_label))
+    chosen_steps = ()
+    if steps:
+        chosen_steps = tuple(cols[i].multiselect(
+            t("synthesis.filter.steps"), sorted(step_names, key=lambda s: step_names[s]),
+            format_func=lambda s: f"{step_names[s][1]}. {step_names[s][2]}",
+            placeholder=t("synthesis.filter.any"), key=f"{prefix}_steps"))
+    personas = {u.persona_id: u.persona_name for u in records if u.persona_id is not None}
+    chosen_personas = tuple(cols[i + 1].multiselect(
+        t("synthesis.filter.personas"), sorted(personas, key=lambda p: personas[p]),
+        format_func=lambda p: personas[p], placeholder=t("synthesis.filter.any"),
+        key=f"{prefix}_personas"))
+    chosen_channels = ()
+    if channels:
+        names = sorted({u.channel for u in records if u.channel})
+        chosen_channels = tuple(cols[i + 2].multiselect(
+            t("synthesis.filter.channels"), names, placeholder=t("synthesis.filter.any"),
+            key=f"{prefix}_channels"))
+    kinds = [k for k in (*CUSTOMER_KINDS, EMPLOYEE) if any(u.participant_kind == k for u in records)]
+    chosen_kinds = tuple(cols[i + 3].multiselect(
+        t("synthesis.filter.respondents"), kinds, format_func=lambda k: t(f"synthesis.kind.{k}"),
+        placeholder=t("synthesis.filter.any"), key=f"{prefix}_kinds"))
+    return Filters(step_ids=chosen_steps, persona_ids=chosen_personas, channels=chosen_channels,
+                   kinds=chosen_kinds, journey_id=journey_id)
+
+
+def transcript_link(u: CodedUtterance, key: str) -> None:
+    """A link that opens the interview's transcript at this utterance (when the page exists)."""
+    if u.interview_id is None or not Path(INTERVIEWS_PAGE).exists():
+        return
+    st.page_link(INTERVIEWS_PAGE, label=t("synthesis.open_transcript"), icon=":material/subject:",
+                 query_params={"interview": str(u.interview_id), "utterance": str(u.utterance_id)})
+
+
+def verbatim(u: CodedUtterance, key: str, *, link: bool = True) -> None:
+    """A quote with who said it, where on the journey, and the way back to the transcript."""
+    colour = {"irritant": "red", "enchantment": "green"}.get(u.label, "gray")
+    with st.container(border=True):
+        st.markdown(f"« {u.text} »")
+        meta = [f":{colour}-badge[{t('synthesis.label.' + u.label)}]"]
+        if u.expectation:
+            meta.append(f":orange-badge[{t('synthesis.label.expectation')}]")
+        if u.corrected:
+            meta.append(f":violet-badge[{t('synthesis.corrected')}]")
+        who = " · ".join(x for x in (u.participant_code, u.persona_name, t(f"synthesis.kind.{u.participant_kind}"))
+                         if x)
+        where = " · ".join(x for x in (u.step_label, u.channel or "") if x)
+        meta.append(f"{who}" + (f" — {where}" if where else ""))
+        left, right = st.columns([4, 1])
+        left.caption(" ".join(meta))
+        if link:
+            with right:
+                transcript_link(u, key)
+
+
+def figure_row(figures: list[tuple[str, object]]) -> None:
+    cols = st.columns(len(figures))
+    for col, (label, value) in zip(cols, figures):
+        col.metric(label, value, border=True)
