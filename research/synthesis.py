@@ -182,7 +182,8 @@ def findings(
             personas=_ranked(Counter(u.persona_name for u in items if u.persona_name)),
             channels=_ranked(Counter(u.channel for u in items if u.channel)),
             groups=dict(Counter(u.group for u in items)),
-            moment_of_truth=any(u.moment_of_truth for u in items),
+            moment_of_truth=bool(steps) and any(u.moment_of_truth for u in items
+                                                 if u.step_label == _ranked(steps)[0][0]),
             verbatims=verbatims[:max_verbatims] if max_verbatims else verbatims,
         ))
     keys = {

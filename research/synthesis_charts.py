@@ -36,7 +36,7 @@ def emotional_curve_chart(points: Sequence[CurvePoint], t: Translate, *, width: 
     } for p in points])
     order = list(dict.fromkeys(df.sort_values("position")["step"]))
     x = alt.X("step:N", sort=order, title=t("synthesis.curve.step"),
-              axis=alt.Axis(labelAngle=-30, labelLimit=220))
+              axis=alt.Axis(labelAngle=-25, labelLimit=200, labelOverlap=False))
     y = alt.Y("score:Q", scale=alt.Scale(domain=[-1, 1]), title=t("synthesis.curve.feeling"))
     tooltip = [alt.Tooltip("series:N", title=t("synthesis.curve.series")),
                alt.Tooltip("step:N", title=t("synthesis.curve.step")),
@@ -83,7 +83,7 @@ def findings_chart(items: Sequence[Finding], t: Translate, *, width: int | str =
                  alt.Tooltip("mentions:Q", title=t("synthesis.board.mentions")),
                  alt.Tooltip("intensity:Q", title=t("synthesis.board.intensity"), format=".2f"),
                  alt.Tooltip("step:N", title=t("synthesis.curve.step"))],
-    ).properties(width=width, height=max(120, 28 * len(df)))
+    ).properties(width=width, height=alt.Step(30))
 
 
 def heatmap_chart(cells: Sequence[HeatCell], t: Translate, *, width: int | str = "container") -> alt.Chart | None:
@@ -112,7 +112,7 @@ def heatmap_chart(cells: Sequence[HeatCell], t: Translate, *, width: int | str =
                  alt.Tooltip("total:Q", title=t("synthesis.curve.coded"))],
     )
     text = base.mark_text(fontSize=12, fontWeight="bold").encode(text="text:N")
-    return (rect + text).properties(width=width, height=max(160, 34 * len(order)))
+    return (rect + text).properties(width=width, height=alt.Step(36))
 
 
 def brand_gap_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "container") -> alt.Chart | None:
@@ -138,7 +138,7 @@ def brand_gap_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "c
                  alt.Tooltip("mentions:Q", title=t("synthesis.board.mentions")),
                  alt.Tooltip("share:Q", title=t("synthesis.brand.share"), format=".0%"),
                  alt.Tooltip("valence:Q", title=t("synthesis.brand.valence"), format="+.2f")],
-    ).properties(width=width, height=max(140, 46 * df["value"].nunique()))
+    ).properties(width=width, height=alt.Step(22))
 
 
 def label_mix_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "container",
@@ -160,7 +160,7 @@ def label_mix_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "c
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("label:N", title=" "),
                  alt.Tooltip("n:Q", title=t("synthesis.board.mentions"))],
-    ).properties(width=width, height=max(120, 26 * len(rows)))
+    ).properties(width=width, height=alt.Step(26))
 
 
 def to_svg(chart: alt.Chart, width: int = 760) -> str:

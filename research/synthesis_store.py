@@ -53,6 +53,12 @@ def m001_corrections(db: sqlite_utils.Database) -> None:
     db["synthesis_theme_pins"].create_index(["theme_key"])
 
 
+@migrations()
+def m002_pins_say_whether_the_researcher_moved_the_utterance(db: sqlite_utils.Database) -> None:
+    """A pin made by renaming or merging a whole theme is not a correction of that utterance."""
+    db["synthesis_theme_pins"].add_column("manual", int, not_null_default=1)
+
+
 # ---------------------------------------------------------------- where the other modules store things
 # The tables of the researcher workflow (journeys, participants, interviews, utterances) and of
 # the analysis engine, named once. Optional columns are looked up, so a missing one reads as NULL.
@@ -169,7 +175,11 @@ def load_coded(db: sqlite_utils.Database) -> list[CodedUtterance]:
     sql, params = _machine_query(db, run["id"])
     reviews = {r["utterance_id"]: r["label"] for r in db["synthesis_label_reviews"].rows}
     themes = {r["key"]: r["label"] for r in db["synthesis_themes"].rows}
-    pins = {r["utterance_id"]: r["theme_key"] for r in db["synthesis_theme_pins"].rows}
+    pins, moved = {}, set()
+    for r in db["synthesis_theme_pins"].rows:
+        pins[r["utterance_id"]] = r["theme_key"]
+        if r["manual"]:
+            moved.add(r["utterance_id"])
     folds = {r["machine_theme"]: r["theme_key"] for r in db["synthesis_theme_folds"].rows}
     out = []
     for r in db.execute(sql, params).fetchall():
@@ -180,7 +190,7 @@ def load_coded(db: sqlite_utils.Database) -> list[CodedUtterance]:
         final = reviews.get(uid, machine)
         machine_theme = None if theme_id is None else str(theme_id)
         key = pins.get(uid) or folds.get(machine_theme)
-        corrected_theme = uid in pins
+        corrected_theme = uid in moved
         if key in themes:
             theme_id, theme_label = key, themes[key]
         else:
@@ -292,10 +302,18 @@ def _members(db: sqlite_utils.Database, theme_id: str) -> list[int]:
     return [u.utterance_id for u in load_coded(db) if u.theme_id == theme_id]
 
 
-def _pin(db: sqlite_utils.Database, ids: Iterable[int], key: str) -> None:
+def _pin(db: sqlite_utils.Database, ids: Iterable[int], key: str, *, manual: bool = True) -> None:
     now = now_iso()
+    ids = [int(i) for i in ids]
+    if not manual and ids:  # keep the mark of utterances the researcher moved by hand
+        marks = ",".join("?" * len(ids))
+        hand = {r[0] for r in db.execute(
+            f"SELECT utterance_id FROM synthesis_theme_pins WHERE manual = 1 AND utterance_id IN ({marks})", ids)}
+    else:
+        hand = set()
     db["synthesis_theme_pins"].upsert_all(
-        [{"utterance_id": int(i), "theme_key": key, "pinned_at": now} for i in ids], pk="utterance_id")
+        [{"utterance_id": i, "theme_key": key, "pinned_at": now, "manual": int(manual or i in hand)} for i in ids],
+        pk="utterance_id")
 
 
 def _fold(db: sqlite_utils.Database, theme_id: str, key: str) -> None:
@@ -323,7 +341,7 @@ def rename_theme(db: sqlite_utils.Database, theme_id: str, label: str) -> str:
             raise SynthesisError(f"No theme {theme_id}.", key="synthesis.err.unknown_theme")
         key = _new_theme(db, label)
         _fold(db, theme_id, key)
-        _pin(db, members, key)
+        _pin(db, members, key, manual=False)
     return key
 
 
@@ -339,7 +357,7 @@ def merge_themes(db: sqlite_utils.Database, theme_ids: Sequence[str], label: str
         for theme_id in theme_ids:
             members = [u.utterance_id for u in records if u.theme_id == theme_id]
             _fold(db, theme_id, key)
-            _pin(db, members, key)
+            _pin(db, members, key, manual=False)
         db.execute("DELETE FROM synthesis_themes WHERE key IN (%s) AND key NOT IN "
                    "(SELECT theme_key FROM synthesis_theme_pins) AND key NOT IN "
                    "(SELECT theme_key FROM synthesis_theme_folds)" % ",".join("?" * len(theme_ids)), theme_ids)
@@ -369,7 +387,7 @@ def move_utterances(db: sqlite_utils.Database, utterance_ids: Sequence[int], the
                 raise SynthesisError(f"No theme {theme_id}.", key="synthesis.err.unknown_theme")
             key = _new_theme(db, records[0].theme_label or str(theme_id))
             _fold(db, theme_id, key)
-            _pin(db, [u.utterance_id for u in records], key)
+            _pin(db, [u.utterance_id for u in records], key, manual=False)
         _pin(db, ids, key)
     return key
 

@@ -45,7 +45,7 @@ def filter_bar(records: tuple[CodedUtterance, ...], prefix: str, *, steps: bool 
                channels: bool = True) -> Filters:
     """Filters by journey, step, persona, channel and respondent group, laid out in one row."""
     journeys = {u.journey_id: u.journey_name for u in records if u.journey_id is not None}
-    cols = st.columns(5 if len(journeys) > 1 else 4)
+    cols = st.columns(2 + (len(journeys) > 1) + steps + channels)
     i = 0
     journey_id = None
     if len(journeys) > 1:
@@ -64,19 +64,21 @@ def filter_bar(records: tuple[CodedUtterance, ...], prefix: str, *, steps: bool 
             t("synthesis.filter.steps"), sorted(step_names, key=lambda s: step_names[s]),
             format_func=lambda s: f"{step_names[s][1]}. {step_names[s][2]}",
             placeholder=t("synthesis.filter.any"), key=f"{prefix}_steps"))
+        i += 1
     personas = {u.persona_id: u.persona_name for u in records if u.persona_id is not None}
-    chosen_personas = tuple(cols[i + 1].multiselect(
+    chosen_personas = tuple(cols[i].multiselect(
         t("synthesis.filter.personas"), sorted(personas, key=lambda p: personas[p]),
         format_func=lambda p: personas[p], placeholder=t("synthesis.filter.any"),
         key=f"{prefix}_personas"))
     chosen_channels = ()
     if channels:
         names = sorted({u.channel for u in records if u.channel})
-        chosen_channels = tuple(cols[i + 2].multiselect(
+        i += 1
+        chosen_channels = tuple(cols[i].multiselect(
             t("synthesis.filter.channels"), names, placeholder=t("synthesis.filter.any"),
             key=f"{prefix}_channels"))
     kinds = [k for k in (*CUSTOMER_KINDS, EMPLOYEE) if any(u.participant_kind == k for u in records)]
-    chosen_kinds = tuple(cols[i + 3].multiselect(
+    chosen_kinds = tuple(cols[i + 1].multiselect(
         t("synthesis.filter.respondents"), kinds, format_func=lambda k: t(f"synthesis.kind.{k}"),
         placeholder=t("synthesis.filter.any"), key=f"{prefix}_kinds"))
     return Filters(step_ids=chosen_steps, persona_ids=chosen_personas, channels=chosen_channels,

@@ -1,0 +1,113 @@
+"""Reading the stored analysis and keeping the researcher's corrections across re-runs."""
+import sys
+from pathlib import Path
+
+import pytest
+
+from research import synthesis_store as S
+from research.synthesis import agreement
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from synthesis_study import build_study  # noqa: E402
+
+
+@pytest.fixture
+def study(fresh_db):
+    build_study(fresh_db, interviews=10, per_interview=20)
+    return fresh_db
+
+
+def rerun(db, relabel=None):
+    """A new run, as the engine would leave it: same utterances, machine codes possibly changed."""
+    run = S.latest_run(db)["id"] + 1
+    with db.atomic():
+        db[S.T_RUNS].insert({"id": run, "started_at": "2026-11-22T00:00:00+00:00",
+                             "finished_at": "2026-11-22T00:01:00+00:00"})
+        rows = []
+        for r in db[S.T_CODES].rows_where("run_id = ?", [run - 1]):
+            r = dict(r, run_id=run)
+            r.pop("id")
+            if relabel:
+                r["label"] = relabel
+            rows.append(r)
+        db[S.T_CODES].insert_all(rows)
+    return run
+
+
+def test_records_join_participants_personas_steps_and_themes(study):
+    records = S.load_coded(study)
+    assert len(records) == 200
+    u = records[0]
+    assert u.participant_code == "P001" and u.persona_name == "Prudente" and u.step_label
+    assert u.theme_label and u.channel and u.journey_name == "Adhérer et se faire rembourser"
+    assert {r.participant_kind for r in records} == {"customer", "employee"}
+    assert S.stamp(study) != "none"
+
+
+def test_a_label_correction_survives_a_rerun_and_keeps_the_machine_answer_for_the_agreement(study):
+    first = S.load_coded(study)[0]
+    other = "irritant" if first.label != "irritant" else "enchantment"
+    before = S.stamp(study)
+    S.set_labels(study, {first.utterance_id: other, S.load_coded(study)[1].utterance_id: S.load_coded(study)[1].label})
+    assert S.stamp(study) != before
+    rerun(study, relabel="neutral")
+    after = {u.utterance_id: u for u in S.load_coded(study)}
+    assert after[first.utterance_id].label == other and after[first.utterance_id].corrected
+    pairs = S.label_pairs(study)
+    assert (first.label, other) in pairs and len(pairs) == 2
+    assert agreement(pairs).agreed == 1
+    assert {"id": str(first.utterance_id), "text": first.text, "label": other} in S.coded_examples(study)
+
+
+def test_theme_rename_merge_split_and_move_survive_a_rerun(study):
+    records = S.load_coded(study)
+    themes = sorted({u.theme_id for u in records if u.label == "irritant"})
+    a, b = themes[0], themes[1]
+    key = S.rename_theme(study, a, "  Délais   de remboursement ")
+    merged = S.merge_themes(study, [key, b], "Lenteurs")
+    one = next(u for u in records if u.theme_id == themes[2])
+    S.move_utterances(study, [one.utterance_id], merged)
+    some = [u.utterance_id for u in records if u.label == "enchantment"][:3]
+    split = S.split_theme(study, "ignored", some, "Rappel du conseiller")
+    rerun(study)
+    after = {u.utterance_id: u for u in S.load_coded(study)}
+    members_a = [u.utterance_id for u in records if u.theme_id in (a, b)]
+    assert all(after[i].theme_label == "Lenteurs" for i in members_a)
+    assert not any(after[i].corrected for i in members_a if i != one.utterance_id), "a rename is not a correction"
+    assert after[one.utterance_id].theme_id == merged and after[one.utterance_id].corrected
+    assert {after[i].theme_id for i in some} == {split}
+    assert {r["label"] for r in study["synthesis_themes"].rows} >= {"Lenteurs", "Rappel du conseiller"}
+
+
+def test_bad_corrections_are_refused_with_a_message(study):
+    uid = S.load_coded(study)[0].utterance_id
+    with pytest.raises(S.SynthesisError) as e:
+        S.set_labels(study, {uid: "furieux"})
+    assert e.value.key == "synthesis.err.bad_label"
+    with pytest.raises(S.SynthesisError) as e:
+        S.set_labels(study, {999999: "irritant"})
+    assert e.value.key == "synthesis.err.unknown_utterance"
+    with pytest.raises(S.SynthesisError) as e:
+        S.rename_theme(study, S.load_coded(study)[0].theme_id, "   ")
+    assert e.value.key == "synthesis.err.empty_label"
+    with pytest.raises(S.SynthesisError):
+        S.merge_themes(study, ["x"], "seul")
+    assert S.label_pairs(study) == []
+
+
+def test_no_analysis_reads_as_empty(fresh_db):
+    assert not S.analysis_ready(fresh_db) and S.load_coded(fresh_db) == [] and S.stamp(fresh_db) == "none"
+
+
+def test_brand_perception_and_archetypes(study):
+    evidence = S.brand_perception(study)
+    assert {b.value for b in evidence if not b.claimed} == {"Lenteur"}
+    assert all(b.quotes for b in evidence)
+    customer = next(b for b in evidence if b.value == "Proximité" and b.group == "customer")
+    employee = next(b for b in evidence if b.value == "Proximité" and b.group == "employee")
+    assert S.gap_verdict(customer, employee) == "aligned"
+    transparency = [b for b in evidence if b.value == "Transparence"]
+    assert S.gap_verdict(*sorted(transparency, key=lambda b: b.group)) == "discord"
+    assert S.gap_verdict(None, None) == "absent"
+    found = S.archetypes(study)
+    assert found[0].label == "Les pressés du numérique" and found[0].matched_persona == "Autonome connecté"
