@@ -56,11 +56,21 @@ st.subheader(t("synthesis.brand.unclaimed_title"))
 st.caption(t("synthesis.brand.unclaimed_help"))
 if not unclaimed:
     st.info(t("synthesis.brand.no_unclaimed"))
-for b in unclaimed:
-    with st.expander(f"**{b.value}** — " + t("synthesis.brand.group_line", group=t(f"synthesis.group.{b.group}"),
-                                            share=f"{b.share:.0%}", valence=f"{b.valence:+.2f}")):
-        for u in b.quotes[:3]:
-            verbatim(u, key=f"brand_unclaimed_{b.value}_{u.utterance_id}")
+for attribute in dict.fromkeys(b.value for b in unclaimed):
+    rows = {b.group: b for b in unclaimed if b.value == attribute}
+    with st.expander(f"**{attribute}** — " + " · ".join(
+            t("synthesis.brand.group_line", group=t(f"synthesis.group.{g}"), share=f"{rows[g].share:.0%}",
+              valence=f"{rows[g].valence:+.2f}") for g in ("customer", "employee") if g in rows)):
+        cols = st.columns(2)
+        for col, group in zip(cols, ("customer", "employee")):
+            with col:
+                st.markdown(f"**{t(f'synthesis.group.{group}')}**")
+                b = rows.get(group)
+                if not b or not b.quotes:
+                    st.caption("—")
+                    continue
+                for u in b.quotes[:3]:
+                    verbatim(u, key=f"brand_unclaimed_{attribute}_{group}_{u.utterance_id}")
 
 st.subheader(t("synthesis.brand.competitors"))
 portrait = synthesis_store.portrait_comparison(db)

@@ -359,9 +359,19 @@ def persona_summaries(
             top_irritants=_ranked(Counter(u.theme_label for u in us if u.label == IRRITANT))[:top],
             top_enchantments=_ranked(Counter(u.theme_label for u in us if u.label == ENCHANTMENT))[:top],
             channels=_ranked(Counter(u.channel for u in us if u.channel)),
-            quotes=sorted(felt, key=_quote_order)[:quotes],
+            quotes=_alternate(sorted(felt, key=_quote_order))[:quotes],
         ))
     return sorted(out, key=lambda p: (p.persona_id is None, -p.utterances, p.name))
+
+
+def _alternate(items: list[CodedUtterance]) -> list[CodedUtterance]:
+    """Irritant, enchantment, irritant...: both sides of the experience among the first quotes."""
+    sides = [[u for u in items if u.label == IRRITANT], [u for u in items if u.label == ENCHANTMENT]]
+    out = []
+    for pair in zip(*sides):
+        out.extend(pair)
+    shorter = min(len(sides[0]), len(sides[1]))
+    return out + sides[0][shorter:] + sides[1][shorter:]
 
 
 def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:

@@ -123,22 +123,25 @@ def brand_gap_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "c
     """
     if not rows:
         return None
-    df = pd.DataFrame([{**r, "group_label": t(f"synthesis.group.{r['group']}")} for r in rows])
-    return alt.Chart(df).mark_bar().encode(
-        y=alt.Y("value:N", title=t("synthesis.brand.value"), axis=alt.Axis(labelLimit=220)),
+    df = pd.DataFrame([{**r, "group_label": t("synthesis.group." + r["group"])} for r in rows])
+    df["text"] = [f"{g} · {s:.0%} · {v:+.2f}" for g, s, v in zip(df["group_label"], df["share"], df["valence"])]
+    base = alt.Chart(df).encode(
+        y=alt.Y("value:N", title=t("synthesis.brand.value"), axis=alt.Axis(labelLimit=220, labelFontSize=13)),
         yOffset=alt.YOffset("group_label:N"),
-        x=alt.X("share:Q", title=t("synthesis.brand.share"), axis=alt.Axis(format="%")),
+        x=alt.X("share:Q", title=t("synthesis.brand.share"), axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, max(1.0, float(df["share"].max()) * 1.3)])),
+    )
+    bars = base.mark_bar(stroke="#1f2933", strokeWidth=0.5).encode(
         color=alt.Color("valence:Q", title=t("synthesis.brand.valence"),
                         scale=alt.Scale(scheme="redyellowgreen", domain=[-1, 1])),
-        stroke=alt.Stroke("group_label:N", title=t("synthesis.brand.group"),
-                          scale=alt.Scale(range=["#1f3a5f", "#e67e22"])),
-        strokeWidth=alt.value(2),
         tooltip=[alt.Tooltip("value:N", title=t("synthesis.brand.value")),
                  alt.Tooltip("group_label:N", title=t("synthesis.brand.group")),
                  alt.Tooltip("mentions:Q", title=t("synthesis.board.mentions")),
                  alt.Tooltip("share:Q", title=t("synthesis.brand.share"), format=".0%"),
                  alt.Tooltip("valence:Q", title=t("synthesis.brand.valence"), format="+.2f")],
-    ).properties(width=width, height=alt.Step(22))
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#1f2933").encode(text="text:N")
+    return (bars + labels).properties(width=width, height=alt.Step(24))
 
 
 def label_mix_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "container",

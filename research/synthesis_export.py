@@ -210,8 +210,14 @@ class Report:
     quotes_per_finding: int = 3
 
     def quotes(self, items: Iterable[CodedUtterance], n: int | None = None) -> list[CodedUtterance]:
-        out = [u for u in items if self.quotable(u)]
-        return out[: n or self.quotes_per_finding]
+        """The best consented quotes, one per participant first so that several voices are heard."""
+        allowed = [u for u in items if self.quotable(u)]
+        seen, first, rest = set(), [], []
+        for u in allowed:
+            who = (u.interview_id, u.participant_id or u.participant_code)
+            (rest if who in seen else first).append(u)
+            seen.add(who)
+        return (first + rest)[: n or self.quotes_per_finding]
 
 
 def _report_charts(report: Report, t: Translate) -> dict[str, object]:
