@@ -79,8 +79,10 @@ def migrate(db_path):
 @db_option
 @click.option("--force", is_flag=True, help="Replace an existing database with the demo.")
 @click.option("--if-missing", is_flag=True, help="Do nothing (and succeed) when the database exists.")
+@click.option("--analysis/--no-analysis", default=True, show_default=True,
+              help="Run the analysis on the demo interviews, so the synthesis pages show findings.")
 @domain_errors
-def demo(db_path, force, if_missing):
+def demo(db_path, force, if_missing, analysis):
     """Create the demo workspace (Alizé Mutuelle, a fictional French mutual insurer)."""
     from research.demo import build_demo
 
@@ -89,7 +91,14 @@ def demo(db_path, force, if_missing):
         click.echo(f"{path}: exists, left as it is")
         return
     click.echo(f"building the demo workspace in {path}…", err=True)
-    build_demo(path, force=force).close()
+    db = build_demo(path, force=force)
+    try:
+        if analysis:
+            from research.synthesis_store import analyze_demo
+
+            analyze_demo(db, echo=lambda text: click.echo(text, err=True))
+    finally:
+        db.close()
     click.echo(f"{path}: demo workspace ready")
 
 

@@ -684,3 +684,28 @@ def run_analysis(db: sqlite_utils.Database, progress=None):
             kwargs[name] = coded_examples(db)
             break
     return engine(db, **kwargs)
+
+
+def analyze_demo(db: sqlite_utils.Database, echo=print) -> bool:
+    """Run the analysis on a freshly built demo workspace, reporting progress through `echo`.
+
+    Returns False (and says so) when the analysis engine or the interviews are not there.
+    """
+    if analysis_engine() is None:
+        echo("the analysis engine is not installed: the demo is left without analysis")
+        return False
+    if T_UTTERANCES not in db.table_names() or not db[T_UTTERANCES].count:
+        echo("the demo has no transcripts to analyse")
+        return False
+    last = {"pct": -10}
+
+    def progress(done, total=None, message=""):
+        share = done if total is None else (done / total if total else 1.0)
+        pct = int(float(share) * 100)
+        if pct >= last["pct"] + 10 or pct == 100:
+            last["pct"] = pct
+            echo(f"analysis: {pct:3d} % {message}".rstrip())
+
+    echo("analysing the demo interviews…")
+    run_analysis(db, progress=progress)
+    return True

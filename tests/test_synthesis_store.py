@@ -111,3 +111,21 @@ def test_brand_perception_and_archetypes(study):
     assert S.gap_verdict(None, None) == "absent"
     found = S.archetypes(study)
     assert found[0].label == "Les pressés du numérique" and found[0].matched_persona == "Autonome connecté"
+
+
+def test_the_demo_is_analysed_when_the_engine_is_there(study, monkeypatch):
+    calls, said = [], []
+
+    def fake_engine(db, progress=None, labels=None):
+        calls.append(labels)
+        for i in range(5):
+            progress(i + 1, 5, "codes")
+
+    monkeypatch.setattr(S, "analysis_engine", lambda: fake_engine)
+    S.set_labels(study, {S.load_coded(study)[0].utterance_id: "irritant"})
+    assert S.analyze_demo(study, echo=said.append)
+    assert len(calls[0]) == 1 and calls[0][0]["label"] == "irritant"
+    assert said[0].startswith("analysing") and said[-1].startswith("analysis: 100 %")
+    monkeypatch.setattr(S, "analysis_engine", lambda: None)
+    said.clear()
+    assert not S.analyze_demo(study, echo=said.append) and "not installed" in said[0]
