@@ -424,3 +424,48 @@ def overview(records: Iterable[CodedUtterance], filters: Filters | None = None) 
 def with_label(u: CodedUtterance, label: str) -> CodedUtterance:
     """The same utterance as the researcher relabelled it (for what-if views and tests)."""
     return replace(u, label=label, corrected=True, machine_label=u.machine_label or u.label)
+
+
+# ---------------------------------------------------------------- channels named in what people say
+
+CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
+    "phone": ("téléphone", "telephone", "appel", "appelé", "appelée", "appeler", "rappel", "rappelé", "rappelée",
+              "hotline", "standard", "plateforme téléphonique", "phone", "call", "called", "calling", "helpline"),
+    "branch": ("agence", "boutique", "guichet", "accueil physique", "point de vente", "branch", "shop", "store",
+               "office", "counter"),
+    "app": ("appli", "application", "l'app", "app mobile", "smartphone", "app"),
+    "web": ("site", "internet", "en ligne", "espace adhérent", "espace client", "web", "website", "online"),
+    "email": ("mail", "e-mail", "email", "courriel", "mails"),
+    "letter": ("courrier", "lettre", "papier", "formulaire papier", "post", "letter"),
+    "chat": ("chat", "tchat", "messagerie", "chatbot", "whatsapp"),
+    "social": ("réseaux sociaux", "facebook", "twitter", "instagram", "linkedin", "social media"),
+    "rep": ("conseiller", "conseillère", "commercial", "commerciale", "courtier", "adviser", "advisor",
+            "sales rep", "agent"),
+}
+
+
+def channel_kinds(names: Iterable[str]) -> dict[str, str]:
+    """Map the study's channel names ("Téléphone", "Agence", "Site web"…) to a kind of channel."""
+    import re
+
+    out = {}
+    for name in names:
+        low = name.casefold()
+        for kind, words in CHANNEL_WORDS.items():
+            if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", low) for w in words):
+                out.setdefault(name, kind)
+                break
+    return out
+
+
+def detect_channel(text: str, kinds: dict[str, str]) -> str | None:
+    """The study channel a sentence names, if it names exactly one kind of channel (else None)."""
+    import re
+
+    low = text.casefold()
+    found = {kind for kind in set(kinds.values())
+             if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", low) for w in CHANNEL_WORDS[kind])}
+    if len(found) != 1:
+        return None
+    kind = found.pop()
+    return next(name for name, k in kinds.items() if k == kind)

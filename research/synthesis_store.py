@@ -209,6 +209,34 @@ def load_coded(db: sqlite_utils.Database) -> list[CodedUtterance]:
             machine_label=machine if uid in reviews and machine != final else None,
             language=language or "",
         ))
+    return _fill_channels(db, out)
+
+
+def _fill_channels(db: sqlite_utils.Database, records: list[CodedUtterance]) -> list[CodedUtterance]:
+    """Utterances the analysis left without a channel get the study channel they name; one that names
+    none keeps the channel its speaker was last talking about at the same step of the same interview."""
+    from dataclasses import replace
+
+    from research.synthesis import channel_kinds, detect_channel
+
+    if T_CHANNELS not in db.table_names() or all(u.channel for u in records):
+        return records
+    cols = _columns(db, T_CHANNELS)
+    name_col = "name" if "name" in cols else ("label" if "label" in cols else None)
+    if name_col is None:
+        return records
+    kinds = channel_kinds(r[0] for r in db.execute(f"SELECT {name_col} FROM {T_CHANNELS}") if r[0])
+    if not kinds:
+        return records
+    out, context = [], {}
+    for u in sorted(records, key=lambda u: (u.interview_id or 0, u.position, u.utterance_id)):
+        where = (u.interview_id, u.participant_id, u.step_id)
+        channel = u.channel or detect_channel(u.text, kinds)
+        if channel:
+            context[where] = channel
+        elif u.step_id is not None:
+            channel = context.get(where)
+        out.append(u if channel == u.channel else replace(u, channel=channel))
     return out
 
 

@@ -106,3 +106,15 @@ def test_cohen_kappa_matches_the_textbook_example():
     assert (a.reviewed, a.agreed) == (3, 2) and a.confusion[("neutral", "irritant")] == 1
     assert a.kappa == pytest.approx(cohen_kappa([("irritant", "irritant"), ("neutral", "irritant"),
                                                  ("enchantment", "enchantment")]))
+
+
+def test_channels_named_in_an_utterance_are_recognised_in_french_and_english():
+    from research.synthesis import channel_kinds, detect_channel
+
+    kinds = channel_kinds(["Téléphone", "Agence", "Application mobile", "Site web", "Courrier"])
+    assert kinds["Application mobile"] == "app" and kinds["Site web"] == "web"
+    assert detect_channel("J'ai appelé trois fois, personne ne répond.", kinds) == "Téléphone"
+    assert detect_channel("Sur l'appli, tout est simple.", kinds) == "Application mobile"
+    assert detect_channel("I went to the branch in La Rochelle.", kinds) == "Agence"
+    assert detect_channel("Le site plante et j'ai dû appeler.", kinds) is None  # two channels: undecided
+    assert detect_channel("C'était long.", kinds) is None

@@ -129,3 +129,18 @@ def test_the_demo_is_analysed_when_the_engine_is_there(study, monkeypatch):
     monkeypatch.setattr(S, "analysis_engine", lambda: None)
     said.clear()
     assert not S.analyze_demo(study, echo=said.append) and "not installed" in said[0]
+
+
+def test_utterances_without_a_channel_get_the_one_they_name_or_the_one_just_spoken_of(study):
+    first, second, third = [u for u in S.load_coded(study) if u.interview_id == 1][:3]
+    with study.atomic():
+        study.execute(f"UPDATE {S.T_CODES} SET channel = NULL, step_id = 2 WHERE utterance_id IN (?, ?, ?)",
+                      [first.utterance_id, second.utterance_id, third.utterance_id])
+        study.execute(f"UPDATE {S.T_UTTERANCES} SET text = ? WHERE id = ?",
+                      ["J'ai appelé la plateforme, vingt minutes d'attente.", first.utterance_id])
+        study.execute(f"UPDATE {S.T_UTTERANCES} SET text = ? WHERE id = ?", ["Et puis rien.", second.utterance_id])
+        study.execute(f"UPDATE {S.T_UTTERANCES} SET text = ? WHERE id = ?",
+                      ["Ensuite je suis passée en agence.", third.utterance_id])
+    after = {u.utterance_id: u.channel for u in S.load_coded(study)}
+    assert [after[first.utterance_id], after[second.utterance_id], after[third.utterance_id]] == \
+        ["Téléphone", "Téléphone", "Agence"]
