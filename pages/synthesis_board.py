@@ -1,7 +1,7 @@
 """Irritants and enchantments: ranked, filtered, each opening its verbatims and their transcripts."""
 import streamlit as st
 
-from research.synthesis import ENCHANTMENT, IRRITANT, SORTS, findings, overview
+from research.synthesis import ENCHANTMENT, EXPECTATION, IRRITANT, SORTS, findings, overview
 from research.synthesis_charts import findings_chart
 from ui.db import get_db
 from ui.i18n import t
@@ -25,8 +25,9 @@ sort = left.segmented_control(t("synthesis.board.sort"), SORTS, default="score",
 limit = middle.number_input(t("synthesis.board.findings_shown"), 1, 200, 15, key="board_limit")
 shown = right.number_input(t("synthesis.board.quotes_shown"), 1, 50, 4, key="board_quotes")
 
-for tab, label in zip(st.tabs([f":red[{t('synthesis.irritants')}]", f":green[{t('synthesis.enchantments')}]"]),
-                      (IRRITANT, ENCHANTMENT)):
+tabs = st.tabs([f":red[{t('synthesis.irritants')}]", f":green[{t('synthesis.enchantments')}]",
+               f":orange[{t('synthesis.fig.expectations')}]"])
+for tab, label in zip(tabs, (IRRITANT, ENCHANTMENT, EXPECTATION)):
     with tab:
         items = findings(records, label, filters, sort=sort)
         if not items:

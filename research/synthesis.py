@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 IRRITANT, ENCHANTMENT, NEUTRAL = "irritant", "enchantment", "neutral"
+EXPECTATION = "expectation"  # not a label: a flag an irritant (or a remark) may carry
 LABELS = (IRRITANT, ENCHANTMENT, NEUTRAL)
 CUSTOMER_KINDS = ("customer", "prospect", "ex_customer")
 EMPLOYEE = "employee"
@@ -154,13 +155,13 @@ def findings(
     its mean intensity (a point raised by many, felt strongly, comes first); `frequency` ranks by
     participants then mentions; `intensity` by mean intensity then participants.
     """
-    if label not in (IRRITANT, ENCHANTMENT):
+    if label not in (IRRITANT, ENCHANTMENT, EXPECTATION):
         raise ValueError(f"unknown label {label!r}")
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     groups: dict[str | None, list[CodedUtterance]] = defaultdict(list)
     for u in apply_filters(records, filters):
-        if u.label == label:
+        if u.label == label or (label == EXPECTATION and u.expectation):
             groups[u.theme_id].append(u)
     out = []
     for theme_id, items in groups.items():

@@ -71,7 +71,7 @@ def findings_chart(items: Sequence[Finding], t: Translate, *, width: int | str =
         "theme": _short(f.theme_label or t("synthesis.untitled"), 48), "participants": f.participants,
         "mentions": f.mentions, "intensity": f.mean_intensity, "step": f.main_step, "rank": i,
     } for i, f in enumerate(items)])
-    scheme = "reds" if label == IRRITANT else "greens"
+    scheme = {IRRITANT: "reds", ENCHANTMENT: "greens"}.get(label, "oranges")
     return alt.Chart(df).mark_bar().encode(
         y=alt.Y("theme:N", sort=alt.EncodingSortField("rank"), title=None,
                 axis=alt.Axis(labelLimit=320)),

@@ -118,3 +118,9 @@ def test_channels_named_in_an_utterance_are_recognised_in_french_and_english():
     assert detect_channel("I went to the branch in La Rochelle.", kinds) == "Agence"
     assert detect_channel("Le site plante et j'ai dû appeler.", kinds) is None  # two channels: undecided
     assert detect_channel("C'était long.", kinds) is None
+
+
+def test_expectations_are_findings_of_their_own(study):
+    found = findings(study, "expectation")
+    assert [(f.theme_id, f.mentions) for f in found] == [("t1", 1)]
+    assert found[0].verbatims[0].utterance_id == 1
