@@ -259,6 +259,10 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
             "title": t(f"synthesis.report.top_{label}"), "chart": f"{label}s",
             "findings": [(f, report.quotes(f.verbatims)) for f in items],
         })
+    expected = findings(report.records, "expectation")[: report.top]
+    if expected:
+        sections.append({"title": t("synthesis.report.top_expectation"),
+                         "findings": [(f, report.quotes(f.verbatims)) for f in expected]})
     sections.append({"title": t("synthesis.journey.heat"), "chart": "heat",
                      "paragraphs": [t("synthesis.report.heat_text")]})
     themes = theme_summaries(report.records, quotes=12)
