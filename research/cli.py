@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from functools import wraps
+from pathlib import Path
 
 import click
 
@@ -100,6 +101,52 @@ def demo(db_path, force, if_missing, analysis):
     finally:
         db.close()
     click.echo(f"{path}: demo workspace ready")
+
+
+@cli.command()
+@click.argument("input_path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write one JSON line per input id.")
+@click.option("--lang", type=click.Choice(["fr", "en", "auto"]), default="auto", show_default=True)
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your coded examples, lines of {\"text\": ..., \"label\": ...}, to learn from.")
+@click.option("--workspace", is_flag=True, help="Analyse the workspace's interviews and store the results.")
+@click.option("--no-cache", is_flag=True, help="Recompute even when the corpus is unchanged.")
+@db_option
+@domain_errors
+def analyze(input_path, out_path, lang, labels_path, workspace, no_cache, db_path):
+    """Code utterances as irritants, enchantments or neutral and group them into themes.
+
+    Either INPUT.jsonl --out OUTPUT.jsonl (lines with "id" and "text"), or --workspace.
+    """
+    def echo(text):
+        click.echo(text, err=True)
+
+    if workspace:
+        from research.nlp.workspace import analyze_workspace
+
+        db = open_db(db_path)
+        try:
+            last = {"pct": -1}
+
+            def progress(done, total=None, message=""):
+                pct = int(100 * done / total) if total else 100
+                if pct != last["pct"]:
+                    last["pct"] = pct
+                    echo(f"[{pct:3d} %] {message}")
+
+            run = analyze_workspace(db, progress=progress)
+        finally:
+            db.close()
+        click.echo(f"run {run['id']}: {run['coded']} utterances coded, {run['themes']} themes")
+        return
+    if input_path is None or out_path is None:
+        raise click.UsageError("give INPUT.jsonl and --out OUTPUT.jsonl, or --workspace")
+    from research.nlp.files import analyze_files
+
+    summary = analyze_files(input_path, out_path, lang=lang, labels_path=labels_path, echo=echo,
+                            use_cache=not no_cache)
+    echo(f"{summary['count']} utterances analysed -> {out_path}")
 
 
 def main(argv=None):

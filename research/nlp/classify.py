@@ -1,0 +1,221 @@
+"""Irritant / enchantment / neutral for each utterance, with a confidence and an expectation flag.
+
+Two logistic regressions vote: one reads the sentence embedding beside the lexicon features of
+`polarity.py`, the other reads character n-grams of the words (which carries French well where an
+English-trained embedding model does not, and generalises across inflections: "déçu", "décevant"). With no labels at all it is trained on the seed examples the team wrote
+(`models/cx_seed/`, both languages, many service sectors); the coefficients trained for the default
+embedding model ship in `models/cx_classifier.json`, so no training happens at run time unless the
+seeds or the model change. Given the researcher's own codes it retrains with them weighted up, and
+reports its agreement with them as Cohen's kappa on held-out folds.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from research.nlp.polarity import Polarity
+
+LABELS = ("irritant", "enchantment", "neutral")
+PROJECT = Path(__file__).resolve().parents[2]
+SEED_DIR = PROJECT / "models" / "cx_seed"
+ARTEFACT = PROJECT / "models" / "cx_classifier.json"
+LEXICON_WEIGHT = 2.0  # lexicon features are few; scale them up beside 384 embedding dimensions
+
+
+@dataclass
+class Example:
+    text: str
+    label: str
+    lang: str = ""
+
+
+@dataclass
+class Coding:
+    label: str
+    confidence: float
+    expectation: bool
+    intensity: float
+
+
+def seed_examples() -> list[Example]:
+    out = []
+    for path in sorted(SEED_DIR.glob("seed_*.tsv")):
+        lang = path.stem.split("_")[-1]
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            label, _, text = line.partition("\t")
+            if label in LABELS and text.strip():
+                out.append(Example(text.strip(), label, lang))
+    return out
+
+
+def seed_fingerprint() -> str:
+    h = hashlib.sha256()
+    for path in sorted(SEED_DIR.glob("seed_*.tsv")):
+        h.update(path.read_bytes())
+    for path in sorted((Path(__file__).parent / "resources").glob("cx_lexicon_*.tsv")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def features(embeddings: np.ndarray, polarities: Sequence[Polarity]) -> np.ndarray:
+    lex = np.array([p.features() for p in polarities], dtype=np.float32).reshape(len(polarities), -1)
+    return np.hstack([embeddings.astype(np.float32), LEXICON_WEIGHT * lex])
+
+
+class LinearModel:
+    """Softmax over a linear map: what the logistic regression learned, without scikit-learn at load."""
+
+    def __init__(self, coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str]):
+        self.coef, self.intercept, self.classes = coef, intercept, list(classes)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        z = x @ self.coef.T + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def to_json(self, **meta) -> str:
+        return json.dumps({**meta, "classes": self.classes, "coef": np.round(self.coef, 6).tolist(),
+                           "intercept": np.round(self.intercept, 6).tolist()})
+
+    @classmethod
+    def from_json(cls, data: dict) -> LinearModel:
+        return cls(np.array(data["coef"], np.float32), np.array(data["intercept"], np.float32), data["classes"])
+
+
+def fit(x: np.ndarray, y: Sequence[str], weights: Sequence[float] | None = None, c: float = 2.0) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    clf.fit(x, list(y), sample_weight=None if weights is None else np.asarray(weights))
+    return LinearModel(clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32), clf.classes_)
+
+
+def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    n = len(a)
+    if not n:
+        return 0.0
+    agree = sum(x == y for x, y in zip(a, b)) / n
+    labels = set(a) | set(b)
+    chance = sum((list(a).count(l) / n) * (list(b).count(l) / n) for l in labels)
+    return 1.0 if chance == 1 else (agree - chance) / (1 - chance)
+
+
+NGRAM_WEIGHT = 0.5  # share of the character n-gram model in the vote
+
+
+class NgramModel:
+    """TF-IDF of character n-grams inside words, and a logistic regression over them."""
+
+    def __init__(self, texts: Sequence[str], labels: Sequence[str], weights: Sequence[float] | None = None):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        x = self.vectorizer.fit_transform(texts)
+        self.clf = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
+        self.clf.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights))
+        self.classes = list(self.clf.classes_)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self.clf.predict_proba(self.vectorizer.transform(texts))
+
+
+class Classifier:
+    """Seeds (and the researcher's codes) → a model that codes new utterances."""
+
+    def __init__(self, model: LinearModel, ngrams: NgramModel | None = None, kappa: float | None = None,
+                 learned_from: int = 0):
+        self.model, self.ngrams, self.kappa, self.learned_from = model, ngrams, kappa, learned_from
+
+    def proba(self, x: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        p = self.model.predict_proba(x)
+        if self.ngrams is not None and len(texts):
+            q = self.ngrams.predict_proba(texts)
+            q = q[:, [self.ngrams.classes.index(c) for c in self.model.classes]]
+            p = (1 - NGRAM_WEIGHT) * p + NGRAM_WEIGHT * q
+        return p
+
+    @classmethod
+    def train(cls, embedder, polarity_of, user: Sequence[Example] = ()) -> Classifier:
+        """`polarity_of(texts, langs) -> list[Polarity]`; `user` are the researcher's codes."""
+        seeds = seed_examples()
+        user = [e for e in user if e.label in LABELS and e.text.strip()]
+        seed_texts, seed_labels = [e.text for e in seeds], [e.label for e in seeds]
+        w_user = min(5.0, max(1.0, len(seeds) / max(1, len(user)))) if user else 1.0
+        ngrams = NgramModel(seed_texts + [e.text for e in user], seed_labels + [e.label for e in user],
+                            [1.0] * len(seeds) + [w_user] * len(user))
+        if not user:
+            cached = _load_artefact(embedder.model_name)
+            if cached is not None:
+                return cls(cached, ngrams)
+        texts = [e.text for e in seeds] + [e.text for e in user]
+        langs = [e.lang or "fr" for e in seeds] + [e.lang or "fr" for e in user]
+        x = features(embedder.embed(texts), polarity_of(texts, langs))
+        y = [e.label for e in seeds] + [e.label for e in user]
+        w = [1.0] * len(seeds) + [w_user] * len(user)
+        kappa = None
+        if len(user) >= 10 and len({e.label for e in user}) > 1:
+            folds = 5 if len(user) >= 25 else 2
+            pred = [None] * len(user)
+            ns = len(seeds)
+            for f in range(folds):
+                test = [i for i in range(len(user)) if i % folds == f]
+                train_idx = list(range(ns)) + [ns + i for i in range(len(user)) if i % folds != f]
+                m = fit(x[train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx])
+                g = NgramModel([texts[i] for i in train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx])
+                held = cls(m, g).proba(x[[ns + i for i in test]], [texts[ns + i] for i in test])
+                for i, row in zip(test, held):
+                    pred[i] = m.classes[int(row.argmax())]
+            kappa = cohen_kappa([e.label for e in user], pred)
+        return cls(fit(x, y, w), ngrams, kappa=kappa, learned_from=len(user))
+
+    def code(self, x: np.ndarray, polarities: Sequence[Polarity], texts: Sequence[str]) -> list[Coding]:
+        proba = self.proba(x, texts) if len(x) else np.zeros((0, 3))
+        out = []
+        for row, pol in zip(proba, polarities):
+            k = int(row.argmax())
+            label = self.model.classes[k]
+            strength = min(1.0, (pol.positive if label == "enchantment" else pol.negative) / 1.5)
+            intensity = 0.0 if label == "neutral" else round(0.5 * float(row[k]) + 0.5 * strength, 3)
+            out.append(Coding(label=label, confidence=round(float(row[k]), 3),
+                              expectation=bool(pol.expectation and label != "enchantment"), intensity=intensity))
+        return out
+
+
+def _load_artefact(model_name: str) -> LinearModel | None:
+    try:
+        data = json.loads(ARTEFACT.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("seeds") != seed_fingerprint() or data.get("embedding_model") != model_name:
+        return None
+    return LinearModel.from_json(data)
+
+
+def build_artefact(embedder, polarity_of) -> dict:
+    """Train on the seeds with the given embedder and write models/cx_classifier.json; returns its scores."""
+    seeds = seed_examples()
+    texts, langs = [e.text for e in seeds], [e.lang for e in seeds]
+    x = features(embedder.embed(texts), polarity_of(texts, langs))
+    y = [e.label for e in seeds]
+    # leave-one-language-out: trained on one language's seeds, scored on the other's
+    scores = {}
+    for lang in ("fr", "en"):
+        tr = [i for i, e in enumerate(seeds) if e.lang != lang]
+        te = [i for i, e in enumerate(seeds) if e.lang == lang]
+        m = fit(x[tr], [y[i] for i in tr])
+        pred = [m.classes[int(r.argmax())] for r in m.predict_proba(x[te])]
+        scores[f"trained_without_{lang}_accuracy_on_{lang}"] = round(
+            sum(p == y[i] for p, i in zip(pred, te)) / len(te), 3)
+    model = fit(x, y)
+    ARTEFACT.write_text(model.to_json(seeds=seed_fingerprint(), embedding_model=embedder.model_name,
+                                      examples=len(seeds), scores=scores) + "\n", encoding="utf-8")
+    return scores

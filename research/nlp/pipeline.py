@@ -1,0 +1,93 @@
+"""Run the stages in order, over a list of utterances (files) or over the workspace's interviews."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from research.nlp import classify, dimension, language, polarity, text, themes
+
+Progress = Callable[[float, float, str], None]
+
+
+@dataclass
+class Utterance:
+    id: str
+    text: str
+    lang: str = ""
+
+
+@dataclass
+class Result:
+    id: str
+    label: str
+    confidence: float
+    expectation: bool
+    intensity: float
+    dimension: str | None
+    theme: str
+    theme_label: str
+    lang: str
+
+
+@dataclass
+class Analysis:
+    results: list[Result]
+    themes: list[themes.Theme]
+    embeddings: np.ndarray
+    tokens: list[text.Tokens]
+    polarities: list[polarity.Polarity]
+    kappa: float | None = None
+    learned_from: int = 0
+    computed_embeddings: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def polarities_of(texts: Sequence[str], langs: Sequence[str]) -> list[polarity.Polarity]:
+    toks = text.analyse_texts(list(texts), list(langs))
+    return [polarity.score(t.words, s, lg) for t, s, lg in zip(toks, texts, langs)]
+
+
+def default_embedder(cache=None):
+    from research.nlp.embed import SentenceEmbedder
+
+    return SentenceEmbedder(cache=cache)
+
+
+def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequence[classify.Example] = (),
+            embedder=None, progress: Progress | None = None, k: int | None = None) -> Analysis:
+    """Code, place in themes and describe each utterance. `progress(done, total, stage)`."""
+    def tell(done, total, stage):
+        if progress:
+            progress(done, total, stage)
+
+    embedder = embedder or default_embedder()
+    texts = [u.text or "" for u in utterances]
+    langs = [u.lang if u.lang in ("fr", "en") else None for u in utterances]
+    detected = language.resolve_languages(texts, lang)
+    langs = [lg or d for lg, d in zip(langs, detected)]
+    tell(0, 5, "language")
+    tokens = text.analyse_texts(texts, langs)
+    pols = [polarity.score(t.words, s, lg) for t, s, lg in zip(tokens, texts, langs)]
+    tell(1, 5, "lexicon")
+    before = embedder.computed
+    emb = embedder.embed(texts, progress=(lambda d, t: tell(1 + d / max(t, 1), 5, "embeddings")))
+    computed = embedder.computed - before
+    tell(2, 5, "embeddings")
+    labels = [classify.Example(e.text, e.label, e.lang or language.detect_language(e.text)) for e in labels]
+    clf = classify.Classifier.train(embedder, polarities_of, labels)
+    codings = clf.code(classify.features(emb, pols), pols, texts)
+    tell(3, 5, "classification")
+    found, assign = themes.find_themes(emb, [t.lemmas for t in tokens], k=k)
+    tell(4, 5, "themes")
+    results = []
+    for i, u in enumerate(utterances):
+        th = found[int(assign[i])]
+        c = codings[i]
+        results.append(Result(id=u.id, label=c.label, confidence=c.confidence, expectation=c.expectation,
+                              intensity=c.intensity, dimension=dimension.dimension_of(texts[i]),
+                              theme=th.id, theme_label=th.label, lang=langs[i]))
+    tell(5, 5, "done")
+    return Analysis(results=results, themes=found, embeddings=emb, tokens=tokens, polarities=pols,
+                    kappa=clf.kappa, learned_from=clf.learned_from, computed_embeddings=computed)

@@ -1,0 +1,158 @@
+"""Lexicon polarity of an utterance, with negation, intensifiers and contrast, in French and English.
+
+Lexicons come from registry packages (textblob-fr's French adjectives; VADER's English lexicon) and a
+small customer-experience lexicon of our own in `resources/` that overrides them for words that
+carry a verdict in service talk ("attente", "rappelé", "delayed"). The scorer walks the tokens:
+
+- a negator within the three preceding tokens flips and damps a word's polarity
+  ("n'est pas clair", "not helpful");
+- an intensifier just before a word strengthens it ("très lent", "really slow");
+- after a contrast word ("mais", "but") the clause weighs more than before it, because that is
+  where the speaker's verdict usually lies;
+- expectation markers ("j'aurais aimé", "il faudrait", "I wish", "should") raise a flag: an
+  expectation voiced is an unmet need, usually an irritant.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+
+NEGATORS = {
+    "fr": {"pas", "jamais", "aucun", "aucune", "rien", "sans", "ni", "guère", "nullement", "personne"},
+    "en": {"not", "n't", "no", "never", "nothing", "without", "hardly", "nobody", "none", "neither", "nor",
+           "cannot", "didn't", "don't", "doesn't", "isn't", "wasn't", "won't", "can't", "couldn't"},
+}
+INTENSIFIERS = {
+    "fr": {"très", "trop", "vraiment", "super", "hyper", "extrêmement", "tellement", "vachement",
+           "complètement", "totalement", "particulièrement", "absolument", "si", "franchement"},
+    "en": {"very", "really", "so", "extremely", "too", "totally", "absolutely", "incredibly", "super",
+           "completely", "particularly", "truly", "utterly"},
+}
+CONTRASTS = {
+    "fr": {"mais", "cependant", "pourtant", "toutefois", "néanmoins", "sauf", "hélas"},
+    "en": {"but", "however", "although", "though", "yet", "except", "unfortunately"},
+}
+EXPECTATION = {
+    "fr": re.compile(r"\b(j'aurais (aimé|voulu|préféré|apprécié)|il faudrait|faudrait|ce serait (bien|mieux|bien)"
+                     r"|ça serait|j'aimerais|on aimerait|je m'attendais|j'attendais|devrai(en)?t|pourquoi ne pas"
+                     r"|si seulement|il manque|manque de|ils pourraient|on pourrait|il faut qu)", re.I),
+    "en": re.compile(r"\b(i wish|should|would be (nice|good|great|better)|i'd like|i would like|i expected"
+                     r"|it would help|why not|they need to|if only|lack of|there is no way to|could they)", re.I),
+}
+
+
+@dataclass
+class Polarity:
+    positive: float = 0.0
+    negative: float = 0.0
+    polar_words: int = 0
+    negations: int = 0
+    contrast: bool = False
+    expectation: bool = False
+    question: bool = False
+    compound: float = 0.0  # VADER's compound score (English), else the net score squashed
+
+    @property
+    def net(self) -> float:
+        return self.positive - self.negative
+
+    def features(self) -> list[float]:
+        return [self.positive, self.negative, self.net, min(self.polar_words, 5) / 5,
+                min(self.negations, 3) / 3, float(self.contrast), float(self.expectation),
+                float(self.question), self.compound]
+
+
+FEATURE_COUNT = len(Polarity().features())
+
+
+def _read_tsv(path: Path) -> dict[str, float]:
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        form, _, value = line.partition("\t")
+        out[form.strip().lower()] = float(value)
+    return out
+
+
+@lru_cache(maxsize=2)
+def lexicon(lang: str) -> dict[str, float]:
+    """Word form → polarity in [-1, 1]."""
+    words: dict[str, float] = {}
+    if lang == "fr":
+        try:
+            import textblob_fr
+
+            xml = Path(textblob_fr.__file__).resolve().parent / "fr-sentiment.xml"
+            sums: dict[str, list[float]] = {}
+            for w in ET.parse(xml).getroot().iter("word"):
+                form = (w.get("form") or "").lower()
+                if form and " " not in form:
+                    sums.setdefault(form, []).append(float(w.get("polarity") or 0))
+            words = {k: sum(v) / len(v) for k, v in sums.items() if any(v)}
+        except (ImportError, OSError, ET.ParseError):
+            words = {}
+    else:
+        try:
+            import vaderSentiment
+
+            path = Path(vaderSentiment.__file__).resolve().parent / "vader_lexicon.txt"
+            for line in path.read_text(encoding="utf-8").splitlines():
+                parts = line.split("\t")
+                if len(parts) >= 2 and " " not in parts[0]:
+                    words[parts[0].lower()] = max(-1.0, min(1.0, float(parts[1]) / 3.0))
+        except (ImportError, OSError, ValueError):
+            words = {}
+    words.update(_read_tsv(RESOURCES / f"cx_lexicon_{lang}.tsv"))
+    return words
+
+
+@lru_cache(maxsize=1)
+def _vader():
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError:
+        return None
+    return SentimentIntensityAnalyzer()
+
+
+def score(words: list[str], text: str, lang: str) -> Polarity:
+    """Polarity of one utterance from its lower-cased tokens."""
+    lang = lang if lang in NEGATORS else "fr"
+    lex, neg, inten, contr = lexicon(lang), NEGATORS[lang], INTENSIFIERS[lang], CONTRASTS[lang]
+    cut = next((i for i, w in enumerate(words) if w in contr and i > 0), None)
+    pos = negv = 0.0
+    polar = negations = 0
+    for i, w in enumerate(words):
+        value = lex.get(w)
+        if value is None and w.endswith("s") and len(w) > 4:
+            value = lex.get(w[:-1])
+        if not value:
+            continue
+        polar += 1
+        window = words[max(0, i - 3): i]
+        if any(x in neg for x in window) or (lang == "en" and any(x.endswith("n't") for x in window)):
+            value *= -0.7
+            negations += 1
+        if i > 0 and words[i - 1] in inten:
+            value *= 1.5
+        if cut is not None:
+            value *= 0.5 if i < cut else 1.5
+        if value > 0:
+            pos += value
+        else:
+            negv -= value
+    compound = 0.0
+    if lang == "en" and _vader() is not None:
+        compound = _vader().polarity_scores(text)["compound"]
+    else:
+        net = pos - negv
+        compound = net / (abs(net) + 1.0)
+    return Polarity(positive=pos, negative=negv, polar_words=polar, negations=negations,
+                    contrast=cut is not None, expectation=bool(EXPECTATION[lang].search(text or "")),
+                    question=(text or "").rstrip().endswith("?"), compound=compound)

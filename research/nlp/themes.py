@@ -1,0 +1,136 @@
+"""Themes at interview scale: every utterance placed, labels made of lemmas, quotes that represent.
+
+BERTopic leaves many utterances as outliers and needs thousands of documents; a study holds
+hundreds. Here each utterance is described by its sentence embedding beside a latent-semantic view
+of its lemmas (TF-IDF reduced by truncated SVD), so that a model trained on English still groups
+French talk by what it is about; k-means then places every utterance, with a number of themes that
+grows with the square root of the corpus. Themes too small to mean anything are folded into the
+nearest larger one, never dropped.
+
+Labels are the lemmas most specific to a theme (class-based TF-IDF, accents kept, stop words of
+both languages removed), and quotes are the utterances nearest its centre.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Theme:
+    id: str
+    label: str
+    members: list[int] = field(default_factory=list)   # indices into the analysed texts
+    keywords: list[str] = field(default_factory=list)
+    quotes: list[int] = field(default_factory=list)     # indices, most representative first
+
+
+def theme_count(n: int) -> int:
+    if n < 4:
+        return 1
+    return int(max(2, min(80, round(math.sqrt(n / 2)), n // 2)))
+
+
+def _lsa(lemmas: Sequence[Sequence[str]], dims: int) -> np.ndarray | None:
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [" ".join(l) for l in lemmas]
+    if sum(1 for d in docs if d) < 3:
+        return None
+    vec = TfidfVectorizer(token_pattern=r"\S+", min_df=2 if len(docs) > 50 else 1, sublinear_tf=True)
+    try:
+        m = vec.fit_transform(docs)
+    except ValueError:
+        return None
+    k = min(dims, m.shape[1] - 1, m.shape[0] - 1)
+    if k < 2:
+        return None
+    z = TruncatedSVD(n_components=k, random_state=0).fit_transform(m)
+    norms = np.linalg.norm(z, axis=1, keepdims=True)
+    return z / np.where(norms == 0, 1, norms)
+
+
+def representation(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], lexical_weight: float = 0.8) -> np.ndarray:
+    e = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-9)
+    lsa = _lsa(lemmas, dims=100)
+    return e if lsa is None else np.hstack([e, lexical_weight * lsa]).astype(np.float32)
+
+
+def _slug(words: Sequence[str]) -> str:
+    text = "-".join(words)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "theme"
+
+
+def label_themes(groups: dict[int, list[int]], lemmas: Sequence[Sequence[str]], top: int = 3) -> dict[int, list[str]]:
+    """Class-based TF-IDF: lemmas frequent in a theme and rare elsewhere."""
+    per = {g: Counter(l for i in idx for l in set(lemmas[i])) for g, idx in groups.items()}
+    overall = Counter()
+    for c in per.values():
+        overall.update(c)
+    avg = sum(overall.values()) / max(1, len(per))
+    out = {}
+    for g, counts in per.items():
+        size = max(1, len(groups[g]))
+        scored = sorted(((n / size) * math.log(1 + avg / overall[w]), w) for w, n in counts.items() if n >= 1)
+        words = [w for s, w in sorted(scored, reverse=True)[: top * 3]]
+        chosen: list[str] = []
+        for w in words:  # skip a lemma that only repeats another (plural, feminine)
+            if not any(w.startswith(c[:5]) or c.startswith(w[:5]) for c in chosen if len(c) >= 5 and len(w) >= 5):
+                chosen.append(w)
+            if len(chosen) == top:
+                break
+        out[g] = chosen
+    return out
+
+
+def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int | None = None,
+                min_size: int = 3, quotes: int = 3) -> tuple[list[Theme], np.ndarray]:
+    """Themes and, per utterance, the index of its theme in the returned list."""
+    n = len(lemmas)
+    if n == 0:
+        return [], np.zeros(0, int)
+    x = representation(embeddings, lemmas)
+    k = min(k or theme_count(n), n)
+    if k <= 1:
+        assign = np.zeros(n, int)
+        centres = x.mean(axis=0, keepdims=True)
+    else:
+        from sklearn.cluster import KMeans
+
+        km = KMeans(n_clusters=k, n_init=3, random_state=0, max_iter=200).fit(x)
+        assign, centres = km.labels_.copy(), km.cluster_centers_
+        sizes = Counter(assign.tolist())
+        small = [c for c, s in sizes.items() if s < min_size]
+        big = [c for c in range(k) if c not in small and sizes.get(c, 0)]
+        if big and small:
+            for i in np.where(np.isin(assign, small))[0]:
+                sims = centres[big] @ x[i]
+                assign[i] = big[int(sims.argmax())]
+    groups: dict[int, list[int]] = {}
+    for i, g in enumerate(assign.tolist()):
+        groups.setdefault(g, []).append(i)
+    words = label_themes(groups, lemmas)
+    order = sorted(groups, key=lambda g: (-len(groups[g]), g))
+    themes, index_of, used = [], {}, set()
+    for g in order:
+        idx = groups[g]
+        centre = x[idx].mean(axis=0)
+        sims = x[idx] @ centre
+        ranked = [idx[j] for j in np.argsort(-sims)]
+        kw = words.get(g) or []
+        label = " · ".join(kw) if kw else "divers"
+        tid = "th-" + _slug(kw[:2] or ["divers"])
+        while tid in used:
+            tid += "-b"
+        used.add(tid)
+        index_of[g] = len(themes)
+        themes.append(Theme(id=tid, label=label, members=idx, keywords=kw, quotes=ranked[:quotes]))
+    return themes, np.array([index_of[g] for g in assign.tolist()], int)
