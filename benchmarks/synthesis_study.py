@@ -36,52 +36,25 @@ PHRASES = {
 }
 
 
-def _ensure_source_tables(db: sqlite_utils.Database) -> None:
-    """Create the workflow and analysis tables when their own modules have not (fixtures only)."""
-    have = set(db.table_names())
-    specs = {
-        S.T_JOURNEYS: ({"id": int, "name": str}, []),
-        S.T_STEPS: ({"id": int, "journey_id": int, "name": str, "position": int, "moment_of_truth": int}, []),
-        S.T_CHANNELS: ({"id": int, "name": str}, []),
-        S.T_PERSONAS: ({"id": int, "name": str, "profile": str, "goals": str, "frustrations": str}, []),
-        S.T_PARTICIPANTS: ({"id": int, "code": str, "kind": str, "persona_id": int}, []),
-        S.T_INTERVIEWS: ({"id": int, "participant_id": int}, []),
-        S.T_UTTERANCES: ({"id": int, "interview_id": int, "participant_id": int, "role": str, "position": int,
-                          "start_char": int, "end_char": int, "text": str, "step_id": int}, ["interview_id"]),
-        S.T_RUNS: ({"id": int, "started_at": str, "finished_at": str}, []),
-        S.T_CODES: ({"id": int, "run_id": int, "utterance_id": int, "label": str, "confidence": float,
-                     "intensity": float, "expectation": int, "dimension": str, "theme_id": str,
-                     "step_id": int, "channel": str}, ["run_id", "utterance_id"]),
-        S.T_THEMES: ({"id": str, "run_id": int, "label": str}, []),
-        S.T_TRAITS: ({"id": int, "run_id": int, "participant_id": int, "text": str, "kind": str}, []),
-        S.T_ARCHETYPES: ({"id": int, "run_id": int, "label": str, "members": str, "traits": str,
-                          "matched_persona_id": int, "match_score": float, "quotes": str}, []),
-        S.T_BRAND_GAP: ({"id": int, "run_id": int, "value": str, "group": str, "mentions": int, "share": float,
-                         "valence": float, "claimed": int, "evidence": str}, []),
-    }
-    for table, (columns, index) in specs.items():
-        if table not in have:
-            db[table].create(columns, pk="id")
-            if index:
-                db[table].create_index(index)
-
-
 def build_study(db: sqlite_utils.Database, interviews: int = 200, per_interview: int = 100,
                 seed: int = 7) -> dict:
     rng = random.Random(seed)
-    _ensure_source_tables(db)
     with db.atomic():
-        db[S.T_JOURNEYS].insert({"id": 1, "name": "Adhérer et se faire rembourser"})
-        db[S.T_STEPS].insert_all([{"id": i + 1, "journey_id": 1, "name": n, "position": i + 1,
-                                   "moment_of_truth": int(m)} for i, (n, m) in enumerate(STEPS)])
-        db[S.T_CHANNELS].insert_all([{"id": i + 1, "name": n} for i, n in enumerate(CHANNELS)])
-        db[S.T_PERSONAS].insert_all([{"id": i + 1, "name": n, "profile": f"Profil {n}", "goals": "",
-                                      "frustrations": ""} for i, n in enumerate(PERSONAS)])
+        db[S.T_JOURNEYS].insert({"id": 1, "name": "Adhérer et se faire rembourser", "lang": "fr"})
+        db["journey_macro_steps"].insert({"id": 1, "journey_id": 1, "position": 1, "name": "Le parcours"})
+        db[S.T_STEPS].insert_all([{"id": i + 1, "journey_id": 1, "macro_step_id": 1, "label": n, "position": i + 1,
+                                   "is_moment_of_truth": int(m)} for i, (n, m) in enumerate(STEPS)])
+        db[S.T_CHANNELS].insert_all([{"id": i + 1, "name": n, "position": i + 1} for i, n in enumerate(CHANNELS)])
+        db[S.T_PERSONAS].insert_all([{"id": i + 1, "name": n, "profile": f"Profil {n}", "goals": "[]",
+                                      "frustrations": "[]"} for i, n in enumerate(PERSONAS)])
         db[S.T_PARTICIPANTS].insert_all([{
-            "id": i + 1, "code": f"P{i + 1:03d}", "kind": "employee" if i % 10 == 9 else "customer",
+            "id": i + 1, "code": f"P-{i + 1:03d}", "kind": "employee" if i % 10 == 9 else "customer",
             "persona_id": (i % len(PERSONAS)) + 1} for i in range(interviews)])
-        db[S.T_INTERVIEWS].insert_all([{"id": i + 1, "participant_id": i + 1} for i in range(interviews)])
-        db[S.T_RUNS].insert({"id": 1, "started_at": "2026-11-20T10:00:00+00:00",
+        db[S.T_INTERVIEWS].insert_all([{"id": i + 1, "title": f"Entretien {i + 1}", "status": "done",
+                                        "journey_id": 1, "lang": "fr"} for i in range(interviews)])
+        db["interview_participants"].insert_all([{"interview_id": i + 1, "participant_id": i + 1}
+                                                 for i in range(interviews)])
+        db[S.T_RUNS].insert({"id": 1, "status": "done", "started_at": "2026-11-20T10:00:00+00:00",
                              "finished_at": "2026-11-20T10:05:00+00:00"})
         theme_ids = {label: [f"m{label[0]}{j}" for j in range(len(names))] for label, names in THEMES.items()}
         db[S.T_THEMES].insert_all([{"id": theme_ids[label][j], "run_id": 1, "label": name}
@@ -98,13 +71,13 @@ def build_study(db: sqlite_utils.Database, interviews: int = 200, per_interview:
                 utterances.append({"id": uid, "interview_id": i + 1, "participant_id": i + 1, "role": "participant",
                                    "position": k, "start_char": k * 80, "end_char": k * 80 + 70,
                                    "text": rng.choice(PHRASES[label]) + f" ({uid})", "step_id": None})
-                codes.append({"id": uid, "run_id": 1, "utterance_id": uid, "label": label,
+                codes.append({"run_id": 1, "utterance_id": uid, "label": label,
                               "confidence": round(rng.uniform(0.5, 0.99), 2),
                               "intensity": round(rng.uniform(0.3, 1.0), 2) if label != "neutral" else 0.0,
                               "expectation": int(label == "irritant" and rng.random() < 0.3),
                               "dimension": rng.choice(["relational", "service", "experiential", "emotional"]),
                               "theme_id": rng.choice(theme_ids[label]), "step_id": step,
-                              "channel": rng.choice(CHANNELS)})
+                              "channel_id": rng.randint(1, len(CHANNELS))})
         db[S.T_UTTERANCES].insert_all(utterances, batch_size=2000)
         db[S.T_CODES].insert_all(codes, batch_size=2000)
         db[S.T_TRAITS].insert_all([{"id": i + 1, "run_id": 1, "participant_id": i + 1,

@@ -133,7 +133,7 @@ def analyze(input_path, out_path, lang, labels_path, workspace, no_cache, db_pat
                 pct = int(100 * done / total) if total else 100
                 if pct != last["pct"]:
                     last["pct"] = pct
-                    echo(f"[{pct:3d} %] {message}")
+                    echo(f"[{pct:3d} %] {message.rsplit('.', 1)[-1]}")
 
             run = analyze_workspace(db, progress=progress)
         finally:

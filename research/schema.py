@@ -3,10 +3,20 @@
 A module that owns tables declares `migrations = Migrations("name")` and is listed here, after the
 modules whose tables it references.
 """
-from research import brand, synthesis_store, workspace
+from research import (brand, consents, guides, interviews, journeys, participants, personas, synthesis_store,
+                      transcripts, workspace)
+from research.nlp import store as analysis_store
 
 MIGRATION_SETS = [
     workspace.migrations,
     brand.migrations,
+    journeys.migrations,
+    guides.migrations,
+    personas.migrations,
+    participants.migrations,
+    consents.migrations,
+    interviews.migrations,
+    transcripts.migrations,
+    analysis_store.migrations,
     synthesis_store.migrations,  # corrections only; no foreign key to other sets' tables
 ]

@@ -16,12 +16,13 @@ PAGES = ["pages/synthesis_board.py", "pages/synthesis_journey.py", "pages/synthe
 
 @pytest.fixture(scope="module")
 def study_template(tmp_path_factory):
-    from research.demo import build_demo
+    from research.demo import brand as brand_demo
     from research.store import open_database
 
     path = tmp_path_factory.mktemp("study") / "study.db"
-    build_demo(path).close()
     db = open_database(path)
+    with db.atomic():
+        brand_demo.build(db)
     build_study(db, interviews=24, per_interview=25)
     db.close()
     return path

@@ -21,12 +21,11 @@ def rerun(db, relabel=None):
     """A new run, as the engine would leave it: same utterances, machine codes possibly changed."""
     run = S.latest_run(db)["id"] + 1
     with db.atomic():
-        db[S.T_RUNS].insert({"id": run, "started_at": "2026-11-22T00:00:00+00:00",
+        db[S.T_RUNS].insert({"id": run, "status": "done", "started_at": "2026-11-22T00:00:00+00:00",
                              "finished_at": "2026-11-22T00:01:00+00:00"})
         rows = []
         for r in db[S.T_CODES].rows_where("run_id = ?", [run - 1]):
             r = dict(r, run_id=run)
-            r.pop("id")
             if relabel:
                 r["label"] = relabel
             rows.append(r)
@@ -38,7 +37,7 @@ def test_records_join_participants_personas_steps_and_themes(study):
     records = S.load_coded(study)
     assert len(records) == 200
     u = records[0]
-    assert u.participant_code == "P001" and u.persona_name == "Prudente" and u.step_label
+    assert u.participant_code == "P-001" and u.persona_name == "Prudente" and u.step_label
     assert u.theme_label and u.channel and u.journey_name == "Adhérer et se faire rembourser"
     assert {r.participant_kind for r in records} == {"customer", "employee"}
     assert S.stamp(study) != "none"
@@ -134,7 +133,7 @@ def test_the_demo_is_analysed_when_the_engine_is_there(study, monkeypatch):
 def test_utterances_without_a_channel_get_the_one_they_name_or_the_one_just_spoken_of(study):
     first, second, third = [u for u in S.load_coded(study) if u.interview_id == 1][:3]
     with study.atomic():
-        study.execute(f"UPDATE {S.T_CODES} SET channel = NULL, step_id = 2 WHERE utterance_id IN (?, ?, ?)",
+        study.execute(f"UPDATE {S.T_CODES} SET channel_id = NULL, step_id = 2 WHERE utterance_id IN (?, ?, ?)",
                       [first.utterance_id, second.utterance_id, third.utterance_id])
         study.execute(f"UPDATE {S.T_UTTERANCES} SET text = ? WHERE id = ?",
                       ["J'ai appelé la plateforme, vingt minutes d'attente.", first.utterance_id])

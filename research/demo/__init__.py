@@ -13,9 +13,15 @@ import sqlite_utils
 
 from research import store
 from research.demo import brand as brand_demo
+from research.demo import interviews as interviews_demo
+from research.demo import journeys as journeys_demo
+from research.demo import participants as participants_demo
 
 STEPS: list[Callable[[sqlite_utils.Database], None]] = [
     brand_demo.build,
+    journeys_demo.build,
+    participants_demo.build,
+    interviews_demo.build,
 ]
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+import sqlite_utils
 
 ProgressFn = Callable[[int, int], None]
 
@@ -42,17 +42,18 @@ class EmbeddingCache:
 
     TABLE = "analysis_embeddings"
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} (model TEXT NOT NULL, text_hash TEXT NOT NULL, "
-                     "dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, text_hash))")
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        db.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} (model TEXT NOT NULL, text_hash TEXT NOT NULL, "
+                   "dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, text_hash))")
 
     @classmethod
     def in_file(cls, path: Path) -> EmbeddingCache:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        return cls(conn)
+        db = sqlite_utils.Database(path)
+        db.enable_wal()
+        db.execute("PRAGMA busy_timeout = 10000")
+        return cls(db)
 
     def get_many(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -60,7 +61,7 @@ class EmbeddingCache:
         for start in range(0, len(unique), 500):
             chunk = unique[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, dim, blob in self.conn.execute(
+            for key, dim, blob in self.db.execute(
                     f"SELECT text_hash, dim, vector FROM {self.TABLE} WHERE model = ? AND text_hash IN ({marks})",
                     [model, *chunk]):
                 found[key] = np.frombuffer(blob, dtype=np.float32, count=dim)
@@ -68,12 +69,8 @@ class EmbeddingCache:
 
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
         rows = [(model, k, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
-        in_tx = self.conn.in_transaction
-        if not in_tx:
-            self.conn.execute("BEGIN")
-        self.conn.executemany(f"INSERT OR REPLACE INTO {self.TABLE} VALUES (?, ?, ?, ?)", rows)
-        if not in_tx:
-            self.conn.execute("COMMIT")
+        with self.db.atomic():
+            self.db.conn.executemany(f"INSERT OR REPLACE INTO {self.TABLE} VALUES (?, ?, ?, ?)", rows)
 
 
 def user_cache_path() -> Path:

@@ -56,7 +56,8 @@ def default_embedder(cache=None):
 
 
 def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequence[classify.Example] = (),
-            embedder=None, progress: Progress | None = None, k: int | None = None) -> Analysis:
+            embedder=None, progress: Progress | None = None, k: int | None = None,
+            label_stop_words: Sequence[str] = ()) -> Analysis:
     """Code, place in themes and describe each utterance. `progress(done, total, stage)`."""
     def tell(done, total, stage):
         if progress:
@@ -79,7 +80,8 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     clf = classify.Classifier.train(embedder, polarities_of, labels)
     codings = clf.code(classify.features(emb, pols), pols, texts)
     tell(3, 5, "classification")
-    found, assign = themes.find_themes(emb, [t.lemmas for t in tokens], k=k)
+    found, assign = themes.find_themes(emb, [t.lemmas for t in tokens], k=k, langs=langs,
+                                      exclude=label_stop_words)
     tell(4, 5, "themes")
     results = []
     for i, u in enumerate(utterances):
@@ -91,3 +93,10 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     tell(5, 5, "done")
     return Analysis(results=results, themes=found, embeddings=emb, tokens=tokens, polarities=pols,
                     kappa=clf.kappa, learned_from=clf.learned_from, computed_embeddings=computed)
+
+
+def analyze_workspace(db, progress=None, labels=None, embedder=None) -> dict:
+    """The workspace entry point (see research/nlp/workspace.py)."""
+    from research.nlp.workspace import analyze_workspace as run
+
+    return run(db, progress=progress, labels=labels, embedder=embedder)

@@ -36,12 +36,14 @@ def stop_words(lang: str) -> frozenset[str]:
         extra = {"c'est", "ça", "ca", "euh", "bah", "ben", "bon", "voilà", "truc", "chose", "fois",
                  "faire", "avoir", "être", "aller", "dire", "falloir", "pouvoir", "vouloir", "savoir",
                  "mettre", "venir", "prendre", "donner", "voir", "oui", "non", "alors", "après", "enfin",
-                 "quand", "vraiment", "peu", "trop", "très", "tout", "tous", "toute", "toutes", "ni", "quoi"}
+                 "quand", "vraiment", "peu", "trop", "très", "tout", "tous", "toute", "toutes", "ni", "quoi", "devoir",
+                 "bonjour", "merci", "madame", "monsieur", "franchement", "falloir", "passer", "trouver", "rester"}
     else:
         from spacy.lang.en.stop_words import STOP_WORDS
         extra = {"um", "uh", "yeah", "okay", "ok", "thing", "things", "really", "just", "get", "got",
                  "like", "lot", "bit", "want", "need", "know", "think", "would", "could", "please",
-                 "hi", "hello", "thanks", "thank", "use", "way", "time"}
+                 "hi", "hello", "thanks", "thank", "use", "way", "time", "year", "years", "told", "tell",
+                 "say", "said", "make", "made", "good", "great", "honestly"}
     return frozenset(STOP_WORDS) | extra
 
 
@@ -60,6 +62,8 @@ def english_lemma(word: str) -> str:
             stem = word[: -len(suffix)] + repl
             if suffix in ("ing", "ed") and len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "ls":
                 stem = stem[:-1]
+            elif suffix in ("ing", "ed") and len(stem) <= 4 and re.match(r".*[^aeiou][aeiou][^aeiouwxy]$", stem):
+                stem += "e"  # taking → take, used → use
             return stem
     return word
 

@@ -57,8 +57,28 @@ def _lsa(lemmas: Sequence[Sequence[str]], dims: int) -> np.ndarray | None:
     return z / np.where(norms == 0, 1, norms)
 
 
-def representation(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], lexical_weight: float = 0.8) -> np.ndarray:
-    e = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-9)
+def center_by_language(vectors: np.ndarray, langs: Sequence[str] | None, minimum: int = 10) -> np.ndarray:
+    """Subtract each language's mean vector, so that French and English talk about the same thing meet.
+
+    A sentence model separates languages before topics; removing the per-language offset keeps
+    the topical differences. Done only when each language has enough utterances to estimate it.
+    """
+    if langs is None or len(set(langs)) < 2:
+        return vectors
+    counts = Counter(langs)
+    if min(counts.values()) < minimum:
+        return vectors
+    out = vectors.astype(np.float32).copy()
+    for lang in counts:
+        idx = [i for i, lg in enumerate(langs) if lg == lang]
+        out[idx] -= out[idx].mean(axis=0)
+    return out
+
+
+def representation(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], lexical_weight: float = 0.8,
+                   langs: Sequence[str] | None = None) -> np.ndarray:
+    e = center_by_language(embeddings, langs)
+    e = e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
     lsa = _lsa(lemmas, dims=100)
     return e if lsa is None else np.hstack([e, lexical_weight * lsa]).astype(np.float32)
 
@@ -92,7 +112,8 @@ def label_themes(groups: dict[int, list[int]], lemmas: Sequence[Sequence[str]], 
 
 
 def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int | None = None,
-                min_size: int = 3, quotes: int = 3) -> tuple[list[Theme], np.ndarray]:
+                min_size: int = 3, quotes: int = 3, langs: Sequence[str] | None = None,
+                exclude: Sequence[str] = ()) -> tuple[list[Theme], np.ndarray]:
     """Themes and, per utterance, the index of its theme in the returned list."""
     n = len(lemmas)
     if n == 0:
@@ -117,7 +138,8 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
     groups: dict[int, list[int]] = {}
     for i, g in enumerate(assign.tolist()):
         groups.setdefault(g, []).append(i)
-    words = label_themes(groups, lemmas)
+    banned = {w.lower() for w in exclude}
+    words = label_themes(groups, [[l for l in ls if l not in banned] for ls in lemmas])
     order = sorted(groups, key=lambda g: (-len(groups[g]), g))
     themes, index_of, used = [], {}, set()
     for g in order:

@@ -1,0 +1,89 @@
+"""Persona traits: what participants say of themselves, grouped into archetypes, set against personas.
+
+Traits are first-person self-descriptions ("je suis à mon compte"), preferences ("je préfère
+appeler") and habits ("d'habitude je passe par l'appli"), found by patterns in both languages.
+Participants are then grouped by what they said (the mean embedding of their utterances) into as
+many archetypes as there are defined personas, and each archetype is matched to the persona whose
+profile, goals and frustrations it resembles most.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+_KINDS = {
+    "fr": [("preference", r"\bje (préfère|préférerais|aime|n'aime pas|déteste|adore)\b|\bpour moi,? (le|la|l')"),
+           ("habit", r"\b(d'habitude|en général|généralement|toujours|jamais|souvent|chaque (mois|semaine|année)|"
+                     r"tous les (jours|mois|ans))\b.*\bje\b|\bje (passe|vais|fais|utilise|consulte|appelle) (toujours|"
+                     r"souvent|d'abord|surtout)\b"),
+           ("self", r"\b(je suis|j'ai \d+ ans|je travaille|je vis|j'habite|nous sommes|je suis à mon compte|"
+                    r"je suis (retraité|retraitée|maman|papa|salarié|salariée|indépendant|indépendante|étudiant|"
+                    r"étudiante|infirmier|infirmière))\b")],
+    "en": [("preference", r"\bi (prefer|would rather|like|love|hate|don't like|do not like)\b|\bfor me,? the\b"),
+           ("habit", r"\b(usually|always|never|often|every (month|week|year))\b.*\bi\b|\bi (usually|always|often|"
+                     r"mostly|first) \w+"),
+           ("self", r"\b(i am|i'm|i work|i live|we are|i have (two|three|\d+) (kids|children)|i run|"
+                    r"i'm retired|i am retired|i'm self-employed)\b")],
+}
+_PATTERNS = {lang: [(k, re.compile(p, re.I)) for k, p in kinds] for lang, kinds in _KINDS.items()}
+_NOT_SELF = re.compile(r"\b(je suis (allé|allée|passé|passée|resté|restée|tombé|tombée|déçu|déçue|"
+                       r"content|contente|ravi|ravie)|i am (sure|not sure|afraid|sorry))\b", re.I)
+
+
+def trait_kind(text: str, lang: str) -> str | None:
+    for kind, pattern in _PATTERNS.get(lang, _PATTERNS["fr"]):
+        if pattern.search(text or ""):
+            if kind == "self" and _NOT_SELF.search(text):
+                continue
+            return kind
+    return None
+
+
+@dataclass
+class Archetype:
+    label: str
+    members: list[int]
+    traits: list[str]
+    matched_persona_id: int | None
+    match_score: float
+    quotes: list[int] = field(default_factory=list)
+
+
+def archetypes(participant_ids: Sequence[int], vectors: np.ndarray, trait_texts: dict[int, list[str]],
+               keywords: dict[int, list[str]], persona_ids: Sequence[int], persona_vectors: np.ndarray,
+               quotes: dict[int, list[int]], k: int | None = None) -> list[Archetype]:
+    """Group participants (one vector each) and match each group to the closest defined persona."""
+    n = len(participant_ids)
+    if n == 0:
+        return []
+    k = max(1, min(k or len(persona_ids) or 3, n))
+    x = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    if k == 1:
+        assign = np.zeros(n, int)
+    else:
+        from sklearn.cluster import AgglomerativeClustering
+
+        assign = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(x)
+    out = []
+    for g in sorted(set(assign.tolist())):
+        idx = [i for i in range(n) if assign[i] == g]
+        members = [participant_ids[i] for i in idx]
+        centre = x[idx].mean(axis=0)
+        matched, score = None, 0.0
+        if len(persona_ids):
+            p = persona_vectors / np.maximum(np.linalg.norm(persona_vectors, axis=1, keepdims=True), 1e-9)
+            sims = p @ (centre / max(np.linalg.norm(centre), 1e-9))
+            matched, score = persona_ids[int(sims.argmax())], float(sims.max())
+        words: dict[str, int] = {}
+        for m in members:
+            for w in keywords.get(m, []):
+                words[w] = words.get(w, 0) + 1
+        top = [w for w, _ in sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+        traits = [t for m in members for t in trait_texts.get(m, [])][:8]
+        out.append(Archetype(label=" · ".join(top) or f"#{g + 1}", members=members, traits=traits,
+                             matched_persona_id=matched, match_score=round(score, 3),
+                             quotes=[q for m in members for q in quotes.get(m, [])[:1]][:5]))
+    return sorted(out, key=lambda a: -len(a.members))

