@@ -16,6 +16,14 @@ PAGES = {
         st.Page("pages/brand_platform.py", title=t("brand.title"), icon=":material/flag:",
                 url_path="brand_platform"),
     ],
+    "nav.fieldwork": [
+        st.Page("pages/journeys.py", title=t("journeys.title"), icon=":material/route:", url_path="journeys"),
+        st.Page("pages/guides.py", title=t("guides.title"), icon=":material/checklist:", url_path="guides"),
+        st.Page("pages/participants.py", title=t("participants.title"), icon=":material/groups:",
+                url_path="participants"),
+        st.Page("pages/interviews.py", title=t("interviews.title"), icon=":material/mic:", url_path="interviews"),
+        st.Page("pages/search.py", title=t("search.title"), icon=":material/search:", url_path="search"),
+    ],
     "nav.synthesis": [
         st.Page("pages/analysis.py", title=t("synthesis.analysis.title"), icon=":material/model_training:",
                 url_path="analysis"),

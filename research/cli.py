@@ -149,6 +149,84 @@ def analyze(input_path, out_path, lang, labels_path, workspace, no_cache, db_pat
     echo(f"{summary['count']} utterances analysed -> {out_path}")
 
 
+@cli.group()
+def transcript():
+    """Import transcripts into interviews."""
+
+
+@transcript.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--interview", "interview_id", type=int, required=True, help="The interview it belongs to.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "docx", "vtt", "srt"]), default=None,
+              help="Default: from the file's extension.")
+@click.option("--speaker", "speakers", multiple=True, metavar="NAME=ROLE",
+              help="Map a speaker: NAME=interviewer, NAME=ignore or NAME=P-014 (a participant code). Repeatable.")
+@click.option("--on-duplicate", type=click.Choice(["refuse", "replace", "keep-both"]), default="refuse",
+              show_default=True, help="What to do when the same file was imported before.")
+@db_option
+@domain_errors
+def transcript_import(file, interview_id, fmt, speakers, on_duplicate, db_path):
+    """Import FILE (.txt, .docx, .vtt, .srt) into an interview, split into utterances."""
+    from research.participants import find_by_code, list_participants
+    from research.transcripts import import_transcript
+
+    db = open_db(db_path)
+    try:
+        mapping = {}
+        for item in speakers:
+            name, sep, role = item.partition("=")
+            if not sep or not name.strip():
+                raise click.UsageError(f"--speaker expects NAME=ROLE, got {item!r}")
+            role = role.strip()
+            if role not in ("interviewer", "ignore"):
+                participant = find_by_code(db, role)
+                if participant is None:
+                    raise click.UsageError(f"no participant with the code {role!r}")
+                role = participant.id
+            mapping[name.strip()] = role
+        result = import_transcript(db, interview_id, file.read_bytes(), filename=file.name, fmt=fmt,
+                                   speakers=mapping, on_duplicate={"refuse": None, "keep-both": "keep_both"}.get(
+                                       on_duplicate, on_duplicate))
+        codes = {p.id: p.code for p in list_participants(db)}
+    finally:
+        db.close()
+    who = ", ".join(f"{k} → {codes.get(v, v)}" for k, v in result.speakers.items())
+    click.echo(f"transcript {result.transcript_id}: {result.utterances} utterances, "
+               f"{result.linked_to_steps} linked to journey steps ({who})")
+
+
+@cli.group()
+def guide():
+    """Interview guides."""
+
+
+@guide.command("export")
+@click.argument("guide_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["md", "docx", "html"]), default="md", show_default=True)
+@click.option("--version", "version_number", type=int, default=None, help="A frozen version (default: the draft).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@db_option
+@domain_errors
+def guide_export(guide_id, fmt, version_number, out_path, db_path):
+    """Export an interview guide to Markdown, DOCX or print-ready HTML."""
+    from research.guides import GuideError, export_guide, get_guide, get_guide_version, list_versions
+
+    db = open_db(db_path)
+    try:
+        guide_obj = get_guide(db, guide_id)
+        if version_number is not None:
+            match = [v for v in list_versions(db, guide_id) if v["number"] == version_number]
+            if not match:
+                raise GuideError(f"Guide {guide_id} has no version {version_number}.", key="guides.err.version",
+                                 id=version_number)
+            guide_obj = get_guide_version(db, match[0]["id"])
+        data = export_guide(db, guide_obj, fmt)
+    finally:
+        db.close()
+    out_path.write_bytes(data)
+    click.echo(f"{out_path}: {len(guide_obj.sections)} sections, {guide_obj.minutes} min")
+
+
 def main(argv=None):
     return cli.main(args=argv, prog_name="ecoute")
 

@@ -170,7 +170,11 @@ def decode(data: bytes) -> tuple[str, str]:
         raise TranscriptError("The file is larger than 20 MB.", key="transcripts.err.too_big")
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                raise TranscriptError("The file's encoding could not be recognised.",
+                                      key="transcripts.err.encoding") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -529,7 +533,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50) -> list[Hit]:
     if not q or "utterances_fts" not in db.table_names():
         return []
     sql = """SELECT u.id, u.interview_id, i.title, coalesce(p.code, ''), u.speaker, u.position,
-                    snippet(utterances_fts, 0, '[', ']', '…', 16), u.text
+                    snippet(utterances_fts, 0, '**', '**', '…', 16), u.text
              FROM utterances_fts JOIN utterances u ON u.id = utterances_fts.rowid
              JOIN interviews i ON i.id = u.interview_id LEFT JOIN participants p ON p.id = u.participant_id
              WHERE utterances_fts MATCH ? ORDER BY rank LIMIT ?"""

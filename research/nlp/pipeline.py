@@ -81,7 +81,8 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     codings = clf.code(classify.features(emb, pols), pols, texts)
     tell(3, 5, "classification")
     found, assign = themes.find_themes(emb, [t.lemmas for t in tokens], k=k, langs=langs,
-                                      exclude=label_stop_words)
+                                      exclude=label_stop_words,
+                                      label_words=[t.nouns or t.lemmas for t in tokens])
     tell(4, 5, "themes")
     results = []
     for i, u in enumerate(utterances):

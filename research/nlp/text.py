@@ -15,6 +15,7 @@ from functools import lru_cache
 class Tokens:
     words: list[str] = field(default_factory=list)   # lower-cased surface forms, in order
     lemmas: list[str] = field(default_factory=list)  # content lemmas (no stop words, no punctuation)
+    nouns: list[str] = field(default_factory=list)   # the lemmas that are nouns (French), to name themes
 
 
 @lru_cache(maxsize=2)
@@ -79,7 +80,7 @@ def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> 
         nlp, stops = spacy_pipeline(lang), stop_words(lang)
         docs = nlp.pipe((texts[i] or "" for i in idx), batch_size=batch_size)
         for i, doc in zip(idx, docs):
-            words, lemmas = [], []
+            words, lemmas, nouns = [], [], []
             for tok in doc:
                 low = tok.text.lower()
                 words.append(low)
@@ -89,5 +90,7 @@ def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> 
                 if len(lemma) < 3 or lemma in stops:
                     continue
                 lemmas.append(lemma)
-            out[i] = Tokens(words, lemmas)
+                if tok.pos_ in ("NOUN", "PROPN") or (lang != "fr"):
+                    nouns.append(lemma)
+            out[i] = Tokens(words, lemmas, nouns)
     return [t or Tokens() for t in out]

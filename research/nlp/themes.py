@@ -75,7 +75,7 @@ def center_by_language(vectors: np.ndarray, langs: Sequence[str] | None, minimum
     return out
 
 
-def representation(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], lexical_weight: float = 0.8,
+def representation(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], lexical_weight: float = 0.5,
                    langs: Sequence[str] | None = None) -> np.ndarray:
     e = center_by_language(embeddings, langs)
     e = e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
@@ -111,10 +111,33 @@ def label_themes(groups: dict[int, list[int]], lemmas: Sequence[Sequence[str]], 
     return out
 
 
+def _split_giants(x: np.ndarray, assign: np.ndarray, centres: np.ndarray, limit: int):
+    """A theme holding a fifth of everything says little: split it in two (at most twice over)."""
+    from sklearn.cluster import KMeans
+
+    for _ in range(2):
+        sizes = Counter(assign.tolist())
+        giants = [c for c, n in sizes.items() if n > limit]
+        if not giants:
+            break
+        for c in giants:
+            idx = np.where(assign == c)[0]
+            sub = KMeans(n_clusters=2, n_init=3, random_state=0).fit(x[idx])
+            new = len(centres)
+            assign[idx[sub.labels_ == 1]] = new
+            centres = np.vstack([centres, sub.cluster_centers_[1:2]])
+            centres[c] = sub.cluster_centers_[0]
+    return assign, centres
+
+
 def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int | None = None,
                 min_size: int = 3, quotes: int = 3, langs: Sequence[str] | None = None,
-                exclude: Sequence[str] = ()) -> tuple[list[Theme], np.ndarray]:
-    """Themes and, per utterance, the index of its theme in the returned list."""
+                exclude: Sequence[str] = (), label_words: Sequence[Sequence[str]] | None = None
+                ) -> tuple[list[Theme], np.ndarray]:
+    """Themes and, per utterance, the index of its theme in the returned list.
+
+    `label_words` (nouns, when the language has a tagger) name the themes; `lemmas` shape them.
+    """
     n = len(lemmas)
     if n == 0:
         return [], np.zeros(0, int)
@@ -128,6 +151,8 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
 
         km = KMeans(n_clusters=k, n_init=3, random_state=0, max_iter=200).fit(x)
         assign, centres = km.labels_.copy(), km.cluster_centers_
+        assign, centres = _split_giants(x, assign, centres, limit=max(30, int(0.2 * n)))
+        k = len(centres)
         sizes = Counter(assign.tolist())
         small = [c for c, s in sizes.items() if s < min_size]
         big = [c for c in range(k) if c not in small and sizes.get(c, 0)]
@@ -139,7 +164,8 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
     for i, g in enumerate(assign.tolist()):
         groups.setdefault(g, []).append(i)
     banned = {w.lower() for w in exclude}
-    words = label_themes(groups, [[l for l in ls if l not in banned] for ls in lemmas])
+    naming = label_words if label_words is not None else lemmas
+    words = label_themes(groups, [[l for l in ls if l not in banned] for ls in naming])
     order = sorted(groups, key=lambda g: (-len(groups[g]), g))
     themes, index_of, used = [], {}, set()
     for g in order:

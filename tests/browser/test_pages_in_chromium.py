@@ -48,6 +48,12 @@ def app_url(tmp_path_factory, demo_template):
 
     db = tmp_path_factory.mktemp("browser") / "demo.db"
     shutil.copy(demo_template, db)
+    from research.nlp.pipeline import analyze_workspace
+    from research.store import open_database
+
+    workspace = open_database(db)
+    analyze_workspace(workspace)  # the real engine, so the synthesis pages show what `make run` shows
+    workspace.close()
     port = free_port()
     env = dict(os.environ, ECOUTE_DB=str(db))
     proc = subprocess.Popen(

@@ -1,0 +1,180 @@
+"""Interviews: plan and log them, import their transcripts, read them utterance by utterance."""
+import hashlib
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from research import interviews as I
+from research import transcripts as T
+from research.errors import DomainError
+from research.guides import list_guides
+from research.journeys import list_journeys, list_steps
+from research.participants import list_participants
+from ui.db import get_db
+from ui.i18n import t
+from ui.widgets import page_header, show_error
+
+db = get_db()
+page_header("interviews.title", "interviews.intro")
+people = list_participants(db)
+code_of = {p.id: p.code for p in people}
+journeys = {j.id: j.name for j in list_journeys(db)}
+guides = list_guides(db)
+all_interviews = I.list_interviews(db)
+
+# a link from a finding or a search result: ?interview=ID&utterance=ID
+params = st.query_params
+target_utterance = int(params["utterance"]) if params.get("utterance", "").isdigit() else None
+if params.get("interview", "").isdigit() and int(params["interview"]) in {i.id for i in all_interviews}:
+    st.session_state.setdefault("interview_pick", int(params["interview"]))
+
+done = [i for i in all_interviews if i.status == "done"]
+cards = st.columns(4)
+cards[0].metric(t("interviews.fig.done"), len(done), border=True)
+cards[1].metric(t("interviews.fig.planned"), sum(i.status == "planned" for i in all_interviews), border=True)
+cards[2].metric(t("interviews.fig.transcribed"), sum(1 for i in done if i.utterances), border=True)
+cards[3].metric(t("interviews.fig.utterances"), sum(i.utterances for i in all_interviews), border=True)
+
+opened_from_link = params.get("interview", "").isdigit()
+tab_list, tab_open, tab_plan = st.tabs([t("interviews.tab.list"), t("interviews.tab.open"), t("interviews.tab.plan")],
+                                       default=t("interviews.tab.open") if opened_from_link else None)
+
+with tab_list:
+    table = pd.DataFrame([{
+        t("interviews.date"): i.date or "—", t("interviews.title_col"): i.title,
+        t("interviews.status"): t(f"interviews.status.{i.status}"), t("interviews.mode"): t(f"interviews.mode.{i.mode}"),
+        t("interviews.participants"): ", ".join(i.participant_codes), t("interviews.journey"): journeys.get(i.journey_id, "—"),
+        t("interviews.utterances"): i.utterances, t("interviews.lang"): i.lang.upper()} for i in all_interviews])
+    st.dataframe(table, hide_index=True, use_container_width=True)
+
+with tab_plan:
+    with st.form("plan_interview", clear_on_submit=True):
+        title = st.text_input(t("interviews.title_col"))
+        c1, c2, c3 = st.columns(3)
+        status = c1.selectbox(t("interviews.status"), list(I.STATUSES), format_func=lambda s: t(f"interviews.status.{s}"))
+        when = c2.date_input(t("interviews.date"), date.today(), format="DD/MM/YYYY")
+        mode = c3.selectbox(t("interviews.mode"), list(I.MODES), format_func=lambda m: t(f"interviews.mode.{m}"))
+        who = st.multiselect(t("interviews.participants"), list(code_of), format_func=code_of.get)
+        c4, c5, c6 = st.columns(3)
+        interviewer = c4.text_input(t("interviews.interviewer"))
+        guide = c5.selectbox(t("interviews.guide"), [None] + [g.id for g in guides],
+                             format_func=lambda g: "—" if g is None else next(x.name for x in guides if x.id == g))
+        lang = c6.radio(t("interviews.lang"), ["fr", "en"], horizontal=True)
+        notes = st.text_area(t("interviews.notes"), height=70)
+        if st.form_submit_button(t("interviews.save"), type="primary"):
+            try:
+                new_id = I.create_interview(db, title, participant_ids=who, status=status, when=when,
+                                            interviewer=interviewer, mode=mode, guide_id=guide, lang=lang, notes=notes)
+            except DomainError as e:
+                show_error(e)
+            else:
+                st.session_state["interview_pick"] = new_id
+                st.toast(t("interviews.created"), icon=":material/check:")
+                st.rerun()
+
+with tab_open:
+    if not all_interviews:
+        st.info(t("interviews.none"), icon=":material/mic:")
+        st.stop()
+    ids = [i.id for i in all_interviews]
+    if st.session_state.get("interview_pick") not in ids:
+        st.session_state["interview_pick"] = ids[0]
+    interview_id = st.selectbox(t("interviews.pick"), ids, key="interview_pick",
+                                format_func=lambda i: next(f"{x.date or '—'} · {x.title}" for x in all_interviews if x.id == i))
+    interview = I.get_interview(db, interview_id)
+    st.caption(" · ".join([t(f"interviews.status.{interview.status}"), t(f"interviews.mode.{interview.mode}"),
+                           interview.interviewer or "—", ", ".join(interview.participant_codes),
+                           journeys.get(interview.journey_id, "")]))
+    if interview.notes:
+        st.caption(interview.notes)
+
+    with st.expander(t("interviews.import"), icon=":material/upload_file:", expanded=interview.utterances == 0):
+        source = st.radio(t("interviews.import.source"), ["file", "paste"], horizontal=True,
+                          format_func=lambda s: t(f"interviews.import.{s}"), key=f"src_{interview.id}")
+        data, filename, fmt = None, "", None
+        if source == "file":
+            upload = st.file_uploader(t("interviews.import.file"), type=["txt", "docx", "vtt", "srt"],
+                                      key=f"upload_{interview.id}")
+            if upload is not None:
+                data, filename = upload.getvalue(), upload.name
+        else:
+            pasted = st.text_area(t("interviews.import.paste_help"), height=180, key=f"paste_{interview.id}")
+            if pasted.strip():
+                data, filename, fmt = pasted.encode("utf-8"), "", "paste"
+        if data is not None:
+            try:
+                parsed = T.parse(data, fmt or T.format_of(filename))
+            except DomainError as e:
+                show_error(e)
+            else:
+                st.success(t("interviews.import.parsed", turns=len(parsed.turns), speakers=len(parsed.speakers),
+                             encoding=parsed.encoding), icon=":material/check:")
+                guess = T.guess_speaker_roles(db, interview.id, parsed.speakers)
+                options = ["interviewer", "ignore", *interview.participant_ids]
+                mapping = {}
+                st.markdown(f"**{t('interviews.import.speakers')}**")
+                for sp in parsed.speakers:
+                    sample = next(tt.text for tt in parsed.turns if tt.speaker == sp)[:90]
+                    mapping[sp] = st.selectbox(f"{sp} — « {sample}… »", options,
+                                               index=options.index(guess.get(sp, "ignore")),
+                                               format_func=lambda o: t(f"interviews.import.role.{o}") if isinstance(o, str)
+                                               else code_of.get(o, str(o)), key=f"map_{interview.id}_{sp}")
+                duplicate = T.find_duplicate(db, hashlib.sha256(data).hexdigest())
+                choice = None
+                if duplicate:
+                    st.warning(t("transcripts.err.duplicate", filename=duplicate["filename"] or "—"),
+                               icon=":material/content_copy:")
+                    choice = st.radio(t("interviews.import.duplicate"), ["replace", "keep_both"],
+                                      format_func=lambda c: t(f"interviews.import.dup.{c}"), key=f"dup_{interview.id}")
+                if st.button(t("interviews.import.go"), type="primary", key=f"go_{interview.id}"):
+                    with st.spinner(t("interviews.import.running")):
+                        try:
+                            result = T.import_transcript(db, interview.id, data, filename=filename, fmt=fmt,
+                                                         speakers=mapping, on_duplicate=choice)
+                        except DomainError as e:
+                            show_error(e)
+                        else:
+                            st.toast(t("interviews.import.done", n=result.utterances, linked=result.linked_to_steps),
+                                     icon=":material/check:")
+                            st.rerun()
+
+    utterances = T.list_utterances(db, interview.id)
+    if not utterances:
+        st.info(t("interviews.no_transcript"), icon=":material/subject:")
+    else:
+        steps = {s.id: f"{s.order}. {s.label}" for s in list_steps(db, interview.journey_id)} if interview.journey_id else {}
+        if target_utterance and any(u.id == target_utterance for u in utterances):
+            at = next(u for u in utterances if u.id == target_utterance)
+            around = [u for u in utterances if abs(u.position - at.position) <= 3]
+            with st.container(border=True):
+                st.markdown(f"**{t('interviews.passage')}**")
+                for u in around:
+                    who = code_of.get(u.participant_id, u.speaker) if u.role != "interviewer" else u.speaker
+                    text = f"**{u.text}**" if u.id == at.id else u.text
+                    st.markdown(f"{'➤ ' if u.id == at.id else ''}:gray[{who}] — {text}")
+        st.markdown(f"##### {t('interviews.transcript')}")
+        show_steps = st.toggle(t("interviews.show_steps"), value=bool(steps))
+        last_turn = None
+        for u in utterances:
+            who = u.speaker if u.role == "interviewer" else f"{u.speaker} ({code_of.get(u.participant_id, '?')})"
+            if show_steps and u.step_id in steps and (last_turn is None or last_turn[1] != u.step_id):
+                st.markdown(f":blue-badge[{steps[u.step_id]}]")
+            if last_turn is None or last_turn[0] != (u.speaker, u.step_id):
+                st.markdown(f"**{who}**" + (f" :gray[{int(u.timestamp_s // 60):02d}:{int(u.timestamp_s % 60):02d}]"
+                                             if u.timestamp_s is not None else ""))
+            style = ":gray[{}]" if u.role == "interviewer" else "{}"
+            mark = "➤ " if u.id == target_utterance else ""
+            st.markdown(mark + style.format(u.text))
+            last_turn = ((u.speaker, u.step_id), u.step_id)
+        if steps:
+            with st.expander(t("interviews.relink"), icon=":material/link:"):
+                chosen = st.selectbox(t("interviews.relink.utterance"), [u.id for u in utterances if u.role != "interviewer"],
+                                      format_func=lambda i: next(f"{u.position}. {u.text[:80]}" for u in utterances if u.id == i))
+                step = st.selectbox(t("interviews.relink.step"), [None, *steps], format_func=lambda s: "—" if s is None else steps[s])
+                if st.button(t("interviews.relink.save")):
+                    try:
+                        T.set_utterance_step(db, chosen, step)
+                        st.rerun()
+                    except DomainError as e:
+                        show_error(e)

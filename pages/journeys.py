@@ -1,0 +1,205 @@
+"""Customer journeys: steps in the customer's voice, moments of truth, branches, and the touchpoint matrix."""
+import pandas as pd
+import streamlit as st
+
+from research import journeys as J
+from research.errors import DomainError
+from ui.db import get_db
+from ui.i18n import current_language, t
+from ui.journey_charts import journey_map, touchpoint_heatmap
+from ui.widgets import page_header, show_error
+
+db = get_db()
+page_header("journeys.title", "journeys.intro")
+lang = current_language()
+
+
+def run(action, *args, **kwargs) -> bool:
+    """Do a domain action; a clear message instead of a traceback, and a rerun on success."""
+    try:
+        action(*args, **kwargs)
+    except DomainError as e:
+        show_error(e)
+        return False
+    st.rerun()
+
+
+all_journeys = J.list_journeys(db)
+top_left, top_right = st.columns([3, 2], vertical_alignment="bottom")
+with top_right:
+    with st.popover(t("journeys.new"), icon=":material/add:", use_container_width=True):
+        with st.form("new_journey"):
+            name = st.text_input(t("journeys.name"))
+            template = st.selectbox(t("journeys.template"), ["", *J.TEMPLATES],
+                                    format_func=lambda k: t(f"journeys.template.{k or 'none'}"))
+            description = st.text_area(t("journeys.description"), height=80)
+            if st.form_submit_button(t("journeys.create"), type="primary"):
+                if template:
+                    run(J.create_from_template, db, template, name, lang)
+                else:
+                    run(J.create_journey, db, name, description, lang)
+if not all_journeys:
+    st.info(t("journeys.none"), icon=":material/route:")
+    st.stop()
+with top_left:
+    journey_id = st.selectbox(t("journeys.pick"), [j.id for j in all_journeys],
+                              format_func=lambda i: next(j.name for j in all_journeys if j.id == i), key="journey_pick")
+journey = J.get_journey(db, journey_id)
+steps = journey.steps
+channels = J.list_channels(db)
+matrix = J.touchpoint_matrix(db, journey.id)
+
+if journey.description:
+    st.caption(journey.description)
+cards = st.columns(4)
+cards[0].metric(t("journeys.fig.macro"), len(journey.macro_steps), border=True)
+cards[1].metric(t("journeys.fig.steps"), len([s for s in steps if not s.branch_of]), border=True)
+cards[2].metric(t("journeys.fig.mot"), sum(s.is_moment_of_truth for s in steps), border=True)
+cards[3].metric(t("journeys.fig.breaks"), sum(1 for c in matrix if c["is_break"]), border=True)
+
+tab_map, tab_steps, tab_matrix, tab_manage = st.tabs(
+    [t("journeys.tab.map"), t("journeys.tab.steps"), t("journeys.tab.matrix"), t("journeys.tab.manage")])
+
+with tab_map:
+    st.altair_chart(journey_map(steps), use_container_width=True)
+    for macro in journey.macro_steps:
+        st.markdown(f"**{macro.name}**")
+        line = []
+        for s in macro.steps:
+            badge = " :orange-badge[★ " + t("journeys.mot_short") + "]" if s.is_moment_of_truth else ""
+            branch = f" :gray-badge[↳ {t('journeys.branch.' + (s.branch_kind or 'other'))}]" if s.branch_of else ""
+            line.append(f"{s.order}. {s.label}{badge}{branch}")
+        st.markdown("  \n".join(line) or "—")
+
+with tab_steps:
+    for macro in journey.macro_steps:
+        with st.container(border=True):
+            head, up, down = st.columns([8, 1, 1], vertical_alignment="center")
+            head.markdown(f"#### {macro.name}")
+            if up.button("↑", key=f"mu{macro.id}", help=t("journeys.move_up")):
+                run(J.move_macro_step, db, macro.id, -1)
+            if down.button("↓", key=f"md{macro.id}", help=t("journeys.move_down")):
+                run(J.move_macro_step, db, macro.id, 1)
+            for s in macro.steps:
+                row = st.columns([7, 1, 1, 1], vertical_alignment="center")
+                prefix = "↳ " if s.branch_of else ""
+                star = " ★" if s.is_moment_of_truth else ""
+                row[0].markdown(f"{prefix}**{s.order}. {s.label}**{star}" + (f"  \n:gray[{s.description}]" if s.description else ""))
+                warning = J.voice_warning(s.label, journey.lang)
+                if warning:
+                    row[0].caption(f":orange[:material/record_voice_over: {t(warning)}]")
+                if row[1].button("↑", key=f"su{s.id}", help=t("journeys.move_up")):
+                    run(J.move_step, db, s.id, -1)
+                if row[2].button("↓", key=f"sd{s.id}", help=t("journeys.move_down")):
+                    run(J.move_step, db, s.id, 1)
+                with row[3].popover("", icon=":material/edit:", help=t("journeys.edit_step")):
+                    with st.form(f"edit_step_{s.id}"):
+                        label = st.text_input(t("journeys.step_label"), s.label)
+                        desc = st.text_area(t("journeys.description"), s.description, height=70)
+                        mot = st.checkbox(t("journeys.is_mot"), s.is_moment_of_truth)
+                        save, delete = st.columns(2)
+                        if save.form_submit_button(t("journeys.save"), type="primary"):
+                            run(J.update_step, db, s.id, label=label, description=desc, is_moment_of_truth=mot)
+                        if delete.form_submit_button(t("journeys.delete_step")):
+                            run(J.delete_step, db, s.id)
+            with st.expander(t("journeys.add_step"), icon=":material/add:"):
+                with st.form(f"add_step_{macro.id}", clear_on_submit=True):
+                    label = st.text_input(t("journeys.step_label"), placeholder=t("journeys.step_placeholder"))
+                    desc = st.text_input(t("journeys.description"))
+                    c1, c2, c3 = st.columns(3)
+                    mot = c1.checkbox(t("journeys.is_mot"))
+                    base = c2.selectbox(t("journeys.branch_of"), [None] + [x.id for x in steps if not x.branch_of],
+                                        format_func=lambda i: "—" if i is None else next(x.label for x in steps if x.id == i))
+                    kind = c3.selectbox(t("journeys.branch_kind"), list(J.BRANCH_KINDS),
+                                        format_func=lambda k: t(f"journeys.branch.{k}"))
+                    if st.form_submit_button(t("journeys.add"), type="primary"):
+                        warning = J.voice_warning(label, journey.lang)
+                        if warning:
+                            st.warning(t(warning), icon=":material/record_voice_over:")
+                        run(J.add_step, db, macro.id, label, description=desc, is_moment_of_truth=mot,
+                            branch_of=base, branch_kind=kind if base else None)
+    with st.form("add_macro", clear_on_submit=True):
+        c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+        name = c1.text_input(t("journeys.add_macro"), placeholder=t("journeys.macro_placeholder"))
+        if c2.form_submit_button(t("journeys.add"), use_container_width=True):
+            run(J.add_macro_step, db, journey.id, name)
+
+with tab_matrix:
+    if not channels:
+        st.info(t("journeys.no_channels"), icon=":material/info:")
+    else:
+        st.caption(t("journeys.matrix.legend"))
+        st.altair_chart(touchpoint_heatmap(matrix), use_container_width=True)
+        st.markdown(f"##### {t('journeys.matrix.edit')}")
+        only_filled = st.toggle(t("journeys.matrix.only_filled"), value=True)
+        frame = pd.DataFrame(matrix)
+        if only_filled:
+            frame = frame[frame["presence"].notna() | frame["satisfaction"].notna() | frame["is_break"]]
+        presence_labels = {p: t(f"journeys.presence.{p}") for p in J.PRESENCE}
+        by_labels = {b: t(f"journeys.by.{b}") for b in J.INITIATED_BY}
+        shown = frame.assign(presence=frame["presence"].map(presence_labels),
+                             initiated_by=frame["initiated_by"].map(by_labels))
+        edited = st.data_editor(
+            shown[["step_id", "channel_id", "step", "channel", "presence", "initiated_by", "volume", "satisfaction",
+                   "is_break", "note"]],
+            hide_index=True, use_container_width=True, key=f"matrix_{journey.id}_{only_filled}",
+            disabled=["step", "channel"],
+            column_config={
+                "step_id": None, "channel_id": None,
+                "step": st.column_config.TextColumn(t("journeys.step")),
+                "channel": st.column_config.TextColumn(t("journeys.channel")),
+                "presence": st.column_config.SelectboxColumn(t("journeys.tp.presence"), options=list(presence_labels.values())),
+                "initiated_by": st.column_config.SelectboxColumn(t("journeys.tp.initiated_by"), options=list(by_labels.values())),
+                "volume": st.column_config.NumberColumn(t("journeys.tp.volume"), min_value=0, step=1),
+                "satisfaction": st.column_config.NumberColumn(t("journeys.tp.satisfaction"), min_value=1, max_value=5, step=1),
+                "is_break": st.column_config.CheckboxColumn(t("journeys.tp.break")),
+                "note": st.column_config.TextColumn(t("journeys.tp.note"), width="large"),
+            })
+        if st.button(t("journeys.matrix.save"), type="primary"):
+            back_p = {v: k for k, v in presence_labels.items()}
+            back_b = {v: k for k, v in by_labels.items()}
+            try:
+                with db.atomic():
+                    for r in edited.to_dict("records"):
+                        def clean(v):
+                            return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+                        J.set_touchpoint(db, int(r["step_id"]), int(r["channel_id"]),
+                                         presence=back_p.get(clean(r["presence"])), initiated_by=back_b.get(clean(r["initiated_by"])),
+                                         volume=clean(r["volume"]), satisfaction=clean(r["satisfaction"]),
+                                         is_break=bool(r["is_break"]), note=clean(r["note"]) or "")
+            except DomainError as e:
+                show_error(e)
+            else:
+                st.toast(t("journeys.matrix.saved"), icon=":material/check:")
+                st.rerun()
+
+with tab_manage:
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"##### {t('journeys.rename')}")
+        with st.form("rename_journey"):
+            name = st.text_input(t("journeys.name"), journey.name)
+            description = st.text_area(t("journeys.description"), journey.description, height=80)
+            if st.form_submit_button(t("journeys.save")):
+                run(J.rename_journey, db, journey.id, name, description)
+        st.markdown(f"##### {t('journeys.duplicate')}")
+        with st.form("duplicate_journey"):
+            name = st.text_input(t("journeys.name"), t("journeys.copy_of", name=journey.name))
+            if st.form_submit_button(t("journeys.duplicate")):
+                run(J.duplicate_journey, db, journey.id, name)
+        with st.expander(t("journeys.delete"), icon=":material/delete:"):
+            st.caption(t("journeys.delete_help"))
+            if st.checkbox(t("journeys.delete_confirm"), key="confirm_delete_journey"):
+                if st.button(t("journeys.delete"), type="primary"):
+                    run(J.delete_journey, db, journey.id)
+    with right:
+        st.markdown(f"##### {t('journeys.channels')}")
+        st.dataframe(pd.DataFrame([{t("journeys.channel"): c.name, t("journeys.channel_kind"): c.kind} for c in channels]),
+                     hide_index=True, use_container_width=True)
+        with st.form("add_channel", clear_on_submit=True):
+            c1, c2 = st.columns(2)
+            name = c1.text_input(t("journeys.channel"))
+            kind = c2.selectbox(t("journeys.channel_kind"), ["human", "digital", "paper", "physical"],
+                                format_func=lambda k: t(f"journeys.channel_kind.{k}"))
+            if st.form_submit_button(t("journeys.add_channel")):
+                run(J.add_channel, db, name, kind)
