@@ -49,10 +49,7 @@ with top_left:
                             format_func=lambda i: next(g.name for g in all_guides if g.id == i))
 guide = G.get_guide(db, guide_id)
 versions = G.list_versions(db, guide.id)
-used = 0
-if "interviews" in db.table_names() and versions:
-    used = db.execute(f"SELECT count(*) FROM interviews WHERE guide_version_id IN ({','.join('?' * len(versions))})",
-                      [v["id"] for v in versions]).fetchone()[0]
+used = G.interviews_using(db, guide.id)
 
 cards = st.columns(4)
 cards[0].metric(t("guides.fig.sections"), len(guide.sections), border=True)

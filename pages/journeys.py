@@ -158,15 +158,16 @@ with tab_matrix:
         if st.button(t("journeys.matrix.save"), type="primary"):
             back_p = {v: k for k, v in presence_labels.items()}
             back_b = {v: k for k, v in by_labels.items()}
+
+            def clean(v):
+                return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+
+            cells = [{"step_id": r["step_id"], "channel_id": r["channel_id"],
+                      "presence": back_p.get(clean(r["presence"])), "initiated_by": back_b.get(clean(r["initiated_by"])),
+                      "volume": clean(r["volume"]), "satisfaction": clean(r["satisfaction"]),
+                      "is_break": bool(r["is_break"]), "note": clean(r["note"])} for r in edited.to_dict("records")]
             try:
-                with db.atomic():
-                    for r in edited.to_dict("records"):
-                        def clean(v):
-                            return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
-                        J.set_touchpoint(db, int(r["step_id"]), int(r["channel_id"]),
-                                         presence=back_p.get(clean(r["presence"])), initiated_by=back_b.get(clean(r["initiated_by"])),
-                                         volume=clean(r["volume"]), satisfaction=clean(r["satisfaction"]),
-                                         is_break=bool(r["is_break"]), note=clean(r["note"]) or "")
+                J.set_touchpoints(db, cells)
             except DomainError as e:
                 show_error(e)
             else:
@@ -194,7 +195,8 @@ with tab_manage:
                     run(J.delete_journey, db, journey.id)
     with right:
         st.markdown(f"##### {t('journeys.channels')}")
-        st.dataframe(pd.DataFrame([{t("journeys.channel"): c.name, t("journeys.channel_kind"): c.kind} for c in channels]),
+        st.dataframe(pd.DataFrame([{t("journeys.channel"): c.name, t("journeys.channel_kind"): t(f"journeys.channel_kind.{c.kind}") if c.kind else "—"}
+                                   for c in channels]),
                      hide_index=True, use_container_width=True)
         with st.form("add_channel", clear_on_submit=True):
             c1, c2 = st.columns(2)

@@ -236,11 +236,9 @@ def rename_guide(db: sqlite_utils.Database, guide_id: int, name: str) -> None:
 
 
 def delete_guide(db: sqlite_utils.Database, guide_id: int) -> None:
-    if list_versions(db, guide_id) and "interviews" in db.table_names():
-        used = db.execute("""SELECT count(*) FROM interviews WHERE guide_version_id IN
-                             (SELECT id FROM guide_versions WHERE guide_id = ?)""", [guide_id]).fetchone()[0]
-        if used:
-            raise GuideError("This guide was used in interviews; it is kept.", key="guides.err.in_use", count=used)
+    used = interviews_using(db, guide_id)
+    if used:
+        raise GuideError("This guide was used in interviews; it is kept.", key="guides.err.in_use", count=used)
     with db.atomic():
         db["guide_versions"].delete_where("guide_id = ?", [guide_id])
         db["guide_sections"].delete_where("guide_id = ?", [guide_id])
@@ -266,6 +264,14 @@ def freeze_guide(db: sqlite_utils.Database, guide_id: int) -> int:
     number = (latest[0]["number"] + 1) if latest else 1
     return db["guide_versions"].insert({"guide_id": guide_id, "number": number, "created_at": now_iso(),
                                         "digest": digest, "snapshot": dumps(snap)}).last_pk
+
+
+def interviews_using(db: sqlite_utils.Database, guide_id: int) -> int:
+    """How many interviews used one of this guide's versions."""
+    if "interviews" not in db.table_names():
+        return 0
+    return db.execute("""SELECT count(*) FROM interviews WHERE guide_version_id IN
+                         (SELECT id FROM guide_versions WHERE guide_id = ?)""", [guide_id]).fetchone()[0]
 
 
 def list_versions(db: sqlite_utils.Database, guide_id: int) -> list[dict]:

@@ -463,6 +463,16 @@ def set_touchpoint(db: sqlite_utils.Database, step_id: int, channel_id: int, *, 
     db["touchpoints"].upsert(row, pk=("step_id", "channel_id"))
 
 
+def set_touchpoints(db: sqlite_utils.Database, cells: list[dict]) -> None:
+    """Qualify several cells at once (the grid's save): all of them, or none if one is wrong."""
+    with db.atomic():
+        for c in cells:
+            set_touchpoint(db, int(c["step_id"]), int(c["channel_id"]), presence=c.get("presence"),
+                           initiated_by=c.get("initiated_by"), volume=c.get("volume"),
+                           satisfaction=c.get("satisfaction"), is_break=bool(c.get("is_break")),
+                           note=c.get("note") or "")
+
+
 def touchpoints(db: sqlite_utils.Database, journey_id: int) -> dict[tuple[int, int], Touchpoint]:
     out = {}
     for r in db.execute("""SELECT t.* FROM touchpoints t JOIN journey_steps s ON s.id = t.step_id
