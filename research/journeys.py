@@ -114,7 +114,8 @@ class Touchpoint:
 
 # ---------------------------------------------------------------- the customer's voice
 
-_FR_FIRST_PERSON = re.compile(r"(^|[\s'’(])(je|j['’]|me|m['’]|moi|mon|ma|mes|on|nous|notre|nos)(?=[\s'’,.!?)]|$)", re.I)
+_FR_FIRST_PERSON = re.compile(r"(^|[\s(])[jm]['’]|(^|[\s'’(])(je|me|moi|mon|ma|mes|on|nous|notre|nos)"
+                              r"(?=[\s'’,.!?)]|$)", re.I)
 _EN_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|mine|we|our|us)\b", re.I)
 _FR_COMPANY = re.compile(r"^(envoi|réception|traitement|validation|gestion|émission|édition|instruction|"
                          r"contrôle|vérification|relance|souscription|paiement|remboursement|clôture|"

@@ -216,10 +216,9 @@ def parse(data: bytes, fmt: str) -> Parsed:
         except Exception as e:  # webvtt raises its own MalformedFileError and others
             raise TranscriptError(f"This .vtt file is malformed ({e}).", key="transcripts.err.malformed",
                                   format="vtt") from None
-        cues = []
-        for c in vtt:
-            voice = getattr(c, "voice", None)
-            cues.append((c.start_in_seconds, c.text, voice))
+        cues = [(c.start_in_seconds, c.text, getattr(c, "voice", None)) for c in vtt]
+        if not cues:
+            raise TranscriptError("This .vtt file holds no readable cue.", key="transcripts.err.malformed", format="vtt")
         return Parsed(_cue_turns(cues), enc, "vtt")
     import srt
 

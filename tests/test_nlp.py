@@ -1,0 +1,188 @@
+"""The analysis engine, stage by stage, on small fixtures with a fake embedder (no model loading)."""
+import json
+
+import numpy as np
+import pytest
+
+from research.nlp import brand_gap, classify, dimension, files, language, polarity, steps, text, themes
+from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
+from research.nlp.pipeline import Utterance, analyze, polarities_of
+
+
+@pytest.mark.parametrize("sentence,lang", [
+    ("Le conseiller m'a rappelé le jour même.", "fr"), ("The adviser called me back the same day.", "en"),
+    ("J'ai attendu très longtemps", "fr"), ("I waited for ages and nobody came", "en"), ("Très déçue", "fr"),
+])
+def test_language_of_an_utterance(sentence, lang):
+    assert language.detect_language(sentence) == lang
+
+
+def pol(sentence, lang="fr"):
+    tok = text.analyse_texts([sentence], [lang])[0]
+    return polarity.score(tok.words, sentence, lang)
+
+
+def test_negation_flips_and_contrast_weighs_the_end():
+    assert pol("Le conseiller était aimable.").net > 0
+    assert pol("Le conseiller n'était pas aimable.").net < 0
+    assert pol("The app is not helpful at all.", "en").net < 0
+    assert pol("Un accueil agréable mais une attente interminable.").net < 0
+    assert pol("Un peu d'attente, mais un conseiller parfait.").net > 0
+    assert pol("J'aurais aimé être prévenue.").expectation and pol("I wish they had called.", "en").expectation
+
+
+def test_lemmas_keep_accents_and_drop_stop_words():
+    toks = text.analyse_texts(["Les remboursements étaient très rapides et l'équipe était chaleureuse."], ["fr"])[0]
+    assert "équipe" in toks.lemmas and "remboursement" in toks.lemmas
+    assert not {"les", "et", "très"} & set(toks.lemmas)
+
+
+def test_dimensions():
+    assert dimension.dimension_of("Le conseiller était très aimable et à l'écoute") == "relational"
+    assert dimension.dimension_of("Le remboursement a pris deux mois de délai") == "service"
+    assert dimension.dimension_of("The app crashes on the login screen") == "experiential"
+    assert dimension.dimension_of("Bonjour") is None
+
+
+OBVIOUS = [
+    ("J'ai attendu une heure au téléphone, c'est inadmissible.", "irritant"),
+    ("Ils ont perdu ma facture deux fois.", "irritant"),
+    ("La conseillère était adorable, tout a été réglé en cinq minutes.", "enchantment"),
+    ("Remboursé en deux jours, je suis ravie.", "enchantment"),
+    ("I waited forty minutes and nobody answered, terrible.", "irritant"),
+    ("The staff were lovely and really helpful.", "enchantment"),
+    ("J'ai envoyé le formulaire un mardi.", "neutral"),
+]
+
+
+def test_seed_classifier_codes_obvious_utterances_without_any_label():
+    clf = classify.Classifier.train(HashingEmbedder(), polarities_of)
+    texts = [t for t, _ in OBVIOUS]
+    pols = polarities_of(texts, [language.detect_language(t) for t in texts])
+    codes = clf.code(classify.features(HashingEmbedder().embed(texts), pols), pols, texts)
+    right = sum(c.label == gold for c, (_, gold) in zip(codes, OBVIOUS))
+    assert right >= 6, [(c.label, t) for c, (t, _) in zip(codes, OBVIOUS)]
+    assert all(0 <= c.confidence <= 1 for c in codes)
+
+
+def test_researcher_codes_are_learned_and_agreement_reported():
+    base = [("Le parking est toujours plein.", "irritant"), ("Le parking est pratique et gratuit.", "enchantment"),
+            ("Je me gare sur le parking.", "neutral")] * 6
+    labels = [classify.Example(t + f" ({i})", lab, "fr") for i, (t, lab) in enumerate(base)]
+    clf = classify.Classifier.train(HashingEmbedder(), polarities_of, labels)
+    assert clf.learned_from == 18 and clf.kappa is not None and -1 <= clf.kappa <= 1
+    assert classify.cohen_kappa(["a", "b", "a"], ["a", "b", "a"]) == 1.0
+
+
+def test_every_utterance_gets_a_theme_with_a_readable_label():
+    sentences = ([f"Le remboursement de ma facture d'optique a pris {i} semaines." for i in range(2, 12)]
+                 + [f"L'accueil à l'agence de Royan était chaleureux, merci à l'équipe numéro {i}." for i in range(10)]
+                 + [f"L'application plante quand j'envoie la photo, version {i}." for i in range(10)])
+    result = analyze([Utterance(str(i), s) for i, s in enumerate(sentences)], lang="fr", embedder=HashingEmbedder())
+    assert len(result.results) == 30 and all(r.theme and r.theme_label for r in result.results)
+    groups = {}
+    for r, s in zip(result.results, sentences):
+        groups.setdefault(s.split()[1], set()).add(r.theme)
+    assert all(len(v) == 1 for v in groups.values()), groups
+    assert any("agence" in th.label or "accueil" in th.label for th in result.themes)
+
+
+def test_steps_by_guide_similarity_and_context():
+    utt = np.array([[1, 0], [0, 1], [0.1, 0.1], [0.9, 0.1]], np.float32)
+    placed = steps.place(utt, [None, 7, None, None], [1, 1, 1, 2], [5, 7], np.array([[1, 0], [0, 1]], np.float32))
+    assert placed == [(5, "similarity"), (7, "guide"), (7, "context"), (5, "similarity")]
+
+
+def test_brand_gap_counts_groups_and_keeps_evidence():
+    texts = ["Ma conseillère est proche de moi", "Rien de transparent dans ce tableau", "Le parking est loin",
+             "La proximité avec les adhérents, c'est notre force", "Le parking est payant"]
+    vecs = HashingEmbedder().embed(texts)
+    values = [("Proximité", "Être proche des adhérents"), ("Transparence", "Tout expliquer")]
+    rows = brand_gap.gap(values, HashingEmbedder().embed([f"{n}. {d}" for n, d in values]), texts, vecs,
+                         ["enchantment", "irritant", "irritant", "enchantment", "irritant"], [0.9] * 5,
+                         [1, 2, 3, 10, 3], ["customer", "customer", "customer", "employee", "customer"],
+                         [101, 102, 103, 104, 105], [("parking · loin", [2, 4])], vecs[[2, 4]].mean(axis=0, keepdims=True))
+    by = {(r.value, r.group): r for r in rows}
+    assert 104 in by[("Proximité", "employee")].evidence
+    assert by[("Transparence", "customer")].valence < 0 and 102 in by[("Transparence", "customer")].evidence
+    unclaimed = [r for r in rows if not r.claimed]
+    assert unclaimed and unclaimed[0].value == "parking · loin" and set(unclaimed[0].evidence) == {103, 105}
+
+
+def test_embedding_cache_avoids_recomputing(tmp_path):
+    class Counting(SentenceEmbedder):
+        def _compute(self, texts, progress):
+            return HashingEmbedder(8).embed(texts)
+
+    cache = EmbeddingCache.in_file(tmp_path / "c.sqlite")
+    e = Counting(model_name="m", cache=cache)
+    first = e.embed(["a", "b", "a"])
+    assert e.computed == 2
+    again = Counting(model_name="m", cache=cache)
+    assert np.allclose(again.embed(["b", "a"]), first[[1, 0]]) and again.computed == 0
+
+
+@pytest.mark.parametrize("content,needle", [
+    ('{"id": "1", "text": "ok"}\n{"id": "2", "text": "ok"\n', "line 2"),
+    ('{"id": "1", "text": "ok"}\n["a"]\n', "line 2"),
+    ('{"id": "1"}\n', "line 1"),
+    ('{"id": "1", "text": "a"}\n\n{"id": "1", "text": "b"}\n', "line 3"),
+])
+def test_malformed_input_is_refused_naming_the_line(tmp_path, content, needle):
+    from research.cli import main
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(SystemExit) as e:
+        main(["analyze", str(src), "--out", str(out)])
+    assert e.value.code == 1 and not out.exists()
+    with pytest.raises(files.AnalyzeInputError) as err:
+        files.read_utterances(src)
+    assert needle in str(err.value)
+
+
+def test_workspace_analysis_codes_participants_only_and_stores_for_the_synthesis(demo_db_path):
+    from research import synthesis_store
+    from research.nlp.workspace import analyze_workspace
+    from research.store import open_database
+
+    db = open_database(demo_db_path)
+    seen = []
+    run = analyze_workspace(db, progress=lambda d, t, m: seen.append(d / t), embedder=HashingEmbedder())
+    participant_lines = db.execute("SELECT count(*) FROM utterances WHERE role != 'interviewer'").fetchone()[0]
+    assert run["coded"] == participant_lines == db["analysis_codes"].count
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+    guide_steps = db.execute("""SELECT count(*) FROM analysis_codes c JOIN utterances u ON u.id = c.utterance_id
+                                WHERE u.step_id IS NOT NULL AND c.step_id = u.step_id""").fetchone()[0]
+    assert guide_steps == db.execute("SELECT count(*) FROM utterances WHERE step_id IS NOT NULL AND role != 'interviewer'").fetchone()[0]
+    values = {r["value"] for r in db["analysis_brand_gap"].rows_where("claimed = 1")}
+    assert values == {"Proximité", "Transparence", "Solidarité", "Simplicité"}
+    records = synthesis_store.load_coded(db)
+    assert len(records) == participant_lines and {r.label for r in records} <= {"irritant", "enchantment", "neutral"}
+    assert synthesis_store.archetypes(db) and any(synthesis_store.traits_for_persona(db, p.persona_id)
+                                                  for p in synthesis_store.defined_personas(db))
+
+
+@pytest.mark.slow
+def test_ecoute_analyze_honours_the_contract_with_the_real_model(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("ECOUTE_CACHE_DIR", str(tmp_path / "cache"))
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    lines = [{"id": f"u{i}", "text": t, "extra": 1} for i, (t, _) in enumerate(OBVIOUS * 3)]
+    src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    cmd = [sys.executable, "-m", "research.cli", "analyze", str(src), "--out", str(out), "--lang", "auto"]
+    env = {**__import__("os").environ, "ECOUTE_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "%" in proc.stderr
+    got = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [g["id"] for g in got] == [x["id"] for x in lines]
+    assert all(g["label"] in classify.LABELS and 0 <= g["confidence"] <= 1 and g["theme"] and g["theme_label"]
+               for g in got)
+    right = sum(g["label"] == gold for g, (_, gold) in zip(got, OBVIOUS * 3))
+    assert right >= 0.8 * len(got)
+    again = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    assert "unchanged corpus" in again.stderr and out.read_text(encoding="utf-8").count("\n") == len(lines)

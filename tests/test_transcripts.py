@@ -1,0 +1,148 @@
+"""Transcript import: formats, encodings, speakers, segmentation with offsets, duplicates, search."""
+import io
+
+import pytest
+from docx import Document
+
+from research import guides as G
+from research import journeys as J
+from research import transcripts as T
+from research.cli import main
+from research.interviews import InterviewError, create_interview
+from research.participants import Contact, create_participant
+
+TXT = """[00:00:05] Claire: Bonjour Sophie, merci d'être là. Pouvez-vous vous présenter ?
+[00:00:12] Sophie: Je suis infirmière et j'ai deux enfants. Je gère les papiers le soir.
+
+## J'envoie ma facture
+[00:03:40] Claire: Comment avez-vous envoyé la facture ?
+[00:03:52] Sophie: Par l'application, c'est très pratique.
+Mais le courrier de mars a été perdu, j'étais furieuse.
+"""
+
+
+@pytest.fixture
+def interview(fresh_db):
+    db = fresh_db
+    jid = J.create_journey(db, "Remboursement")
+    macro = J.add_macro_step(db, jid, "La demande")
+    step = J.add_step(db, macro, "J'envoie ma facture")
+    gid = G.generate_guide(db, jid)
+    pid = create_participant(db, "customer", contact=Contact("Sophie Lemaire"))
+    iid = create_interview(db, "Sophie", participant_ids=[pid], status="done", when="2026-10-01",
+                           interviewer="Claire Dubreuil", guide_id=gid)
+    return db, iid, pid, step
+
+
+def test_txt_turns_speakers_timestamps_offsets_and_guide_steps(interview):
+    db, iid, pid, step = interview
+    result = T.import_transcript(db, iid, TXT.encode("utf-8"), filename="sophie.txt")
+    assert result.speakers == {"Claire": "interviewer", "Sophie": pid}
+    rows = T.list_utterances(db, iid)
+    text = T.get_transcript_text(db, result.transcript_id)
+    assert all(text[u.start_char:u.end_char] == u.text for u in rows)
+    sophie = [u for u in rows if u.role == "participant"]
+    assert sophie[0].text == "Je suis infirmière et j'ai deux enfants." and sophie[0].timestamp_s == 12
+    assert sophie[0].participant_id == pid and sophie[0].step_id is None
+    last = sophie[-1]
+    assert "perdu" in last.text and last.step_id == step and last.step_source == "guide"
+    assert result.linked_to_steps == 3
+
+
+def test_vtt_voices_and_srt_names_are_merged_into_turns(interview):
+    db, iid, pid, step = interview
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Claire>Bonjour, on commence ?\n\n"
+           "00:00:04.000 --> 00:00:06.000\n<v Sophie>Oui. Je suis prête pour l'entretien.\n\n"
+           "00:00:06.500 --> 00:00:09.000\n<v Sophie>J'ai attendu quarante minutes au téléphone la semaine dernière.\n")
+    r = T.import_transcript(db, iid, vtt.encode(), filename="a.vtt")
+    turns = {u.speaker for u in T.list_utterances(db, iid)}
+    assert turns == {"Claire", "Sophie"} and r.utterances == 3
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\nClaire: Et ensuite ?\n\n"
+           "2\n00:00:02,500 --> 00:00:05,000\nSophie: Le remboursement est arrivé en deux jours.\n\n"
+           "3\n00:00:05,500 --> 00:00:07,000\nJ'étais vraiment soulagée, franchement.\n")
+    r2 = T.import_transcript(db, iid, srt.encode(), filename="b.srt")
+    sophie = [u for u in T.list_utterances(db, iid) if u.transcript_id == r2.transcript_id and u.role == "participant"]
+    assert [u.timestamp_s for u in sophie] == [2.5, 2.5], "the speakerless cue continues Sophie's turn"
+
+
+def test_docx_and_cp1252_and_pasted_text(interview):
+    db, iid, pid, step = interview
+    doc = Document()
+    doc.add_paragraph("Claire : Qu'avez-vous ressenti au guichet ?")
+    doc.add_paragraph("Sophie : Une grande déception, personne ne savait où était mon dossier.")
+    buf = io.BytesIO()
+    doc.save(buf)
+    r = T.import_transcript(db, iid, buf.getvalue(), filename="notes.docx")
+    assert r.utterances == 2
+    word_export = "Claire: Et le délai ?\nSophie: Trop long, j'ai dû relancer trois fois à l'agence.\n".encode("cp1252")
+    r = T.import_transcript(db, iid, word_export, filename="export.txt")
+    assert "délai" in T.get_transcript_text(db, r.transcript_id)
+    r = T.import_transcript(db, iid, "Claire: Merci.\nSophie: Avec plaisir, c'était intéressant.".encode(), fmt="paste")
+    assert r.utterances == 2
+
+
+@pytest.mark.parametrize("data,filename,key", [
+    (b"", "vide.txt", "transcripts.err.empty"),
+    (b"   \n  ", "blanc.txt", "transcripts.err.empty"),
+    ("Un long texte sans aucun nom de locuteur.\nEt une autre ligne.".encode(), "brut.txt", "transcripts.err.no_speakers"),
+    (b"Claire: bonjour", "audio.mp3", "transcripts.err.format"),
+    (b"WEBVTT\n\nceci n'est pas un cue\n00:00 --> xx", "bad.vtt", "transcripts.err.malformed"),
+    (b"PK\x03\x04 not really a docx", "bad.docx", "transcripts.err.malformed"),
+    (b"\xff\xfe\x00", "odd.txt", "transcripts.err.encoding"),
+])
+def test_bad_files_are_refused_and_store_nothing(interview, data, filename, key):
+    db, iid, pid, step = interview
+    with pytest.raises(T.TranscriptError) as e:
+        T.import_transcript(db, iid, data, filename=filename)
+    assert e.value.key == key
+    assert db["transcripts"].count == 0 and db["utterances"].count == 0
+
+
+def test_a_duplicate_is_refused_unless_replaced_or_kept(interview):
+    db, iid, pid, step = interview
+    first = T.import_transcript(db, iid, TXT.encode(), filename="sophie.txt")
+    with pytest.raises(T.DuplicateTranscriptError) as e:
+        T.import_transcript(db, iid, TXT.encode(), filename="sophie (1).txt")
+    assert e.value.key == "transcripts.err.duplicate" and db["transcripts"].count == 1
+    T.import_transcript(db, iid, TXT.encode(), filename="sophie.txt", on_duplicate="keep_both")
+    assert db["transcripts"].count == 2
+    replaced = T.import_transcript(db, iid, TXT.encode(), filename="sophie.txt", on_duplicate="replace")
+    assert replaced.replaced == first.transcript_id and db["transcripts"].count == 2
+    assert db["utterances"].count == 2 * first.utterances
+
+
+def test_search_ignores_accents_and_case_and_points_at_the_utterance(interview):
+    db, iid, pid, step = interview
+    T.import_transcript(db, iid, TXT.encode(), filename="sophie.txt")
+    hits = T.search(db, "infirmiere")
+    assert len(hits) == 1 and "**infirmière**" in hits[0].snippet and hits[0].interview_id == iid
+    assert T.search(db, "FURIEUSE")[0].text.endswith("j'étais furieuse.")
+    assert [h.text for h in T.search(db, "rembours")] == []
+    assert T.search(db, '"; DROP TABLE') == []
+
+
+def test_a_done_interview_cannot_be_in_the_future(fresh_db):
+    pid = create_participant(fresh_db, "customer")
+    with pytest.raises(InterviewError) as e:
+        create_interview(fresh_db, "Demain", participant_ids=[pid], status="done", when="2999-01-01")
+    assert e.value.key == "interviews.err.done_future" and fresh_db["interviews"].count == 0
+
+
+def test_cli_imports_a_transcript(tmp_path, capsys):
+    from research.store import open_database
+
+    path = tmp_path / "w.db"
+    db = open_database(path)
+    pid = create_participant(db, "customer", code="P-014")
+    create_interview(db, "Test", participant_ids=[pid])
+    db.close()
+    f = tmp_path / "t.txt"
+    f.write_text("Marc: Bonjour, comment allez-vous ?\nJeanne: Très bien, merci de votre appel.\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as e:
+        main(["transcript", "import", str(f), "--interview", "1", "--speaker", "Marc=interviewer",
+              "--speaker", "Jeanne=P-014", "--db", str(path)])
+    assert e.value.code == 0
+    assert "2 utterances" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as e:
+        main(["transcript", "import", str(f), "--interview", "1", "--db", str(path)])
+    assert e.value.code == 1 and "imported already" in capsys.readouterr().err
