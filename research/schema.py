@@ -5,6 +5,7 @@ modules whose tables it references.
 """
 from research import (brand, consents, guides, interviews, journeys, participants, personas, synthesis_store,
                       transcripts, workspace)
+from research import privacy
 from research.nlp import store as analysis_store
 
 MIGRATION_SETS = [
@@ -17,6 +18,7 @@ MIGRATION_SETS = [
     consents.migrations,
     interviews.migrations,
     transcripts.migrations,
+    privacy.migrations,  # pseudonym_map: no foreign keys, read by admins only
     analysis_store.migrations,
     synthesis_store.migrations,  # corrections only; no foreign key to other sets' tables
 ]
