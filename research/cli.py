@@ -227,9 +227,34 @@ def guide_export(guide_id, fmt, version_number, out_path, db_path):
     click.echo(f"{out_path}: {len(guide_obj.sections)} sections, {guide_obj.minutes} min")
 
 
+@cli.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@db_option
+@domain_errors
+def backup_cmd(dest, db_path):
+    """Copy the live workspace to DEST (a file, or a folder for a dated file) with SQLite's online backup."""
+    from research.backup import backup
+
+    written = backup(store.resolve_db_path(db_path), dest)
+    click.echo(f"backup written to {written} ({written.stat().st_size // 1024} KiB)")
+
+
+@cli.command("restore")
+@click.argument("src", type=click.Path(path_type=Path))
+@db_option
+@domain_errors
+def restore_cmd(src, db_path):
+    """Replace the workspace with the backup SRC, after checking it; the current file is kept aside."""
+    from research.backup import restore
+
+    kept = restore(src, store.resolve_db_path(db_path))
+    click.echo(f"restored from {src}" + (f"; the previous workspace was kept as {kept}" if kept else ""))
+
+
 def main(argv=None):
     return cli.main(args=argv, prog_name="ecoute")
 
 
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -5,11 +5,13 @@ modules whose tables it references.
 """
 from research import (brand, consents, guides, interviews, journeys, participants, personas, synthesis_store,
                       transcripts, workspace)
-from research import privacy
+from research import audit, auth, privacy
 from research.nlp import store as analysis_store
 
 MIGRATION_SETS = [
     workspace.migrations,
+    auth.migrations,
+    audit.migrations,
     brand.migrations,
     journeys.migrations,
     guides.migrations,
