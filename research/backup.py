@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
 from research.errors import DomainError
-from research.store import (MIGRATIONS_TABLE, SQLITE_HEADER, StoreError, open_database, pending_migrations,
-                            _translate)
+from research.store import (MIGRATIONS_TABLE, SQLITE_HEADER, StoreError, inspect_file, online_backup,
+                            open_database, pending_migrations)
 
 
 class BackupError(DomainError):
@@ -33,16 +32,10 @@ def backup(db_path: str | os.PathLike, dest: str | os.PathLike) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
     try:
-        source = sqlite3.connect(str(src), timeout=5)
-        target = sqlite3.connect(str(tmp))
-        try:
-            source.backup(target, pages=256)
-        finally:
-            target.close()
-            source.close()
-    except sqlite3.Error as e:
+        online_backup(src, tmp)
+    except StoreError:
         tmp.unlink(missing_ok=True)
-        raise _translate(e, src) from e
+        raise
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise BackupError(f"Cannot write the backup to {dest}: {e.strerror}.", key="backup.err.write",
@@ -60,13 +53,8 @@ def validate(path: str | os.PathLike) -> dict:
         if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise BackupError(f"{path} is not an SQLite database.", key="backup.err.not_db", path=str(path))
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        finally:
-            conn.close()
-    except sqlite3.Error as e:
+        ok, tables = inspect_file(path)
+    except StoreError as e:
         raise BackupError(f"{path} cannot be read: {e}.", key="backup.err.not_db", path=str(path)) from e
     if ok != "ok":
         raise BackupError(f"{path} is damaged: {ok}.", key="backup.err.damaged", path=str(path))

@@ -10,8 +10,6 @@ from research.nlp import store as analysis_store
 
 MIGRATION_SETS = [
     workspace.migrations,
-    auth.migrations,
-    audit.migrations,
     brand.migrations,
     journeys.migrations,
     guides.migrations,
@@ -23,4 +21,6 @@ MIGRATION_SETS = [
     privacy.migrations,  # pseudonym_map: no foreign keys, read by admins only
     analysis_store.migrations,
     synthesis_store.migrations,  # corrections only; no foreign key to other sets' tables
+    auth.migrations,  # users; no foreign keys
+    audit.migrations,  # audit_log; no foreign keys
 ]

@@ -244,3 +244,31 @@ def loads(text, default=None):
     if text in (None, ""):
         return default
     return json.loads(text)
+
+
+def online_backup(src: str | os.PathLike, dest: str | os.PathLike) -> None:
+    """Copy a live database with SQLite's online backup API (others may keep writing meanwhile)."""
+    try:
+        source = sqlite3.connect(str(src), timeout=BUSY_TIMEOUT_MS / 1000)
+        target = sqlite3.connect(str(dest))
+        try:
+            source.backup(target, pages=256)
+        finally:
+            target.close()
+            source.close()
+    except sqlite3.Error as e:
+        raise _translate(e, Path(src)) from e
+
+
+def inspect_file(path: str | os.PathLike) -> tuple[str, list[str]]:
+    """(integrity_check result, table names) of a database file opened read-only."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        raise _translate(e, Path(path)) from e
+    return ok, tables
