@@ -287,3 +287,34 @@ def _optimize_fts(db) -> None:
                 db.execute(f"INSERT INTO [{t}]([{t}]) VALUES('rebuild')")
             except Exception:  # noqa: BLE001 - not an FTS5 table, or contentless: nothing to rebuild
                 pass
+
+
+# ---------------------------------------------------------------- retention of recordings
+
+
+def files_root(db_path: str | os.PathLike) -> Path:
+    """The workspace's files folder: $ECOUTE_FILES, else `files/` next to the database."""
+    return Path(os.environ.get("ECOUTE_FILES") or Path(db_path).resolve().parent / "files")
+
+
+def purge_recordings(db: sqlite_utils.Database, actor: User | None, root: str | os.PathLike, *,
+                     days: int | None = None, now: float | None = None) -> list[str]:
+    """Delete recordings (files under `<root>/recordings`) older than the retention period."""
+    import time
+
+    from research.privacy import retention_days
+
+    require(actor, "privacy.manage")
+    days = retention_days(db) if days is None else days
+    folder = Path(root) / "recordings"
+    limit = (now or time.time()) - days * 86400
+    removed = []
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path.name)
+    if removed:
+        with db.atomic():
+            audit.record(db, actor, "purge", "recordings", None, f"{len(removed)} files older than {days} days")
+    return removed

@@ -390,3 +390,26 @@ def reidentify(text: str, rows: Iterable[dict]) -> str:
         return text
     rx = re.compile("|".join(re.escape(p) for p in sorted(first, key=len, reverse=True)))
     return rx.sub(lambda m: first[m.group(0)], text)
+
+
+# ---------------------------------------------------------------- settings: retention
+
+
+@migrations()
+def m002_privacy_settings(db: sqlite_utils.Database) -> None:
+    db["privacy_settings"].create({"key": str, "value": str, "updated_at": str}, pk="key")
+
+
+DEFAULT_RETENTION_DAYS = 90
+
+
+def retention_days(db: sqlite_utils.Database) -> int:
+    rows = list(db["privacy_settings"].rows_where("key = 'recording_retention_days'"))
+    return int(rows[0]["value"]) if rows else DEFAULT_RETENTION_DAYS
+
+
+def set_retention_days(db: sqlite_utils.Database, days: int) -> None:
+    if not isinstance(days, int) or days < 1 or days > 3650:
+        raise PrivacyError("Keep recordings between 1 and 3650 days.", key="privacy.err.retention")
+    db["privacy_settings"].upsert({"key": "recording_retention_days", "value": str(days), "updated_at": now_iso()},
+                                  pk="key")

@@ -12,12 +12,14 @@ from pathlib import Path
 import sqlite_utils
 
 from research import store
+from research.demo import accounts as accounts_demo
 from research.demo import brand as brand_demo
 from research.demo import interviews as interviews_demo
 from research.demo import journeys as journeys_demo
 from research.demo import participants as participants_demo
 
 STEPS: list[Callable[[sqlite_utils.Database], None]] = [
+    accounts_demo.build,
     brand_demo.build,
     journeys_demo.build,
     participants_demo.build,

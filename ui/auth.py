@@ -1,0 +1,184 @@
+"""Who is using the app: the sign-in page, the first admin's form, and the session's user.
+
+`signed_in_user(db)` returns the session's account, or None after rendering nothing; `app.py`
+shows `sign_in_navigation()` instead of the study until someone signs in, then registers only the
+pages the user's role may open. Pages call `require_page("url_path")` as a second check.
+With `[auth]` configured in `.streamlit/secrets.toml`, Streamlit's OpenID Connect sign-in is offered
+and an identity is mapped to a local account by its e-mail.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from research import auth
+from research.errors import DomainError
+from ui import keys
+from ui.i18n import t
+from ui.widgets import show_error
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (StreamlitSecretNotFoundError, FileNotFoundError, KeyError):
+        return False
+
+
+def signed_in_user(db: sqlite_utils.Database) -> auth.User | None:
+    """The session's account (reloaded each rerun, so a deactivated account is signed out)."""
+    uid = st.session_state.get(keys.USER_ID)
+    if uid is not None:
+        try:
+            user = auth.get_user(db, int(uid))
+        except DomainError:
+            user = None
+        if user and user.active:
+            return user
+        st.session_state.pop(keys.USER_ID, None)
+    if oidc_configured() and getattr(st.user, "is_logged_in", False):
+        try:
+            user = auth.user_for_identity(db, st.user.get("email"))
+        except DomainError as e:
+            st.session_state[keys.AUTH_ERROR] = e
+            return None
+        st.session_state[keys.USER_ID] = user.id
+        return user
+    return None
+
+
+def current_user() -> auth.User | None:
+    from ui.db import get_db
+
+    return signed_in_user(get_db())
+
+
+def require_page(url_path: str) -> auth.User:
+    """Stop the page unless the signed-in user's role may open it."""
+    user = current_user()
+    if user is None or not auth.may_open(user.role, url_path):
+        st.error(t("app.forbidden"), icon=":material/lock:")
+        st.stop()
+    return user
+
+
+def require(permission: str) -> auth.User:
+    user = current_user()
+    if user is None or not user.can(permission):
+        st.error(t("app.forbidden"), icon=":material/lock:")
+        st.stop()
+    return user
+
+
+def _sign_in_page() -> None:
+    from ui.db import get_db
+
+    db = get_db()
+    if not auth.has_users(db):
+        st.title(t("auth.first.title"))
+        st.caption(t("auth.first.intro"))
+        with st.form("auth_first_admin"):
+            name = st.text_input(t("auth.display_name"), key="auth_first_name")
+            username = st.text_input(t("auth.username"), key="auth_first_username")
+            pw = st.text_input(t("auth.password"), type="password", key="auth_first_password",
+                               help=t("auth.password_help", n=auth.MIN_PASSWORD))
+            pw2 = st.text_input(t("auth.password_again"), type="password", key="auth_first_password2")
+            if st.form_submit_button(t("auth.first.create"), type="primary"):
+                if pw != pw2:
+                    st.error(t("auth.err.mismatch"))
+                else:
+                    try:
+                        user = auth.create_first_admin(db, username, pw, name)
+                    except DomainError as e:
+                        show_error(e)
+                    else:
+                        st.session_state[keys.USER_ID] = user.id
+                        st.rerun()
+        return
+    st.title(t("auth.title"))
+    st.caption(t("auth.intro"))
+    if keys.AUTH_ERROR in st.session_state:
+        show_error(st.session_state.pop(keys.AUTH_ERROR))
+    if oidc_configured():
+        if st.button(t("auth.oidc"), key="auth_oidc", icon=":material/badge:"):
+            st.login()
+        st.divider()
+    with st.form("auth_sign_in"):
+        username = st.text_input(t("auth.username"), key="auth_username")
+        pw = st.text_input(t("auth.password"), type="password", key="auth_password")
+        if st.form_submit_button(t("auth.sign_in"), type="primary"):
+            try:
+                user = auth.authenticate(db, username, pw)
+            except DomainError as e:
+                show_error(e)
+            else:
+                st.session_state[keys.USER_ID] = user.id
+                from research import audit
+
+                audit.record(db, user, "sign_in", "user", user.id, "")
+                st.rerun()
+
+
+def sign_in_navigation(pages: dict[str, list] | None = None):
+    """Before sign-in, every address shows the sign-in form (so a shared link to a page asks to sign in,
+    then opens that page), never the page itself."""
+    entries = [st.Page(_sign_in_page, title=t("auth.title"), icon=":material/login:", url_path="sign_in",
+                       default=True)]
+    for items in (pages or {}).values():
+        for page in items:
+            if page.url_path and not getattr(page, "_default", False) and page.url_path != "sign_in":
+                entries.append(st.Page(_sign_in_page, title=t("auth.title"), icon=":material/login:",
+                                       url_path=page.url_path))
+    return st.navigation(entries, position="hidden")
+
+
+def visible_pages(pages: dict[str, list], user: auth.User) -> dict[str, list]:
+    """The sections and pages the user's role may open (empty sections dropped)."""
+    out = {}
+    for section, items in pages.items():
+        allowed = [p for p in items if auth.may_open(user.role, p.url_path or "home")]
+        if allowed:
+            out[section] = allowed
+    return out
+
+
+def user_box(user: auth.User) -> None:
+    """Sidebar: who is signed in, with which role, and a sign-out button."""
+    st.caption(t("auth.signed_in_as", name=user.label, role=t(f"auth.role.{user.role}")))
+    if st.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:"):
+        st.session_state.pop(keys.USER_ID, None)
+        if oidc_configured() and getattr(st.user, "is_logged_in", False):
+            st.logout()
+        st.rerun()
+
+
+def may_open_page(url_path: str) -> bool:
+    """Whether a link to this page may be shown to the signed-in user (it is registered for their role)."""
+    user = current_user()
+    return user is not None and auth.may_open(user.role, url_path)
+
+
+def remember_requested_page() -> None:
+    """Before sign-in: note the page the URL asked for, to open it once signed in."""
+    if keys.REQUESTED_PAGE in st.session_state:
+        return
+    try:
+        url = st.context.url or ""
+    except (AttributeError, RuntimeError):
+        url = ""
+    from urllib.parse import urlparse
+
+    path = urlparse(url).path.rstrip("/").rsplit("/", 1)[-1] if url else ""
+    st.session_state[keys.REQUESTED_PAGE] = path
+
+
+def resume_requested_page(pages: dict[str, list], navigation) -> None:
+    """After sign-in: open the page the URL asked for, if the user's role may open it."""
+    path = st.session_state.pop(keys.REQUESTED_PAGE, "")
+    if not path or path in ("sign_in", getattr(navigation, "url_path", None)):
+        return
+    for items in pages.values():
+        for page in items:
+            if page.url_path == path:
+                st.switch_page(page)
