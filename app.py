@@ -1,6 +1,9 @@
 """Écoute: the router. Pages live in pages/, one script per screen."""
 import streamlit as st
 
+from ui.auth import (remember_requested_page, resume_requested_page, sign_in_navigation, signed_in_user, user_box,
+                     visible_pages)
+from ui.db import get_db
 from ui.i18n import init_language, language_switch, t
 from ui.routing import mark_routed
 
@@ -40,10 +43,25 @@ PAGES = {
         st.Page("pages/synthesis_report.py", title=t("synthesis.report.title"), icon=":material/description:",
                 url_path="synthesis_report"),
     ],
+    "nav.admin": [
+        st.Page("pages/admin.py", title=t("admin.title"), icon=":material/admin_panel_settings:", url_path="admin"),
+    ],
 }
 
-navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
+# Nobody sees the study before signing in; then only the pages their role may open (research/auth.py).
+user = signed_in_user(get_db())
+if user is None:
+    remember_requested_page()
+    navigation = sign_in_navigation(PAGES)
+    with st.sidebar:
+        language_switch()
+    navigation.run()
+    st.stop()
+allowed = visible_pages(PAGES, user)
+navigation = st.navigation({t(section): pages for section, pages in allowed.items()})
+resume_requested_page(allowed, navigation)
 with st.sidebar:
     language_switch()
+    user_box(user)
     st.caption(t("app.tagline"))
 navigation.run()

@@ -6,6 +6,7 @@ import streamlit as st
 from research.brand import current_platform
 from research.overview import next_steps, study_figures
 from research.workspace import get_workspace
+from ui.auth import may_open_page
 from ui.db import get_db
 from ui.i18n import t
 from ui.widgets import figure_cards
@@ -48,5 +49,5 @@ for step in steps:
     with st.container(border=True):
         st.markdown(f"**{t('home.next.' + step.key)}**")
         st.caption(t("home.next." + step.key + ".why"))
-        if Path(f"pages/{step.page}.py").exists():
+        if Path(f"pages/{step.page}.py").exists() and may_open_page(step.page):
             st.page_link(f"pages/{step.page}.py", label=t("home.next.open"), icon=":material/arrow_forward:")

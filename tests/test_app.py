@@ -32,11 +32,24 @@ def app_env(demo_db_path, monkeypatch):
     return demo_db_path
 
 
+def user_id(db_path, username: str) -> int:
+    from research.store import open_database
+
+    return open_database(db_path)["users"].rows_where("username = ?", [username]).__next__()["id"]
+
+
+def signed_in(db_path, username: str = "admin", lang: str = "fr") -> AppTest:
+    """An AppTest whose session is signed in (the sign-in form itself is tested below)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["ecoute.lang"] = lang
+    at.session_state["ecoute.user_id"] = user_id(db_path, username)
+    return at
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("page", registered_pages())
 def test_page_renders_without_exception(app_env, page, lang):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["ecoute.lang"] = lang
+    at = signed_in(app_env, "admin", lang)
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -45,7 +58,7 @@ def test_page_renders_without_exception(app_env, page, lang):
 
 
 def test_home_shows_the_demo_study_in_french_then_english(app_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = signed_in(app_env)
     at.run()
     assert at.title[0].value == "Étude Alizé Mutuelle"
     at.session_state["ecoute.lang"] = "en"
@@ -70,7 +83,7 @@ def test_brand_platform_edit_creates_a_version(app_env):
     from research.brand import current_platform
     from research.store import open_database
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = signed_in(app_env)
     at.run()
     at.switch_page("pages/brand_platform.py").run()
     at.text_area(key="brand_promise").set_value("Remboursé vite, compris toujours, partout.")
@@ -78,3 +91,85 @@ def test_brand_platform_edit_creates_a_version(app_env):
     assert not at.exception
     assert any("Version 3" in s.value for s in at.success)
     assert current_platform(open_database(app_env)).promise == "Remboursé vite, compris toujours, partout."
+
+
+# ---------------------------------------------------------------- sign-in and roles
+
+def test_nothing_shows_before_sign_in_and_the_form_signs_in(app_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert at.title[0].value == "Connexion"
+    at.text_input(key="auth_username").set_value("marketing")
+    at.text_input(key="auth_password").set_value("mauvais mot de passe")
+    at.button[0].click().run()
+    assert at.error and "incorrect" in at.error[0].value
+    at.text_input(key="auth_password").set_value("ecoute-marketing-demo")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Étude Alizé Mutuelle"
+    assert any("Inès Benali" in c.value for c in at.sidebar.caption)
+
+
+def test_first_start_without_accounts_creates_the_admin(tmp_path, monkeypatch):
+    from research.store import open_database
+
+    path = tmp_path / "new.db"
+    open_database(path).close()
+    monkeypatch.setenv("ECOUTE_DB", str(path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert at.title[0].value == "Créer le premier compte administrateur"
+    at.text_input(key="auth_first_username").set_value("helene")
+    at.text_input(key="auth_first_password").set_value("un mot de passe long")
+    at.text_input(key="auth_first_password2").set_value("un mot de passe long")
+    at.button[0].click().run()
+    assert not at.exception
+    users = list(open_database(path)["users"].rows)
+    assert [(u["username"], u["role"]) for u in users] == [("helene", "admin")]
+
+
+def _marketer_may_open(page: str) -> bool:
+    from research.auth import may_open
+
+    return may_open("marketer", Path(page).stem)
+
+
+MARKETER_FORBIDDEN = [p for p in registered_pages() if not _marketer_may_open(p)]
+
+
+def test_marketers_are_kept_from_transcripts_contacts_and_raw_exports():
+    for page in ("pages/interviews.py", "pages/participants.py", "pages/search.py", "pages/analysis.py",
+                 "pages/admin.py"):
+        assert page in MARKETER_FORBIDDEN
+
+
+@pytest.mark.parametrize("page", MARKETER_FORBIDDEN)
+def test_a_marketer_cannot_reach_raw_pages(app_env, page):
+    at = signed_in(app_env, "marketing")
+    at.run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page)
+
+
+def test_marketer_pages_show_no_contact_detail_nor_raw_transcript(app_env):
+    from research.store import open_database
+
+    db = open_database(app_env)
+    contacts = [r for r in db["participant_contacts"].rows]
+    secrets = [c[k] for c in contacts for k in ("full_name", "email", "phone") if c[k]]
+    transcript_lines = [line for (text,) in db.execute("SELECT text FROM transcripts")
+                        for line in text.splitlines() if len(line) > 80][:200]
+    marketer_pages = [p for p in registered_pages() if _marketer_may_open(p)]
+    for page in marketer_pages:
+        at = signed_in(app_env, "marketing")
+        at.run()
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        shown = " ".join(str(getattr(el, "value", "")) for el in at.main)
+        for dataframe in at.dataframe:
+            shown += dataframe.value.to_csv()
+        for secret in secrets:
+            assert secret not in shown, (page, secret)
+        for line in transcript_lines:
+            assert line not in shown, (page, line[:60])

@@ -7,6 +7,7 @@ import streamlit as st
 
 from research import synthesis_store
 from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters
+from ui.auth import may_open_page
 from ui.db import db_path
 from ui.i18n import t
 
@@ -35,7 +36,7 @@ def require_analysis(db) -> tuple[CodedUtterance, ...]:
     records = coded_records(db)
     if not records:
         st.info(t("synthesis.no_analysis"), icon=":material/insights:")
-        if Path(ANALYSIS_PAGE).exists():
+        if Path(ANALYSIS_PAGE).exists() and may_open_page(Path(ANALYSIS_PAGE).stem):
             st.page_link(ANALYSIS_PAGE, label=t("synthesis.open_analysis"), icon=":material/play_arrow:")
         st.stop()
     return records
@@ -87,7 +88,7 @@ def filter_bar(records: tuple[CodedUtterance, ...], prefix: str, *, steps: bool 
 
 def transcript_link(u: CodedUtterance, key: str) -> None:
     """A link that opens the interview's transcript at this utterance (when the page exists)."""
-    if u.interview_id is None or not Path(INTERVIEWS_PAGE).exists():
+    if u.interview_id is None or not Path(INTERVIEWS_PAGE).exists() or not may_open_page(Path(INTERVIEWS_PAGE).stem):
         return
     st.page_link(INTERVIEWS_PAGE, label=t("synthesis.open_transcript"), icon=":material/subject:",
                  query_params={"interview": str(u.interview_id), "utterance": str(u.utterance_id)})

@@ -87,6 +87,15 @@ def browser():
         b.close()
 
 
+def sign_in(page, username: str, password: str) -> None:
+    """Fill and submit the sign-in form, as a person would."""
+    page.wait_for_selector('[data-testid="stForm"] input[type="password"]', timeout=60_000)
+    page.locator('[data-testid="stForm"] input[type="text"]').first.fill(username)
+    page.locator('[data-testid="stForm"] input[type="password"]').first.fill(password)
+    page.locator('[data-testid="stFormSubmitButton"] button').click()
+    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("url_path", page_urls())
 def test_page_renders_in_chromium(app_url, browser, url_path, lang):
@@ -94,7 +103,12 @@ def test_page_renders_in_chromium(app_url, browser, url_path, lang):
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     try:
         page.goto(f"{app_url}/{url_path}?lang={lang}", wait_until="networkidle", timeout=60_000)
+        sign_in(page, "admin", "ecoute-admin-demo")  # the real form; then the app opens the page asked for
         page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        if url_path:
+            page.wait_for_url(f"**/{url_path}*", timeout=30_000)
         # wait for the script run to finish (the "running" indicator disappears)
         page.wait_for_function(
             "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
