@@ -6,6 +6,7 @@ import streamlit as st
 from research import synthesis_store
 from research.errors import DomainError
 from research.synthesis import overview
+from ui.auth import can
 from ui.db import get_db
 from ui.i18n import current_language, t
 from ui.synthesis import figure_row, require_analysis
@@ -49,6 +50,9 @@ if made:
         st.caption(t("synthesis.report.withheld", n=made["withheld"]))
 
 st.subheader(t("synthesis.report.data"))
+if not can("export.raw"):  # every coded utterance: not for marketers
+    st.caption(t("auth.raw_exports_hidden"))
+    st.stop()
 st.caption(t("synthesis.report.data_help"))
 c1, c2, c3 = st.columns(3)
 c1.download_button(t("synthesis.report.csv"), synthesis_store.export_csv(records), f"{slug}-coded.csv", "text/csv",

@@ -153,9 +153,12 @@ def test_a_marketer_cannot_reach_raw_pages(app_env, page):
 
 
 def test_marketer_pages_show_no_contact_detail_nor_raw_transcript(app_env):
+    from research.nlp.embed import HashingEmbedder
+    from research.nlp.workspace import analyze_workspace
     from research.store import open_database
 
     db = open_database(app_env)
+    analyze_workspace(db, embedder=HashingEmbedder())  # so the synthesis pages show quotes and findings
     contacts = [r for r in db["participant_contacts"].rows]
     secrets = [c[k] for c in contacts for k in ("full_name", "email", "phone") if c[k]]
     transcript_lines = [line for (text,) in db.execute("SELECT text FROM transcripts")
@@ -173,3 +176,24 @@ def test_marketer_pages_show_no_contact_detail_nor_raw_transcript(app_env):
             assert secret not in shown, (page, secret)
         for line in transcript_lines:
             assert line not in shown, (page, line[:60])
+
+
+def test_a_marketer_gets_the_report_but_not_the_raw_utterance_exports(app_env):
+    from research.nlp.embed import HashingEmbedder
+    from research.nlp.workspace import analyze_workspace
+    from research.store import open_database
+
+    db = open_database(app_env)
+    analyze_workspace(db, embedder=HashingEmbedder())
+    db.close()
+    at = signed_in(app_env, "marketing")
+    at.run()
+    at.switch_page("pages/synthesis_report.py").run()
+    assert not at.exception
+    keys = {getattr(b, "key", None) for b in at.get("download_button")} | {b.key for b in at.button}
+    assert "report_dl_csv" not in keys and "report_xlsx_build" not in keys
+    assert any("réservés" in c.value for c in at.caption)
+    at = signed_in(app_env, "chercheuse")
+    at.run()
+    at.switch_page("pages/synthesis_report.py").run()
+    assert "report_xlsx_build" in {b.key for b in at.button}

@@ -182,3 +182,9 @@ def resume_requested_page(pages: dict[str, list], navigation) -> None:
         for page in items:
             if page.url_path == path:
                 st.switch_page(page)
+
+
+def can(permission: str) -> bool:
+    """Whether the signed-in user's role grants `permission` (to hide what they may not have)."""
+    user = current_user()
+    return user is not None and user.can(permission)
