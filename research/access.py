@@ -71,5 +71,12 @@ def quotable(db: sqlite_utils.Database, participant_id: int | None, on: date | N
     return has_valid_consent(db, participant_id, "quotes", on)
 
 
+def may_invite(db: sqlite_utils.Database, participant_id: int, on: date | None = None) -> bool:
+    """Whether a participant may be invited to a customer committee (a valid 'committee' consent)."""
+    from research.consents import has_valid_consent
+
+    return has_valid_consent(db, participant_id, "committee", on)
+
+
 __all__ = ["transcript_text", "contact", "pseudonym_mapping", "may_export_raw", "consent_register", "quotable",
-           "auth"]
+           "may_invite", "auth"]

@@ -185,3 +185,47 @@ def test_export_of_everything_held_and_roles(demo_db_path):
                                                    [pid]).fetchone()[0]
     assert tables["transcripts"] and tables["consents"]
     assert audit.entries(db, entity="participant")[0]["action"] == "export"
+
+
+def test_consent_register_and_scope_checks(demo_db_path):
+    from datetime import date
+
+    from research import access
+    from research.consents import record_consent
+
+    db = open_database(demo_db_path)
+    admin = auth.User(0, "root", "", "", "admin")
+    with pytest.raises(auth.AccessDenied):
+        access.consent_register(db, auth.User(1, "m", "", "", "marketer"))
+    pid = db.execute("SELECT id FROM participants ORDER BY id LIMIT 1").fetchone()[0]
+    db.execute("DELETE FROM consents WHERE participant_id = ?", [pid])
+    record_consent(db, pid, date(2026, 1, 10), ["interview", "recording"], expires_on=date(2026, 12, 1))
+    row = next(r for r in access.consent_register(db, admin, on=date(2026, 11, 23)) if r["participant_id"] == pid)
+    assert (row["interview"], row["recording"], row["committee"], row["quotes"]) == (True, True, False, False)
+    assert row["expires_on"] == date(2026, 12, 1) and row["expiring_soon"]
+    assert not access.quotable(db, pid, date(2026, 11, 23)) and not access.may_invite(db, pid, date(2026, 11, 23))
+    with pytest.raises(auth.AccessDenied):
+        access.contact(db, auth.User(1, "m", "", "", "marketer"), pid)
+    with pytest.raises(auth.AccessDenied):
+        access.transcript_text(db, auth.User(1, "m", "", "", "marketer"), 1)
+
+
+def test_retention_purges_only_old_recordings(fresh_db, tmp_path):
+    import os
+    import time
+
+    from research import privacy
+
+    admin = auth.User(0, "root", "", "", "admin")
+    rec = tmp_path / "recordings"
+    rec.mkdir()
+    old, new = rec / "old.m4a", rec / "new.m4a"
+    old.write_bytes(b"a")
+    new.write_bytes(b"b")
+    os.utime(old, (time.time() - 40 * 86400,) * 2)
+    privacy.set_retention_days(fresh_db, 30)
+    with pytest.raises(privacy.PrivacyError):
+        privacy.set_retention_days(fresh_db, 0)
+    assert erasure.purge_recordings(fresh_db, admin, tmp_path) == ["old.m4a"]
+    assert new.exists() and not old.exists()
+    assert audit.entries(fresh_db)[0]["entity"] == "recordings"
