@@ -16,6 +16,7 @@ PAGES = ["pages/synthesis_board.py", "pages/synthesis_journey.py", "pages/synthe
 
 @pytest.fixture(scope="module")
 def study_template(tmp_path_factory):
+    from research.demo import accounts as accounts_demo
     from research.demo import brand as brand_demo
     from research.store import open_database
 
@@ -23,6 +24,7 @@ def study_template(tmp_path_factory):
     db = open_database(path)
     with db.atomic():
         brand_demo.build(db)
+        accounts_demo.build(db)  # the app asks to sign in; pages are opened as the demo admin
     build_study(db, interviews=24, per_interview=25)
     db.close()
     return path
@@ -42,6 +44,7 @@ def study_env(study_template, tmp_path, monkeypatch):
 def open_page(page, lang="fr"):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["ecoute.lang"] = lang
+    at.session_state["ecoute.user_id"] = 1  # the demo admin, first account created
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
