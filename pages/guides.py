@@ -78,10 +78,12 @@ with tab_view:
                             "kind": t(f"guides.kind.{s.kind}")} for i, s in enumerate(guide.sections, 1)])
     chart = alt.Chart(budget).mark_bar(cornerRadius=3).encode(
         x=alt.X("minutes:Q", title=t("guides.minutes")),
-        y=alt.Y("section:N", sort=None, title=None, axis=alt.Axis(labelLimit=340)),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=["#9aa9b3", "#1f6f78", "#5b8c85"]),
+        y=alt.Y("section:N", sort=None, title=None, axis=alt.Axis(labelLimit=380, labelOverlap=False)),
+        color=alt.Color("kind:N", title=None,
+                        scale=alt.Scale(domain=[t(f"guides.kind.{k}") for k in G.KINDS],
+                                        range=["#9aa9b3", "#1f6f78", "#5b8c85"]),
                         legend=alt.Legend(orient="top")),
-        tooltip=["section", "minutes"]).properties(height=max(180, 26 * len(guide.sections)))
+        tooltip=["section", "minutes"]).properties(height=max(180, 30 * len(guide.sections)))
     st.altair_chart(chart, use_container_width=True)
     downloads(guide, "draft")
     for i, s in enumerate(guide.sections, 1):

@@ -39,10 +39,14 @@ with tab_personas:
     counts = pd.DataFrame([{"persona": persona_name.get(p.persona_id, t("participants.no_persona")),
                             "kind": t(f"participants.kind.{p.kind}")} for p in people if p.kind != "employee"])
     if not counts.empty:
+        counts = counts.groupby(["persona", "kind"]).size().reset_index(name="n")
+        order = counts.groupby("persona")["n"].sum().sort_values(ascending=False).index.tolist()
         st.altair_chart(alt.Chart(counts).mark_bar(cornerRadius=3).encode(
-            y=alt.Y("persona:N", title=None, sort="-x"), x=alt.X("count():Q", title=t("participants.count")),
-            color=alt.Color("kind:N", title=None, scale=alt.Scale(scheme="tealblues"), legend=alt.Legend(orient="top"))
-        ).properties(height=40 * max(2, counts["persona"].nunique())), use_container_width=True)
+            y=alt.Y("persona:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("n:Q", title=t("participants.count"), axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("kind:N", title=None, scale=alt.Scale(scheme="tealblues"), legend=alt.Legend(orient="top")),
+            tooltip=["persona", "kind", "n"],
+        ).properties(height=44 * len(order)), use_container_width=True)
     cols = st.columns(2)
     for i, persona in enumerate(personas):
         with cols[i % 2].container(border=True):
