@@ -34,14 +34,17 @@ def main() -> int:
 
     from streamlit.testing.v1 import AppTest
 
-    from research.demo import build_demo
+    from research.demo import accounts as accounts_demo
+    from research.demo import brand as brand_demo
     from research.store import open_database
     from synthesis_study import build_study
 
     tmp = Path(tempfile.mkdtemp()) / "study.db"
     t0 = time.perf_counter()
-    build_demo(tmp).close()
     db = open_database(tmp)
+    with db.atomic():
+        brand_demo.build(db)
+        accounts_demo.build(db)  # pages are opened as the demo admin
     built = build_study(db, args.interviews, args.per_interview)
     db.close()
     print(f"study: {built['interviews']} interviews, {built['utterances']} utterances "
@@ -55,6 +58,7 @@ def main() -> int:
         times = []
         for _ in range(args.repeat + 1):
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            at.session_state["ecoute.user_id"] = 1
             at.run()
             start = time.perf_counter()
             at.switch_page(page).run()
