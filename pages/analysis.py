@@ -5,7 +5,7 @@ from research import synthesis_store
 from research.errors import DomainError
 from research.synthesis import overview
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import has, t
 from ui.synthesis import coded_records, figure_row
 from ui.widgets import page_header, show_error
 
@@ -21,7 +21,7 @@ if st.button(t("synthesis.analysis.run"), type="primary", icon=":material/play_a
 
     def progress(done, total=None, message=""):
         share = done if total is None else (done / total if total else 1.0)
-        bar.progress(min(max(float(share), 0.0), 1.0), text=str(message) or t("synthesis.analysis.running"))
+        bar.progress(min(max(float(share), 0.0), 1.0), text=t(message) if has(message) else t("synthesis.analysis.running"))
 
     try:
         synthesis_store.run_analysis(db, progress=progress)

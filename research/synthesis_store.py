@@ -732,7 +732,7 @@ def analyze_demo(db: sqlite_utils.Database, echo=print) -> bool:
         pct = int(float(share) * 100)
         if pct >= last["pct"] + 10 or pct == 100:
             last["pct"] = pct
-            echo(f"analysis: {pct:3d} % {message}".rstrip())
+            echo(f"analysis: {pct:3d} % {str(message).rsplit('.', 1)[-1]}".rstrip())
 
     echo("analysing the demo interviews…")
     run_analysis(db, progress=progress)
