@@ -91,7 +91,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
         results.append(Result(id=u.id, label=c.label, confidence=c.confidence, expectation=c.expectation,
                               intensity=c.intensity, dimension=dimension.dimension_of(texts[i]),
                               theme=th.id, theme_label=th.label, lang=langs[i]))
-    tell(5, 5, "done")
+    tell(5, 5, "themes")
     return Analysis(results=results, themes=found, embeddings=emb, tokens=tokens, polarities=pols,
                     kappa=clf.kappa, learned_from=clf.learned_from, computed_embeddings=computed)
 
