@@ -56,10 +56,13 @@ def app_url(tmp_path_factory, demo_template):
     workspace.close()
     port = free_port()
     env = dict(os.environ, ECOUTE_DB=str(db))
+    # the server's log goes to a file: an unread pipe fills up (64 KiB) and freezes the server mid-run
+    log_path = db.with_name("streamlit.log")
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -71,10 +74,17 @@ def app_url(tmp_path_factory, demo_template):
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("the app did not answer on /_stcore/health within 90 s")
+        log.close()
+        pytest.fail("the app did not answer on /_stcore/health within 90 s:\n"
+                    + log_path.read_text(errors="replace")[-4000:])
     yield url
     proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
 
 
 @pytest.fixture(scope="module")
