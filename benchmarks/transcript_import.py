@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/transcript_import.py [--words 20000]
 
 Prints the time to parse, segment (spaCy) and store it in a fresh workspace, with the spaCy model
-loaded first (cold) and already loaded (warm, as on a second import from the app). Target: < 5 s.
+loaded first (cold: a fresh process, as with the command line) and already loaded (warm: as in the
+app, which loads the segmenter in the background at start-up). Target: < 5 s.
 """
 from __future__ import annotations
 

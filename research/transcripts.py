@@ -273,6 +273,11 @@ def _segmenter(lang: str):
     return nlp
 
 
+def preload_segmenter(lang: str = "fr") -> None:
+    """Load the sentence segmenter ahead of the first import (the app does it at start-up)."""
+    _segmenter(lang)
+
+
 def segment(texts: list[str], lang: str, min_words: int = 4) -> list[list[tuple[int, int]]]:
     """Per text, (start, end) character spans of its utterances; very short sentences join a neighbour."""
     nlp = _segmenter(lang)

@@ -6,6 +6,7 @@ A sqlite3 connection must not be shared across Streamlit's threads, so each reru
 from __future__ import annotations
 
 import sys
+import threading
 
 import sqlite_utils
 import streamlit as st
@@ -48,3 +49,14 @@ def get_db() -> sqlite_utils.Database:
         st.error(t("app.db_error_title"), icon=":material/database:")
         st.markdown(error_text(e))
         st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_language_models() -> threading.Thread:
+    """Load the French sentence segmenter in the background once per process, so that the first
+    transcript a researcher imports does not wait for spaCy (about 5 s on a cold start)."""
+    from research.transcripts import preload_segmenter
+
+    thread = threading.Thread(target=preload_segmenter, args=("fr",), name="ecoute-warm-up", daemon=True)
+    thread.start()
+    return thread
