@@ -28,6 +28,16 @@ PAGES = {
         st.Page("pages/interviews.py", title=t("interviews.title"), icon=":material/mic:", url_path="interviews"),
         st.Page("pages/search.py", title=t("search.title"), icon=":material/search:", url_path="search"),
     ],
+    "nav.committees": [
+        st.Page("pages/committees.py", title=t("committees.title"), icon=":material/diversity_3:",
+                url_path="committees"),
+        st.Page("pages/committee_members.py", title=t("committees.members.title"), icon=":material/group_add:",
+                url_path="committee_members"),
+        st.Page("pages/committee_sessions.py", title=t("committees.sessions.title"), icon=":material/event:",
+                url_path="committee_sessions"),
+        st.Page("pages/committee_followups.py", title=t("committees.followups.title"), icon=":material/forum:",
+                url_path="committee_followups"),
+    ],
     "nav.synthesis": [
         st.Page("pages/analysis.py", title=t("synthesis.analysis.title"), icon=":material/model_training:",
                 url_path="analysis"),
@@ -59,7 +69,7 @@ if user is None:
     navigation.run()
     st.stop()
 allowed = visible_pages(PAGES, user)
-navigation = st.navigation({t(section): pages for section, pages in allowed.items()})
+navigation = st.navigation({t(section): pages for section, pages in allowed.items()}, expanded=True)
 resume_requested_page(allowed, navigation)
 with st.sidebar:
     language_switch()

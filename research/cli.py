@@ -227,6 +227,63 @@ def guide_export(guide_id, fmt, version_number, out_path, db_path):
     click.echo(f"{out_path}: {len(guide_obj.sections)} sections, {guide_obj.minutes} min")
 
 
+@cli.group()
+def committee():
+    """Customer committees."""
+
+
+@committee.command("list")
+@db_option
+@domain_errors
+def committee_list(db_path):
+    """The committees, with their next session and what is due."""
+    from research.committee_followups import reminders
+    from research.committee_sessions import next_session
+    from research.committees import list_committees, list_members
+
+    db = open_db(db_path)
+    try:
+        for c in list_committees(db):
+            nxt = next_session(db, c.id)
+            active = len(list_members(db, c.id, statuses=("active",)))
+            click.echo(f"{c.id}\t{c.name}\t{active}/{c.target_size} active\tnext: "
+                       + (nxt.starts_at.strftime("%Y-%m-%d %H:%M %Z") if nxt else "-")
+                       + f"\t{len(reminders(db, c.id))} reminders")
+    finally:
+        db.close()
+
+
+@committee.command("ics")
+@click.argument("committee_id", type=int)
+@click.option("--session", "session_id", type=int, default=None, help="Only this session.")
+@click.option("--member", "member_code", default=None, help="Only this member's invitations (a code like P-014).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@db_option
+@domain_errors
+def committee_ics(committee_id, session_id, member_code, out_path, db_path):
+    """Export sessions as an iCalendar (.ics) file: the whole series, one session or one member's."""
+    from research.committee_calendar import member_ics, series_ics, session_ics
+    from research.committees import CommitteeError
+    from research.participants import find_by_code
+
+    db = open_db(db_path)
+    try:
+        if session_id is not None:
+            data = session_ics(db, session_id)
+        elif member_code:
+            person = find_by_code(db, member_code)
+            if person is None:
+                raise CommitteeError(f"No participant {member_code}.", key="committees.err.unknown_code",
+                                     code=member_code)
+            data = member_ics(db, committee_id, person.id)
+        else:
+            data = series_ics(db, committee_id)
+    finally:
+        db.close()
+    out_path.write_bytes(data)
+    click.echo(f"{out_path}: {data.count(b'BEGIN:VEVENT')} sessions")
+
+
 @cli.command("backup")
 @click.argument("dest", type=click.Path(path_type=Path))
 @db_option

@@ -6,6 +6,7 @@ modules whose tables it references.
 from research import (brand, consents, guides, interviews, journeys, participants, personas, synthesis_store,
                       transcripts, workspace)
 from research import audit, auth, privacy
+from research import committee_followups, committee_sessions, committees
 from research.nlp import store as analysis_store
 
 MIGRATION_SETS = [
@@ -18,6 +19,9 @@ MIGRATION_SETS = [
     consents.migrations,
     interviews.migrations,
     transcripts.migrations,
+    committees.migrations,  # committees, quotas, members (participants, personas)
+    committee_sessions.migrations,  # sessions, agenda, attendance, files, actions (interviews)
+    committee_followups.migrations,
     privacy.migrations,  # pseudonym_map: no foreign keys, read by admins only
     analysis_store.migrations,
     synthesis_store.migrations,  # corrections only; no foreign key to other sets' tables

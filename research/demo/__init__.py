@@ -14,6 +14,7 @@ import sqlite_utils
 from research import store
 from research.demo import accounts as accounts_demo
 from research.demo import brand as brand_demo
+from research.demo import committees as committees_demo
 from research.demo import interviews as interviews_demo
 from research.demo import journeys as journeys_demo
 from research.demo import participants as participants_demo
@@ -24,6 +25,7 @@ STEPS: list[Callable[[sqlite_utils.Database], None]] = [
     journeys_demo.build,
     participants_demo.build,
     interviews_demo.build,
+    committees_demo.build,
 ]
 
 

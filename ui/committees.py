@@ -1,0 +1,130 @@
+"""Shared widgets and charts of the committee pages."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from research.committees import Committee, list_committees
+from ui import keys
+from ui.i18n import current_language, t
+
+STATUS_COLOURS = {"attended": "#2a9d8f", "no_show": "#e76f51", "confirmed": "#8ab17d", "invited": "#c9d6df",
+                  "excused": "#f4a261"}
+
+
+def committee_picker(db) -> Committee | None:
+    """The committee the organiser works on, remembered across the committee pages."""
+    committees = list_committees(db)
+    if not committees:
+        return None
+    ids = [c.id for c in committees]
+    if st.session_state.get(keys.COMMITTEE_ID) not in ids:
+        st.session_state[keys.COMMITTEE_ID] = ids[0]
+    if len(committees) > 1:
+        names = {c.id: c.name for c in committees}
+        st.selectbox(t("committees.pick"), ids, format_func=names.get, key=keys.COMMITTEE_ID)
+    return next(c for c in committees if c.id == st.session_state[keys.COMMITTEE_ID])
+
+
+def no_committee_yet() -> None:
+    st.info(t("committees.none_yet"), icon=":material/groups:")
+    st.page_link("pages/committees.py", label=t("committees.create_first"), icon=":material/add:")
+
+
+def fmt_day(value) -> str:
+    if not value:
+        return "—"
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if isinstance(day, datetime):
+        day = day.date()
+    weekday = t(f"committees.weekday_short.{day.weekday()}")
+    return f"{weekday} {day.strftime('%d/%m/%Y')}" if current_language() == "fr" else \
+        f"{weekday} {day.strftime('%d %b %Y')}"
+
+
+def fmt_when(moment: datetime) -> str:
+    return f"{fmt_day(moment.date())} · {moment.strftime('%H:%M')}"
+
+
+def euros(amount: float) -> str:
+    text = f"{amount:,.0f}".replace(",", "\u202f")
+    return f"{text} €" if current_language() == "fr" else f"€{text}"
+
+
+def attendance_chart(trend: list[dict]) -> alt.Chart | None:
+    """Members per session by attendance, stacked: attended, no-show, confirmed, no answer yet."""
+    statuses = ("attended", "no_show", "confirmed", "invited")
+    rows = []
+    for s in trend:
+        day = date.fromisoformat(s["date"])
+        label = f"#{s['number']} · " + (day.strftime("%d/%m/%y") if current_language() == "fr" else day.strftime("%d %b %y"))
+        pending = s["invited"] - s["attended"] - s["no_show"] - s["confirmed"]
+        for rank, status in enumerate(statuses):
+            n = pending if status == "invited" else s[status]
+            if n > 0:
+                rows.append({"session": label, "status": t(f"committees.attendance.{status}"), "rank": rank, "n": n})
+    if not rows:
+        return None
+    names = [t(f"committees.attendance.{k}") for k in statuses]
+    return alt.Chart(pd.DataFrame(rows)).mark_bar(cornerRadiusEnd=3, size=46).encode(
+        x=alt.X("session:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("n:Q", title=t("committees.members_count"), axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("status:N", title=None, sort=names,
+                        scale=alt.Scale(domain=names, range=[STATUS_COLOURS[k] for k in statuses]),
+                        legend=alt.Legend(orient="top")),
+        order=alt.Order("rank:Q"),
+        tooltip=["session", "status", "n"],
+    ).properties(height=260)
+
+
+def quota_chart(board: list[dict]) -> alt.Chart | None:
+    """Per persona, seats taken, invitations out and candidates, stacked, with the target as a tick."""
+    if not board:
+        return None
+    parts = ("seated", "invited", "candidates")
+    domain = [t(f"committees.quota.{k}") for k in parts]
+    personas = [q["persona"] for q in board]
+    data = pd.DataFrame([{"persona": q["persona"], "what": t(f"committees.quota.{k}"), "rank": i, "n": q[k]}
+                         for q in board for i, k in enumerate(parts) if q[k]])
+    targets = pd.DataFrame([{"persona": q["persona"], "target": q["target"]} for q in board])
+    y = alt.Y("persona:N", title=None, scale=alt.Scale(domain=personas), axis=alt.Axis(labelLimit=260))
+    bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3).encode(
+        y=y,
+        x=alt.X("n:Q", stack="zero", title=t("committees.members_count"), axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("what:N", title=None, scale=alt.Scale(domain=domain, range=["#2a9d8f", "#8ab17d", "#c9d6df"]),
+                        legend=alt.Legend(orient="top")),
+        order=alt.Order("rank:Q"),
+        tooltip=["persona", "what", "n"],
+    )
+    ticks = alt.Chart(targets).mark_tick(color="#264653", thickness=3).encode(
+        y=y, x=alt.X("target:Q"),
+        tooltip=[alt.Tooltip("persona:N"), alt.Tooltip("target:Q", title=t("committees.quota.target"))])
+    return (bars + ticks).properties(height=46 * len(board))
+
+
+def quota_chart_height(board: list[dict]) -> int:
+    """Streamlit does not take a layered chart's own height: pass it (plot, axis and legend)."""
+    return 46 * len(board) + 90
+
+
+def actions_chart(status: dict[str, int]) -> alt.Chart | None:
+    if not sum(status.values()):
+        return None
+    order = ["done", "open", "overdue"]
+    data = pd.DataFrame([{"status": t(f"committees.action_status.{k}"), "n": status[k], "i": i}
+                         for i, k in enumerate(order) if status[k]])
+    names = [t(f"committees.action_status.{k}") for k in order]
+    return alt.Chart(data).mark_arc(innerRadius=55, outerRadius=95).encode(
+        theta=alt.Theta("n:Q", stack=True),
+        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=names, range=["#2a9d8f", "#e9c46a", "#e76f51"]),
+                        legend=alt.Legend(orient="right")),
+        order=alt.Order("i:Q"),
+        tooltip=["status", "n"],
+    ).properties(height=220)
+
+
+def severity_icon(severity: str) -> str:
+    return {"error": ":material/error:", "warning": ":material/warning:"}.get(severity, ":material/info:")
