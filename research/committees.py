@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
 from research.errors import DomainError
-from research.store import ConflictError, Migrations, dumps, loads, now_iso
+from research.store import ConflictError, Migrations, dumps, loads, edit_stamp
 
 migrations = Migrations("committees")
 
@@ -167,7 +167,7 @@ def create_committee(db: sqlite_utils.Database, name: str, **fields) -> int:
     if db["committees"].count_where("name = ?", [values["name"]]):
         raise CommitteeError(f"A committee named {values['name']} exists.", key="committees.err.name_taken",
                              name=values["name"])
-    now = now_iso()
+    now = edit_stamp()
     with db.atomic():
         cid = db["committees"].insert({**values, "created_at": now, "updated_at": now}).last_pk
         _write_quotas(db, cid, quotas)
@@ -189,7 +189,7 @@ def update_committee(db: sqlite_utils.Database, committee_id: int, *, based_on: 
         raise CommitteeError(f"A committee named {values['name']} exists.", key="committees.err.name_taken",
                              name=values["name"])
     with db.atomic():
-        db["committees"].update(committee_id, {**values, "updated_at": now_iso()})
+        db["committees"].update(committee_id, {**values, "updated_at": edit_stamp()})
         if quotas is not None:
             _write_quotas(db, committee_id, quotas)
 
@@ -311,7 +311,7 @@ def add_member(db: sqlite_utils.Database, committee_id: int, participant_id: int
     if status in NEEDS_CONSENT:
         _check_consent(db, participant_id, on)
         _check_quota(db, committee, participant_id)
-    now = now_iso()
+    now = edit_stamp()
     since = on.isoformat() if status == "active" else None
     end = (on + relativedelta(months=committee.term_months)).isoformat() if since else None
     with db.atomic():
@@ -354,7 +354,7 @@ def move_member(db: sqlite_utils.Database, member_id: int, status: str, *, on=No
         _check_consent(db, row["participant_id"], on)
         if row["status"] not in SEATED:
             _check_quota(db, committee, row["participant_id"], member_id)
-    changes = {"status": status, "updated_at": now_iso()}
+    changes = {"status": status, "updated_at": edit_stamp()}
     if status == "active" and not row["since"]:
         changes["since"] = on.isoformat()
         changes["planned_end"] = (on + relativedelta(months=committee.term_months)).isoformat()
@@ -363,7 +363,7 @@ def move_member(db: sqlite_utils.Database, member_id: int, status: str, *, on=No
     with db.atomic():
         db["committee_members"].update(member_id, changes)
         db["committee_member_events"].insert({"member_id": member_id, "status": status, "on_date": on.isoformat(),
-                                              "note": note.strip(), "recorded_at": now_iso()})
+                                              "note": note.strip(), "recorded_at": edit_stamp()})
 
 
 def set_term(db: sqlite_utils.Database, member_id: int, since, planned_end) -> None:
@@ -375,7 +375,7 @@ def set_term(db: sqlite_utils.Database, member_id: int, since, planned_end) -> N
                              start=start.isoformat(), end=end.isoformat())
     db["committee_members"].update(member_id, {"since": start.isoformat() if start else None,
                                                "planned_end": end.isoformat() if end else None,
-                                               "updated_at": now_iso()})
+                                               "updated_at": edit_stamp()})
 
 
 def list_members(db: sqlite_utils.Database, committee_id: int, statuses: tuple[str, ...] | None = None,

@@ -80,6 +80,11 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def edit_stamp() -> str:
+    """An `updated_at` precise enough for optimistic concurrency (two saves in one second differ)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
 def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
     """`--db` wins, then the ECOUTE_DB environment variable, then data/ecoute.db."""
     if cli_value:

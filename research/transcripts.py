@@ -387,8 +387,8 @@ def import_transcript(db: sqlite_utils.Database, interview_id: int, data: bytes,
                       on_duplicate: str | None = None, lang: str | None = None) -> ImportResult:
     """Parse, map speakers, segment and store a transcript, all in one transaction.
 
-    `speakers` maps each speaker name to 'interviewer', a participant id or 'ignore' (guessed when
-    missing). `on_duplicate`: None (refuse), 'replace' or 'keep_both'.
+    `speakers` maps each speaker name to 'interviewer', a participant id, 'group' (the participants
+    together, as in committee minutes: no one person) or 'ignore' (guessed when missing). `on_duplicate`: None (refuse), 'replace' or 'keep_both'.
     """
     from research.interviews import get_interview
     from research.nlp.language import detect_language
@@ -405,7 +405,7 @@ def import_transcript(db: sqlite_utils.Database, interview_id: int, data: bytes,
     guessed = guess_speaker_roles(db, interview_id, parsed.speakers)
     mapping = {**guessed, **(speakers or {})}
     for sp, role in mapping.items():
-        if role not in ("interviewer", "ignore") and role not in interview.participant_ids:
+        if role not in ("interviewer", "ignore", "group") and role not in interview.participant_ids:
             raise TranscriptError(f"{sp!r} is mapped to someone who is not in this interview.",
                                   key="transcripts.err.mapping", speaker=sp)
     lang = lang or interview.lang or detect_language(" ".join(t.text for t in parsed.turns[:20]))
