@@ -60,7 +60,7 @@ with tab_edit:
         values_table = st.data_editor(
             pd.DataFrame([{"name": v.name, "definition": v.definition} for v in platform.values],
                          columns=["name", "definition"]),
-            num_rows="dynamic", use_container_width=True, key="brand_values_editor",
+            num_rows="dynamic", width="stretch", key="brand_values_editor",
             column_config={
                 "name": st.column_config.TextColumn(t("brand.value_name"), required=True),
                 "definition": st.column_config.TextColumn(t("brand.value_definition"), width="large"),

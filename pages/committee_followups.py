@@ -49,7 +49,7 @@ for f in followups:
                                        **{f"Q{q + 1}. {question}": answers.get(q, "")
                                           for q, question in enumerate(f.questions)}}
                                       for pid, answers in f.answers.items()])
-                st.dataframe(table, hide_index=True, use_container_width=True)
+                st.dataframe(table, hide_index=True, width="stretch")
             else:
                 for q, question in enumerate(f.questions):
                     st.markdown(f"Q{q + 1}. {question}")

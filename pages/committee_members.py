@@ -9,7 +9,7 @@ from research import committees as C
 from research.errors import DomainError
 from research.participants import list_participants
 from ui import keys
-from ui.committees import committee_picker, euros, fmt_day, no_committee_yet, quota_chart, quota_chart_height
+from ui.committees import committee_picker, euros, fmt_day, no_committee_yet, quota_panel
 from ui.db import get_db
 from ui.i18n import t
 from ui.widgets import page_header, show_error
@@ -27,12 +27,7 @@ today = date.today()
 
 left, right = st.columns([3, 2])
 with left.container(border=True):
-    st.markdown(f"**{t('committees.chart.quotas')}**")
-    chart = quota_chart(board)
-    if chart is None:
-        st.caption(t("committees.no_quotas"))
-    else:
-        st.altair_chart(chart, use_container_width=True, height=quota_chart_height(board))
+    quota_panel(board)
 with right.container(border=True):
     st.markdown(f"**{t('committees.members.balance')}**")
     for q in board:
@@ -136,7 +131,7 @@ with tab_member:
                          t("committees.col.event"): t(f"committees.event.{e['kind']}"),
                          t("committees.col.what"): what, t("committees.col.detail"): e["detail"]})
         st.markdown(f"**{t('committees.members.timeline')}**")
-        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         if member.status in ("accepted", "active"):
             with st.form("member_term"):
                 a, b = st.columns(2)

@@ -1,6 +1,6 @@
 """Committee sessions: the series from the cadence, then per session its agenda, attendance and
 incentives, outputs (minutes, files, decisions and actions) and calendar files."""
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -33,7 +33,7 @@ rows = [{"#": s.number or "—", t("committees.col.when"): fmt_when(s.starts_at)
          t("committees.col.invited"): trend.get(s.id, {}).get("invited", 0),
          t("committees.col.attended"): trend.get(s.id, {}).get("attended", 0)} for s in sessions]
 if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 else:
     st.info(t("committees.no_sessions_yet"), icon=":material/event:")
 
@@ -181,7 +181,7 @@ with tab_attendance:
                                "role": t(f"committees.role.{x.role}"), "status": status_names[x.status],
                                "incentive": x.incentive, "kind": x.incentive_kind} for x in attendance])
         edited = st.data_editor(
-            table, hide_index=True, use_container_width=True, key=f"attendance.editor.{sid}",
+            table, hide_index=True, width="stretch", key=f"attendance.editor.{sid}",
             disabled=["pid", "code", "persona", "role"], column_order=["code", "persona", "role", "status", "incentive",
                                                                        "kind"],
             column_config={

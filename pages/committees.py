@@ -9,7 +9,7 @@ from research import committees as C
 from research.errors import DomainError
 from research.personas import list_personas
 from ui import keys
-from ui.committees import (actions_chart, attendance_chart, committee_picker, fmt_when, quota_chart, quota_chart_height,
+from ui.committees import (actions_chart, attendance_chart, committee_picker, fmt_when, quota_panel,
                            severity_icon)
 from ui.db import get_db
 from ui.i18n import t
@@ -70,8 +70,7 @@ def settings_form(current: C.Committee | None, form_key: str) -> dict | None:
                 incentive_cap=float(cap), incentive_bias_threshold=float(bias), quotas=quotas)
 
 
-if committee is None:
-    st.info(t("committees.none_yet"), icon=":material/groups:")
+def new_committee_form() -> None:
     values = settings_form(None, "committee_new")
     if values:
         try:
@@ -79,6 +78,11 @@ if committee is None:
             st.rerun()
         except DomainError as e:
             show_error(e)
+
+
+if committee is None:
+    st.info(t("committees.none_yet"), icon=":material/groups:")
+    new_committee_form()
     st.stop()
 
 now = datetime.now(committee.tz)
@@ -123,23 +127,18 @@ with tab_board:
         if chart is None:
             st.caption(t("committees.no_sessions_yet"))
         else:
-            st.altair_chart(chart, use_container_width=True)
+            st.altair_chart(chart, width="stretch")
     with right.container(border=True):
         st.markdown(f"**{t('committees.chart.actions')}**")
         chart = actions_chart(status)
         if chart is None:
             st.caption(t("committees.no_actions_yet"))
         else:
-            st.altair_chart(chart, use_container_width=True)
+            st.altair_chart(chart, width="stretch")
     left, right = st.columns([3, 2])
     with left.container(border=True):
-        st.markdown(f"**{t('committees.chart.quotas')}**")
-        chart = quota_chart(board)
-        if chart is None:
-            st.caption(t("committees.no_quotas"))
-        else:
-            st.altair_chart(chart, use_container_width=True, height=quota_chart_height(board))
-            st.caption(t("committees.quota.caption"))
+        quota_panel(board)
+        st.caption(t("committees.quota.caption"))
     with right.container(border=True):
         st.markdown(f"**{t('committees.reminders')}**")
         due = F.reminders(db, committee.id, today=now.date())
@@ -169,10 +168,4 @@ with tab_settings:
             show_error(e)
 
 with tab_new:
-    values = settings_form(None, "committee_new")
-    if values:
-        try:
-            st.session_state[keys.COMMITTEE_ID] = C.create_committee(db, values.pop("name"), **values)
-            st.rerun()
-        except DomainError as e:
-            show_error(e)
+    new_committee_form()

@@ -20,7 +20,7 @@ if not journeys:
 all_guides = G.list_guides(db)
 top_left, top_right = st.columns([3, 2], vertical_alignment="bottom")
 with top_right:
-    with st.popover(t("guides.generate"), icon=":material/auto_awesome:", use_container_width=True):
+    with st.popover(t("guides.generate"), icon=":material/auto_awesome:", width="stretch"):
         with st.form("generate_guide"):
             journey_id = st.selectbox(t("guides.journey"), [j.id for j in journeys],
                                       format_func=lambda i: next(j.name for j in journeys if j.id == i))
@@ -65,12 +65,12 @@ def downloads(g, key: str) -> None:
     slug = "guide-" + str(g.id) + (f"-v{g.version}" if g.version else "")
     c1, c2, c3 = st.columns(3)
     c1.download_button(t("guides.download.md"), G.export_guide(db, g, "md"), f"{slug}.md", "text/markdown",
-                       key=f"md_{key}", icon=":material/description:", use_container_width=True)
+                       key=f"md_{key}", icon=":material/description:", width="stretch")
     c2.download_button(t("guides.download.docx"), G.export_guide(db, g, "docx"), f"{slug}.docx",
                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key=f"docx_{key}",
-                       icon=":material/article:", use_container_width=True)
+                       icon=":material/article:", width="stretch")
     c3.download_button(t("guides.download.html"), G.export_guide(db, g, "html"), f"{slug}.html", "text/html",
-                       key=f"html_{key}", icon=":material/print:", use_container_width=True)
+                       key=f"html_{key}", icon=":material/print:", width="stretch")
 
 
 with tab_view:
@@ -84,7 +84,7 @@ with tab_view:
                                         range=["#9aa9b3", "#1f6f78", "#5b8c85"]),
                         legend=alt.Legend(orient="top")),
         tooltip=["section", "minutes"]).properties(height=max(180, 30 * len(guide.sections)))
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
     downloads(guide, "draft")
     for i, s in enumerate(guide.sections, 1):
         with st.expander(f"{i}. {s.title} — {s.minutes} min", expanded=i <= 2):

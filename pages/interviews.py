@@ -46,7 +46,7 @@ with tab_list:
         t("interviews.status"): t(f"interviews.status.{i.status}"), t("interviews.mode"): t(f"interviews.mode.{i.mode}"),
         t("interviews.participants"): ", ".join(i.participant_codes), t("interviews.journey"): journeys.get(i.journey_id, "—"),
         t("interviews.utterances"): i.utterances, t("interviews.lang"): i.lang.upper()} for i in all_interviews])
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
 
 with tab_plan:
     with st.form("plan_interview", clear_on_submit=True):

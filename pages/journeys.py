@@ -27,7 +27,7 @@ def run(action, *args, **kwargs) -> bool:
 all_journeys = J.list_journeys(db)
 top_left, top_right = st.columns([3, 2], vertical_alignment="bottom")
 with top_right:
-    with st.popover(t("journeys.new"), icon=":material/add:", use_container_width=True):
+    with st.popover(t("journeys.new"), icon=":material/add:", width="stretch"):
         with st.form("new_journey"):
             name = st.text_input(t("journeys.name"))
             template = st.selectbox(t("journeys.template"), ["", *J.TEMPLATES],
@@ -61,7 +61,7 @@ tab_map, tab_steps, tab_matrix, tab_manage = st.tabs(
     [t("journeys.tab.map"), t("journeys.tab.steps"), t("journeys.tab.matrix"), t("journeys.tab.manage")])
 
 with tab_map:
-    st.altair_chart(journey_map(steps), use_container_width=True)
+    st.altair_chart(journey_map(steps), width="stretch")
     for macro in journey.macro_steps:
         st.markdown(f"**{macro.name}**")
         line = []
@@ -121,7 +121,7 @@ with tab_steps:
     with st.form("add_macro", clear_on_submit=True):
         c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
         name = c1.text_input(t("journeys.add_macro"), placeholder=t("journeys.macro_placeholder"))
-        if c2.form_submit_button(t("journeys.add"), use_container_width=True):
+        if c2.form_submit_button(t("journeys.add"), width="stretch"):
             run(J.add_macro_step, db, journey.id, name)
 
 with tab_matrix:
@@ -129,7 +129,7 @@ with tab_matrix:
         st.info(t("journeys.no_channels"), icon=":material/info:")
     else:
         st.caption(t("journeys.matrix.legend"))
-        st.altair_chart(touchpoint_heatmap(matrix), use_container_width=True)
+        st.altair_chart(touchpoint_heatmap(matrix), width="stretch")
         st.markdown(f"##### {t('journeys.matrix.edit')}")
         only_filled = st.toggle(t("journeys.matrix.only_filled"), value=True)
         frame = pd.DataFrame(matrix)
@@ -142,7 +142,7 @@ with tab_matrix:
         edited = st.data_editor(
             shown[["step_id", "channel_id", "step", "channel", "presence", "initiated_by", "volume", "satisfaction",
                    "is_break", "note"]],
-            hide_index=True, use_container_width=True, key=f"matrix_{journey.id}_{only_filled}",
+            hide_index=True, width="stretch", key=f"matrix_{journey.id}_{only_filled}",
             disabled=["step", "channel"],
             column_config={
                 "step_id": None, "channel_id": None,
@@ -197,7 +197,7 @@ with tab_manage:
         st.markdown(f"##### {t('journeys.channels')}")
         st.dataframe(pd.DataFrame([{t("journeys.channel"): c.name, t("journeys.channel_kind"): t(f"journeys.channel_kind.{c.kind}") if c.kind else "—"}
                                    for c in channels]),
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")
         with st.form("add_channel", clear_on_submit=True):
             c1, c2 = st.columns(2)
             name = c1.text_input(t("journeys.channel"))

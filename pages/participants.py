@@ -46,7 +46,7 @@ with tab_personas:
             x=alt.X("n:Q", title=t("participants.count"), axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("kind:N", title=None, scale=alt.Scale(scheme="tealblues"), legend=alt.Legend(orient="top")),
             tooltip=["persona", "kind", "n"],
-        ).properties(height=44 * len(order)), use_container_width=True)
+        ).properties(height=44 * len(order)), width="stretch")
     cols = st.columns(2)
     for i, persona in enumerate(personas):
         with cols[i % 2].container(border=True):
@@ -91,7 +91,7 @@ with tab_people:
                      t("participants.consent.interview"): "✓" if s["interview"] else "✗",
                      t("participants.consent.quotes"): "✓" if s["quotes"] else "✗",
                      t("participants.consent.committee"): "✓" if s["committee"] else "✗"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t("participants.pseudonymous_note"))
     with st.expander(t("participants.contacts"), icon=":material/lock:"):
         st.caption(t("participants.contacts_help"))
@@ -142,7 +142,7 @@ with tab_consents:
                          t("participants.consent.state"): t(f"participants.consent.state.{state}")})
     if missing:
         st.warning(t("participants.consent.missing", codes=", ".join(p.code for p in missing)), icon=":material/gpp_maybe:")
-    st.dataframe(pd.DataFrame(register), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(register), hide_index=True, width="stretch")
     with st.form("record_consent", clear_on_submit=True):
         st.markdown(f"##### {t('participants.consent.record')}")
         c1, c2, c3 = st.columns(3)

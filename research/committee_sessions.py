@@ -506,7 +506,7 @@ def list_attendance(db: sqlite_utils.Database, session_id: int) -> list[Attendan
                                 a.incentive_kind, a.note
                          FROM committee_attendance a JOIN participants p ON p.id = a.participant_id
                          LEFT JOIN personas per ON per.id = p.persona_id
-                         WHERE a.session_id = ? ORDER BY a.role, p.code""", [session_id]).fetchall()
+                         WHERE a.session_id = ? ORDER BY a.role = 'listener', p.code""", [session_id]).fetchall()
     return [Attendance(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6] or 0.0, r[7] or "", r[8] or "") for r in rows]
 
 

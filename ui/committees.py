@@ -105,9 +105,14 @@ def quota_chart(board: list[dict]) -> alt.Chart | None:
     return (bars + ticks).properties(height=46 * len(board))
 
 
-def quota_chart_height(board: list[dict]) -> int:
-    """Streamlit does not take a layered chart's own height: pass it (plot, axis and legend)."""
-    return 46 * len(board) + 90
+def quota_panel(board: list[dict]) -> None:
+    """The quota balance chart under its title (or a hint when no quota is set)."""
+    st.markdown(f"**{t('committees.chart.quotas')}**")
+    chart = quota_chart(board)
+    if chart is None:
+        st.caption(t("committees.no_quotas"))
+    else:  # Streamlit does not take a layered chart's own height: pass it (plot, axis and legend)
+        st.altair_chart(chart, width="stretch", height=46 * len(board) + 90)
 
 
 def actions_chart(status: dict[str, int]) -> alt.Chart | None:

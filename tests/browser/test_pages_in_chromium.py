@@ -122,6 +122,8 @@ def test_page_renders_in_chromium(app_url, browser, url_path, lang):
         # wait for the script run to finish (the "running" indicator disappears)
         page.wait_for_function(
             "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        # charts and metrics draw after the run ends: wait until no placeholder skeleton is left
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
         time.sleep(1.0)
         page.screenshot(path=str(SHOTS / f"{url_path or 'home'}-{lang}.png"), full_page=True)
         assert "Page not found" not in page.content(), f"/{url_path} is not a registered page"
