@@ -88,7 +88,8 @@ def quota_chart(board: list[dict]) -> alt.Chart | None:
     domain = [t(f"committees.quota.{k}") for k in parts]
     personas = [q["persona"] for q in board]
     data = pd.DataFrame([{"persona": q["persona"], "what": t(f"committees.quota.{k}"), "rank": i, "n": q[k]}
-                         for q in board for i, k in enumerate(parts) if q[k]])
+                         for q in board for i, k in enumerate(parts) if q[k]],
+                        columns=["persona", "what", "rank", "n"])  # a new committee has quotas and nobody yet
     targets = pd.DataFrame([{"persona": q["persona"], "target": q["target"]} for q in board])
     y = alt.Y("persona:N", title=None, scale=alt.Scale(domain=personas), axis=alt.Axis(labelLimit=260))
     bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3).encode(

@@ -1,0 +1,73 @@
+"""The committee pages driven as an organiser would, through Streamlit's AppTest on a copy of the demo."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from research import committee_sessions as S
+from research import committees as C
+from research.store import open_database
+from tests.test_app import ROOT, signed_in
+
+
+@pytest.fixture
+def organiser_app(demo_db_path, monkeypatch):
+    monkeypatch.setenv("ECOUTE_DB", str(demo_db_path))
+    monkeypatch.chdir(ROOT)
+    return demo_db_path
+
+
+def open_page(db_path, page: str, lang: str = "fr"):
+    at = signed_in(db_path, "comites", lang)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_an_organiser_creates_a_committee_from_the_new_committee_tab(organiser_app):
+    at = open_page(organiser_app, "pages/committees.py")
+    at.text_input(key="committee_new.name").input("Comité des indépendants")
+    at.number_input(key="committee_new.target").set_value(8)
+    at.selectbox(key="committee_new.cadence").set_value("half_yearly")
+    at.number_input(key="committee_new.q3").set_value(5)
+    form_buttons = [b for b in at.button if b.proto.form_id == "committee_new"]
+    form_buttons[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    db = open_database(organiser_app)
+    created = [c for c in C.list_committees(db) if c.name == "Comité des indépendants"][0]
+    assert (created.target_size, created.cadence, created.quotas) == (8, "half_yearly", {3: 5})
+    assert at.session_state["ecoute.committee_id"] == created.id
+
+
+def test_the_dashboard_says_what_is_due_in_english(organiser_app):
+    at = open_page(organiser_app, "pages/committees.py", "en")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Overdue action" in text and "P-017" in text
+    labels = [m.label for m in at.metric]
+    assert "Next session" in labels and "Active members / target" in labels
+    assert [m.value for m in at.metric if m.label == "Active members / target"] == ["11 / 12"]
+
+
+def add_to_pipeline(db_path, code: str, status: str):
+    db = open_database(db_path)
+    at = open_page(db_path, "pages/committee_members.py")
+    at.selectbox(key="member_add.who").set_value(next(db["participants"].rows_where("code = ?", [code]))["id"])
+    at.selectbox(key="member_add.status").set_value(status)
+    [b for b in at.button if b.proto.form_id == "member_add"][0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_inviting_without_consent_or_into_a_full_quota_gives_a_message_and_stores_nothing(organiser_app):
+    committee = C.list_committees(open_database(organiser_app))[0]
+    at = add_to_pipeline(organiser_app, "P-001", "invited")  # consented to interviews, not to committees
+    assert any("consentement" in e.value for e in at.error), [e.value for e in at.error]
+    at = add_to_pipeline(organiser_app, "P-014", "invited")  # a family: that quota is full in the demo
+    assert any("complet" in e.value for e in at.error), [e.value for e in at.error]
+    codes = {m.code for m in C.list_members(open_database(organiser_app), committee.id)}
+    assert not codes & {"P-001", "P-014"}
+    add_to_pipeline(organiser_app, "P-014", "candidate")  # a candidate may wait for a seat
+    assert "P-014" in {m.code for m in C.list_members(open_database(organiser_app), committee.id,
+                                                       statuses=("candidate",))}
