@@ -119,6 +119,15 @@ with tab_erase:
             except DomainError as e:
                 show_error(e)
     st.divider()
+    st.markdown(f"**{t('admin.pseudonymise.title')}**")
+    on = st.toggle(t("admin.pseudonymise.toggle"), value=privacy.pseudonymise_on_import(db),
+                   help=t("admin.pseudonymise.help"), key="admin_pseudonymise")
+    if on != privacy.pseudonymise_on_import(db):
+        with db.atomic():
+            privacy.set_pseudonymise_on_import(db, on)
+            audit.record(db, user, "update", "pseudonymise_on_import", None, "on" if on else "off")
+        st.success(t("admin.pseudonymise.saved_on" if on else "admin.pseudonymise.saved_off"))
+    st.divider()
     st.markdown(f"**{t('admin.retention.title')}**")
     days = st.number_input(t("admin.retention.days"), min_value=1, max_value=3650,
                            value=privacy.retention_days(db), step=1, key="admin_retention_days")

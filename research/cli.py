@@ -163,9 +163,11 @@ def transcript():
               help="Map a speaker: NAME=interviewer, NAME=ignore or NAME=P-014 (a participant code). Repeatable.")
 @click.option("--on-duplicate", type=click.Choice(["refuse", "replace", "keep-both"]), default="refuse",
               show_default=True, help="What to do when the same file was imported before.")
+@click.option("--pseudonymise/--no-pseudonymise", default=None,
+              help="Replace names, e-mails, phones and addresses with placeholders (default: the workspace setting, on).")
 @db_option
 @domain_errors
-def transcript_import(file, interview_id, fmt, speakers, on_duplicate, db_path):
+def transcript_import(file, interview_id, fmt, speakers, on_duplicate, pseudonymise, db_path):
     """Import FILE (.txt, .docx, .vtt, .srt) into an interview, split into utterances."""
     from research.participants import find_by_code, list_participants
     from research.transcripts import import_transcript
@@ -186,7 +188,7 @@ def transcript_import(file, interview_id, fmt, speakers, on_duplicate, db_path):
             mapping[name.strip()] = role
         result = import_transcript(db, interview_id, file.read_bytes(), filename=file.name, fmt=fmt,
                                    speakers=mapping, on_duplicate={"refuse": None, "keep-both": "keep_both"}.get(
-                                       on_duplicate, on_duplicate))
+                                       on_duplicate, on_duplicate), pseudonymise=pseudonymise)
         codes = {p.id: p.code for p in list_participants(db)}
     finally:
         db.close()

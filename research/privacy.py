@@ -123,7 +123,14 @@ _NOT_NAMES = {
     "well", "oh", "ah", "euh", "hein", "bref", "voilà", "bien", "très", "tres", "vraiment", "happy", "sad",
     "not", "sure", "going", "here", "there", "ce", "ça", "ca", "c'est", "en", "au", "aux", "du", "de",
     "assurée", "assuré", "client", "cliente", "satisfait", "satisfaite", "content", "contente", "déçu", "déçue",
+    "merci", "bonjour", "bonsoir", "salut", "vos", "votre", "notre", "nos", "mon", "ma", "mes", "parfait",
+    "d'accord", "exactement", "effectivement", "franchement", "enfin", "ensuite", "puis", "sinon", "thanks",
+    "hello", "hi", "okay", "right", "sorry", "please",
 }
+# "Pouvez-vous", "Racontez-moi": a capitalised word joined to a pronoun is a verb, not a name
+_VERB_PRONOUN = re.compile(r"^-(?:vous|moi|nous|toi|le|la|les|lui|leur|en|y|t-il|t-elle|on|je|tu|il|elle)\b",
+                           re.IGNORECASE)
+_PARTICLES = {"de", "du", "des", "van", "von", "le", "la", "di", "da", "d'", "ben", "bin", "al", "el"}
 
 
 def _fold(text: str) -> str:
@@ -243,7 +250,7 @@ class Pseudonymiser:
                 spans.append(_Span(m.start(), m.end(), "address", 2))
         return spans
 
-    def _person_spans(self, text: str) -> list[_Span]:
+    def _person_spans(self, text: str, doc=None) -> list[_Span]:
         spans: list[_Span] = []
 
         def add(start: int, end: int, priority: int = 1) -> None:
@@ -271,10 +278,17 @@ class Pseudonymiser:
             for m in self._known_pattern.finditer(text):
                 add(m.start(), m.end(), 2)
         if self.nlp is not None:
-            doc = self.nlp(text)
+            doc = doc if doc is not None else self.nlp(text)
             for ent in doc.ents:
                 if ent.label_ in ("PER", "PERSON"):
                     s, e = ent.start_char, ent.end_char
+                    if _VERB_PRONOUN.match(text[e:e + 8]):
+                        continue
+                    # "Julien je crois": a name ends with its last capitalised word (particles aside)
+                    words = list(re.finditer(r"\S+", text[s:e]))
+                    while len(words) > 1 and not words[-1].group(0)[:1].isupper():
+                        words.pop()
+                    e = s + words[-1].end() if words else e
                     # a speaker label at the start of a line ("Marie: ...") is handled by the caller's mapping;
                     # spaCy sometimes swallows the colon or a following word: trim to the name
                     add(s, e, 0)
@@ -286,12 +300,17 @@ class Pseudonymiser:
 
     # -- apply
 
-    def apply(self, text: str) -> Pseudonymised:
+    def apply_all(self, texts: list[str]) -> list[Pseudonymised]:
+        """Several texts in order (the turns of a transcript), the names found in batches."""
+        docs = list(self.nlp.pipe(texts, batch_size=64)) if self.nlp is not None else [None] * len(texts)
+        return [self.apply(text, doc=doc) for text, doc in zip(texts, docs)]
+
+    def apply(self, text: str, doc=None) -> Pseudonymised:
         if not isinstance(text, str):
             raise PrivacyError("Only text can be pseudonymised.", key="privacy.err.not_text")
         if not text:
             return Pseudonymised("", [])
-        spans = self._pattern_spans(text) + self._person_spans(text)
+        spans = self._pattern_spans(text) + self._person_spans(text, doc)
         # keep the longest span of the highest priority where spans overlap
         spans.sort(key=lambda s: (-s.priority, -(s.end - s.start), s.start))
         chosen: list[_Span] = []
@@ -401,6 +420,19 @@ def m002_privacy_settings(db: sqlite_utils.Database) -> None:
 
 
 DEFAULT_RETENTION_DAYS = 90
+
+
+def pseudonymise_on_import(db: sqlite_utils.Database) -> bool:
+    """Whether transcripts are pseudonymised as they are imported (on unless an admin turned it off)."""
+    if "privacy_settings" not in db.table_names():
+        return True
+    rows = list(db["privacy_settings"].rows_where("key = 'pseudonymise_on_import'"))
+    return rows[0]["value"] != "0" if rows else True
+
+
+def set_pseudonymise_on_import(db: sqlite_utils.Database, on: bool) -> None:
+    db["privacy_settings"].upsert({"key": "pseudonymise_on_import", "value": "1" if on else "0",
+                                   "updated_at": now_iso()}, pk="key")
 
 
 def retention_days(db: sqlite_utils.Database) -> int:

@@ -274,8 +274,12 @@ def _segmenter(lang: str):
 
 
 def preload_segmenter(lang: str = "fr") -> None:
-    """Load the sentence segmenter ahead of the first import (the app does it at start-up)."""
+    """Load the sentence segmenter and the name finder of the pseudonymiser ahead of the first
+    import (the app does it at start-up)."""
+    from research.privacy import load_pipeline
+
     _segmenter(lang)
+    load_pipeline(lang)
 
 
 def segment(texts: list[str], lang: str, min_words: int = 4) -> list[list[tuple[int, int]]]:
@@ -384,11 +388,15 @@ def _step_for(section: str | None, table: dict[str, int]) -> int | None:
 
 def import_transcript(db: sqlite_utils.Database, interview_id: int, data: bytes, *, filename: str = "",
                       fmt: str | None = None, speakers: dict[str, object] | None = None,
-                      on_duplicate: str | None = None, lang: str | None = None) -> ImportResult:
+                      on_duplicate: str | None = None, lang: str | None = None,
+                      pseudonymise: bool | None = None) -> ImportResult:
     """Parse, map speakers, segment and store a transcript, all in one transaction.
 
     `speakers` maps each speaker name to 'interviewer', a participant id, 'group' (the participants
-    together, as in committee minutes: no one person) or 'ignore' (guessed when missing). `on_duplicate`: None (refuse), 'replace' or 'keep_both'.
+    together, as in committee minutes: no one person) or 'ignore' (guessed when missing).
+    `on_duplicate`: None (refuse), 'replace' or 'keep_both'. `pseudonymise` (default: the workspace
+    setting, on) replaces names, e-mails, phone numbers and addresses with placeholders and
+    participants' speaker labels with their codes; the mapping goes to `pseudonym_map`, apart.
     """
     from research.interviews import get_interview
     from research.nlp.language import detect_language
@@ -411,11 +419,16 @@ def import_transcript(db: sqlite_utils.Database, interview_id: int, data: bytes,
     lang = lang or interview.lang or detect_language(" ".join(t.text for t in parsed.turns[:20]))
     sections = _section_steps(db, interview)
 
-    # the stored text: one "Speaker: words" line per turn; utterance offsets point into it
     kept = [t for t in parsed.turns if mapping.get(t.speaker) != "ignore"]
+    labels = {sp: sp for sp in mapping}
+    pseudonymiser = None
+    if pseudonymise if pseudonymise is not None else _pseudonymise_default(db):
+        pseudonymiser, labels = _pseudonymise_turns(db, interview, kept, mapping, lang)
+
+    # the stored text: one "Speaker: words" line per turn; utterance offsets point into it
     lines, starts, pos = [], [], 0
     for t in kept:
-        prefix = f"{t.speaker}: "
+        prefix = f"{labels.get(t.speaker, t.speaker)}: "
         starts.append(pos + len(prefix))
         lines.append(prefix + t.text)
         pos += len(prefix) + len(t.text) + 1
@@ -430,7 +443,8 @@ def import_transcript(db: sqlite_utils.Database, interview_id: int, data: bytes,
             position += 1
             text = t.text[a:b]
             rows.append({"interview_id": interview_id, "participant_id": role if isinstance(role, int) else None,
-                         "speaker": t.speaker, "role": "interviewer" if role == "interviewer" else "participant",
+                         "speaker": labels.get(t.speaker, t.speaker),
+                         "role": "interviewer" if role == "interviewer" else "participant",
                          "turn": turn_no, "position": position, "start_char": base + a, "end_char": base + b,
                          "text": text, "timestamp_s": t.timestamp_s, "lang": lang, "step_id": step_id,
                          "step_source": "guide" if step_id else None})
@@ -445,14 +459,52 @@ def import_transcript(db: sqlite_utils.Database, interview_id: int, data: bytes,
             delete_transcript(db, existing["id"])
         tid = db["transcripts"].insert({"interview_id": interview_id, "filename": filename or "", "format": parsed.format,
                                         "sha256": digest, "encoding": parsed.encoding, "lang": lang, "text": full_text,
-                                        "speakers": dumps({k: v for k, v in mapping.items()}),
+                                        "speakers": dumps({labels.get(k, k): v for k, v in mapping.items()}),
                                         "imported_at": now_iso()}).last_pk
         for r in rows:
             r["transcript_id"] = tid
         db["utterances"].insert_all(rows, batch_size=500)
+        if pseudonymiser is not None:
+            from research.privacy import record_mapping
+
+            only = interview.participant_ids[0] if len(interview.participant_ids) == 1 else None
+            record_mapping(db, pseudonymiser, interview_id=interview_id, transcript_id=tid, participant_id=only,
+                           lang=lang)
         if interview.status == "planned":
             db["interviews"].update(interview_id, {"updated_at": now_iso()})
     return ImportResult(tid, len(rows), mapping, linked, replaced)
+
+
+def _pseudonymise_default(db: sqlite_utils.Database) -> bool:
+    from research.privacy import pseudonymise_on_import
+
+    return pseudonymise_on_import(db)
+
+
+def _pseudonymise_turns(db, interview, turns: list[Turn], mapping: dict, lang: str):
+    """Replace personal data in the turns (in place) and give participants' speaker labels their codes.
+
+    Names the study knows (the participants' contact names, their speaker labels) are looked for
+    besides spaCy's and the patterns'; the brand and its competitors are never taken for names."""
+    from research.participants import get_contact
+    from research.privacy import Pseudonymiser, Replacement
+    from research.workspace import get_workspace
+
+    codes = dict(zip(interview.participant_ids, interview.participant_codes))
+    known = [get_contact(db, pid).full_name for pid in interview.participant_ids]
+    known += [sp for sp, role in mapping.items() if isinstance(role, int) and sp]
+    ws = get_workspace(db)
+    brands = [ws.brand_name, *ws.competitors] if ws else []
+    keep = brands + [w for b in brands for w in (b or "").split() if len(w) >= 3]  # "Alizé" of "Alizé Mutuelle"
+    pseudonymiser = Pseudonymiser(lang, known_names=[k for k in known if k], keep=[k for k in keep if k])
+    for turn, done in zip(turns, pseudonymiser.apply_all([t.text for t in turns])):
+        turn.text = done.text
+    labels = {}
+    for sp, role in mapping.items():
+        if isinstance(role, int) and sp and sp != codes.get(role):
+            labels[sp] = codes[role]
+            pseudonymiser.replacements.append(Replacement(sp, codes[role], "person", 0, len(sp)))
+    return pseudonymiser, labels
 
 
 def delete_transcript(db: sqlite_utils.Database, transcript_id: int) -> None:
@@ -464,6 +516,8 @@ def delete_transcript(db: sqlite_utils.Database, transcript_id: int) -> None:
                     chunk = ids[start:start + 500]
                     db.execute(f"DELETE FROM {table} WHERE utterance_id IN ({','.join('?' * len(chunk))})", chunk)
         db["utterances"].delete_where("transcript_id = ?", [transcript_id])
+        if "pseudonym_map" in db.table_names():
+            db["pseudonym_map"].delete_where("transcript_id = ?", [transcript_id])
         db["transcripts"].delete(transcript_id)
 
 

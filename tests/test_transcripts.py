@@ -49,6 +49,38 @@ def test_txt_turns_speakers_timestamps_offsets_and_guide_steps(interview):
     assert result.linked_to_steps == 3
 
 
+def test_import_pseudonymises_names_and_contacts_and_keeps_the_mapping_apart(interview):
+    db, iid, pid, _ = interview
+    from research.workspace import Workspace, save_workspace
+
+    save_workspace(db, Workspace(brand_name="Alizé Mutuelle", competitors=["Santéo"]))
+    text = ("Claire: Bonjour Sophie, vous êtes bien Mme Lemaire ?\n"
+            "Sophie: Oui. Écrivez-moi à sophie.lemaire@example.org ou au 06 12 34 56 78. "
+            "J'ai quitté Santéo pour Alizé Mutuelle l'an dernier.\n")
+    result = T.import_transcript(db, iid, text.encode(), filename="p.txt")
+    stored = T.get_transcript_text(db, result.transcript_id)
+    for secret in ("Sophie", "Lemaire", "sophie.lemaire@example.org", "06 12 34 56 78"):
+        assert secret not in stored, secret
+    assert "Santéo" in stored and "Alizé Mutuelle" in stored, "the brand and competitors are not names"
+    assert "[EMAIL_1]" in stored and "[TÉLÉPHONE_1]" in stored and "[PERSONNE_1]" in stored
+    mapping = {(r["placeholder"], r["original"]) for r in db["pseudonym_map"].rows_where(
+        "transcript_id = ?", [result.transcript_id])}
+    assert ("[EMAIL_1]", "sophie.lemaire@example.org") in mapping
+    assert (db["participants"].get(pid)["code"], "Sophie") in mapping
+    T.delete_transcript(db, result.transcript_id)
+    assert db["pseudonym_map"].count_where("transcript_id = ?", [result.transcript_id]) == 0
+
+
+def test_pseudonymisation_can_be_turned_off(interview):
+    db, iid, _, _ = interview
+    from research.privacy import set_pseudonymise_on_import
+
+    set_pseudonymise_on_import(db, False)
+    result = T.import_transcript(db, iid, TXT.encode("utf-8"), filename="sophie.txt")
+    assert "Bonjour Sophie" in T.get_transcript_text(db, result.transcript_id)
+    assert db["pseudonym_map"].count == 0
+
+
 def test_vtt_voices_and_srt_names_are_merged_into_turns(interview):
     db, iid, pid, step = interview
     vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Claire>Bonjour, on commence ?\n\n"
@@ -56,7 +88,8 @@ def test_vtt_voices_and_srt_names_are_merged_into_turns(interview):
            "00:00:06.500 --> 00:00:09.000\n<v Sophie>J'ai attendu quarante minutes au téléphone la semaine dernière.\n")
     r = T.import_transcript(db, iid, vtt.encode(), filename="a.vtt")
     turns = {u.speaker for u in T.list_utterances(db, iid)}
-    assert turns == {"Claire", "Sophie"} and r.utterances == 3
+    code = db["participants"].get(pid)["code"]
+    assert turns == {"Claire", code} and r.utterances == 3, "a participant's label becomes their code"
     srt = ("1\n00:00:01,000 --> 00:00:02,000\nClaire: Et ensuite ?\n\n"
            "2\n00:00:02,500 --> 00:00:05,000\nSophie: Le remboursement est arrivé en deux jours.\n\n"
            "3\n00:00:05,500 --> 00:00:07,000\nJ'étais vraiment soulagée, franchement.\n")

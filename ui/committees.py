@@ -98,7 +98,7 @@ def quota_chart(board: list[dict]) -> alt.Chart | None:
         color=alt.Color("what:N", title=None, scale=alt.Scale(domain=domain, range=["#2a9d8f", "#8ab17d", "#c9d6df"]),
                         legend=alt.Legend(orient="top")),
         order=alt.Order("rank:Q"),
-        tooltip=["persona", "what", "n"],
+        tooltip=["persona:N", "what:N", "n:Q"],
     )
     ticks = alt.Chart(targets).mark_tick(color="#264653", thickness=3).encode(
         y=y, x=alt.X("target:Q"),

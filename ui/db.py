@@ -53,8 +53,8 @@ def get_db() -> sqlite_utils.Database:
 
 @st.cache_resource(show_spinner=False)
 def warm_up_language_models() -> threading.Thread:
-    """Load the French sentence segmenter in the background once per process, so that the first
-    transcript a researcher imports does not wait for spaCy (about 5 s on a cold start)."""
+    """Load the French sentence segmenter and name finder in the background once per process, so that
+    the first transcript a researcher imports does not wait for spaCy (about 5 s on a cold start)."""
     from research.transcripts import preload_segmenter
 
     thread = threading.Thread(target=preload_segmenter, args=("fr",), name="ecoute-warm-up", daemon=True)
