@@ -39,6 +39,8 @@ def test_an_organiser_creates_a_committee_from_the_new_committee_tab(organiser_a
     created = [c for c in C.list_committees(db) if c.name == "Comité des indépendants"][0]
     assert (created.target_size, created.cadence, created.quotas) == (8, "half_yearly", {3: 5})
     assert at.session_state["ecoute.committee_id"] == created.id
+    logged = [(r["actor"], r["action"], r["entity"]) for r in db["audit_log"].rows_where("entity = 'committees'")]
+    assert ("comites", "create", "committees") in logged, "the change is in the audit log with who made it"
 
 
 def test_the_dashboard_says_what_is_due_in_english(organiser_app):

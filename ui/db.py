@@ -11,7 +11,9 @@ import threading
 import sqlite_utils
 import streamlit as st
 
-from research import store
+from research import audit, auth, store
+from research.errors import DomainError
+from ui import keys
 from ui.i18n import error_text, t
 from ui.routing import ensure_routed
 
@@ -44,11 +46,24 @@ def get_db() -> sqlite_utils.Database:
     path = db_path()
     try:
         _migrated(path)
-        return store.open_database(path, migrate_schema=False)
+        db = store.open_database(path, migrate_schema=False)
     except store.StoreError as e:
         st.error(t("app.db_error_title"), icon=":material/database:")
         st.markdown(error_text(e))
         st.stop()
+    _audit_changes(db)
+    return db
+
+
+def _audit_changes(db: sqlite_utils.Database) -> None:
+    """Every change the signed-in person makes through this connection goes to the audit log."""
+    uid = st.session_state.get(keys.USER_ID)
+    if uid is None:
+        return
+    try:
+        audit.watch_changes(db, auth.get_user(db, int(uid)))
+    except DomainError:
+        pass  # an unknown account is signed out by the router
 
 
 @st.cache_resource(show_spinner=False)
