@@ -14,7 +14,7 @@ from ui import keys
 from ui.committees import committee_picker, euros, fmt_day, fmt_when, no_committee_yet
 from ui.db import db_path, get_db
 from ui.i18n import error_text, t
-from ui.widgets import page_header, show_error
+from ui.widgets import page_header, show_error, shown_version
 
 db = get_db()
 page_header("committees.sessions.title", "committees.sessions.intro")
@@ -218,12 +218,13 @@ with tab_attendance:
             if not problems and not warnings:
                 st.rerun()
 
+session_base = shown_version(f"session.{sid}", session.updated_at)
 with tab_outputs:
     with st.form("minutes"):
         minutes = st.text_area(t("committees.outputs.minutes"), session.minutes, height=200, key=f"minutes.{sid}")
         if st.form_submit_button(t("committees.save")):
             try:
-                S.set_minutes(db, sid, minutes, based_on=session.updated_at)
+                S.set_minutes(db, sid, minutes, based_on=session_base)
                 st.rerun()
             except DomainError as e:
                 show_error(e)
@@ -329,7 +330,7 @@ with tab_edit:
             try:
                 S.update_session(db, sid, starts_at=datetime.combine(day, at.replace(tzinfo=None)),
                                  duration_minutes=int(duration), title=title, location=location, status=status,
-                                 based_on=session.updated_at)
+                                 based_on=session_base)
                 st.rerun()
             except DomainError as e:
                 show_error(e)

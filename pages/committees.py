@@ -13,7 +13,7 @@ from ui.committees import (actions_chart, attendance_chart, committee_picker, fm
                            severity_icon)
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import page_header, show_error
+from ui.widgets import page_header, show_error, shown_version
 
 db = get_db()
 page_header("committees.title", "committees.intro")
@@ -158,10 +158,11 @@ with tab_board:
     st.page_link("pages/committee_sessions.py", label=t("committees.go_sessions"), icon=":material/event:")
 
 with tab_settings:
+    committee_base = shown_version(f"committee.{committee.id}", committee.updated_at)
     values = settings_form(committee, "committee_edit")
     if values:
         try:
-            C.update_committee(db, committee.id, based_on=committee.updated_at, **values)
+            C.update_committee(db, committee.id, based_on=committee_base, **values)
             st.success(t("committees.saved"), icon=":material/check:")
             st.rerun()
         except DomainError as e:

@@ -6,9 +6,10 @@ import streamlit as st
 from research import guides as G
 from research.errors import DomainError
 from research.journeys import list_journeys
+from research.store import row_version
 from ui.db import get_db
 from ui.i18n import current_language, t
-from ui.widgets import page_header, show_error
+from ui.widgets import page_header, show_error, shown_version
 
 db = get_db()
 page_header("guides.title", "guides.intro")
@@ -92,14 +93,16 @@ with tab_view:
 
 with tab_edit:
     st.caption(t("guides.edit_help"))
+    guide_base = shown_version(f"guide.{guide.id}", row_version(db, "guides", guide.id))
     name = st.text_input(t("guides.name"), guide.name, key=f"guide_name_{guide.id}")
     if name != guide.name and st.button(t("guides.rename")):
         try:
-            G.rename_guide(db, guide.id, name)
+            G.rename_guide(db, guide.id, name, based_on=guide_base)
             st.rerun()
         except DomainError as e:
             show_error(e)
     for i, s in enumerate(guide.sections, 1):
+        section_base = shown_version(f"section.{s.id}", row_version(db, "guide_sections", s.id))
         with st.expander(f"{i}. {s.title}"):
             with st.form(f"section_{s.id}"):
                 title = st.text_input(t("guides.section_title"), s.title)
@@ -107,7 +110,8 @@ with tab_edit:
                 minutes = st.number_input(t("guides.minutes"), 1, 180, s.minutes)
                 if st.form_submit_button(t("guides.save_section"), type="primary"):
                     try:
-                        G.update_section(db, s.id, title=title, questions=questions.splitlines(), minutes=minutes)
+                        G.update_section(db, s.id, title=title, questions=questions.splitlines(), minutes=minutes,
+                                         based_on=section_base)
                     except DomainError as e:
                         show_error(e)
                     else:

@@ -4,10 +4,12 @@ import streamlit as st
 
 from research import journeys as J
 from research.errors import DomainError
+from research.store import row_version
+from ui import keys
 from ui.db import get_db
 from ui.i18n import current_language, t
 from ui.journey_charts import journey_map, touchpoint_heatmap
-from ui.widgets import page_header, show_error
+from ui.widgets import page_header, show_error, shown_version
 
 db = get_db()
 page_header("journeys.title", "journeys.intro")
@@ -92,6 +94,7 @@ with tab_steps:
                     run(J.move_step, db, s.id, -1)
                 if row[2].button("↓", key=f"sd{s.id}", help=t("journeys.move_down")):
                     run(J.move_step, db, s.id, 1)
+                step_base = shown_version(f"step.{s.id}", row_version(db, "journey_steps", s.id))
                 with row[3].popover("", icon=":material/edit:", help=t("journeys.edit_step")):
                     with st.form(f"edit_step_{s.id}"):
                         label = st.text_input(t("journeys.step_label"), s.label)
@@ -99,7 +102,8 @@ with tab_steps:
                         mot = st.checkbox(t("journeys.is_mot"), s.is_moment_of_truth)
                         save, delete = st.columns(2)
                         if save.form_submit_button(t("journeys.save"), type="primary"):
-                            run(J.update_step, db, s.id, label=label, description=desc, is_moment_of_truth=mot)
+                            run(J.update_step, db, s.id, label=label, description=desc, is_moment_of_truth=mot,
+                                based_on=step_base)
                         if delete.form_submit_button(t("journeys.delete_step")):
                             run(J.delete_step, db, s.id)
             with st.expander(t("journeys.add_step"), icon=":material/add:"):
@@ -139,10 +143,17 @@ with tab_matrix:
         by_labels = {b: t(f"journeys.by.{b}") for b in J.INITIATED_BY}
         shown = frame.assign(presence=frame["presence"].map(presence_labels),
                              initiated_by=frame["initiated_by"].map(by_labels))
+        # the matrix as it was when this person started editing the grid (kept while edits are pending)
+        editor_key, base_key = f"matrix_{journey.id}_{only_filled}", keys.EDIT_BASE_PREFIX + f"matrix.{journey.id}"
+        pending = st.session_state.get(editor_key) or {}
+        if base_key not in st.session_state or not any(pending.get(k) for k in ("edited_rows", "added_rows",
+                                                                                 "deleted_rows")):
+            st.session_state[base_key] = J.touchpoints_version(db, journey.id)
+        matrix_base = st.session_state[base_key]
         edited = st.data_editor(
             shown[["step_id", "channel_id", "step", "channel", "presence", "initiated_by", "volume", "satisfaction",
                    "is_break", "note"]],
-            hide_index=True, width="stretch", key=f"matrix_{journey.id}_{only_filled}",
+            hide_index=True, width="stretch", key=editor_key,
             disabled=["step", "channel"],
             column_config={
                 "step_id": None, "channel_id": None,
@@ -167,10 +178,11 @@ with tab_matrix:
                       "volume": clean(r["volume"]), "satisfaction": clean(r["satisfaction"]),
                       "is_break": bool(r["is_break"]), "note": clean(r["note"])} for r in edited.to_dict("records")]
             try:
-                J.set_touchpoints(db, cells)
+                J.set_touchpoints(db, cells, journey_id=journey.id, based_on=matrix_base)
             except DomainError as e:
                 show_error(e)
             else:
+                st.session_state.pop(base_key, None)
                 st.toast(t("journeys.matrix.saved"), icon=":material/check:")
                 st.rerun()
 
@@ -178,11 +190,12 @@ with tab_manage:
     left, right = st.columns(2)
     with left:
         st.markdown(f"##### {t('journeys.rename')}")
+        journey_base = shown_version(f"journey.{journey.id}", row_version(db, "journeys", journey.id))
         with st.form("rename_journey"):
             name = st.text_input(t("journeys.name"), journey.name)
             description = st.text_area(t("journeys.description"), journey.description, height=80)
             if st.form_submit_button(t("journeys.save")):
-                run(J.rename_journey, db, journey.id, name, description)
+                run(J.rename_journey, db, journey.id, name, description, based_on=journey_base)
         st.markdown(f"##### {t('journeys.duplicate')}")
         with st.form("duplicate_journey"):
             name = st.text_input(t("journeys.name"), t("journeys.copy_of", name=journey.name))

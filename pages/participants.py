@@ -9,9 +9,10 @@ from research import consents as C
 from research import participants as P
 from research.errors import DomainError
 from research.personas import Persona, list_personas, save_persona
+from research.store import row_version
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import page_header, show_error
+from ui.widgets import page_header, show_error, shown_version
 
 db = get_db()
 page_header("participants.title", "participants.intro")
@@ -60,6 +61,7 @@ with tab_personas:
         target = st.selectbox(t("participants.persona_pick"), [None] + [p.id for p in personas],
                               format_func=lambda i: t("participants.persona_new") if i is None else persona_name[i])
         current = next((p for p in personas if p.id == target), Persona(""))
+        persona_base = shown_version(f"persona.{target}", row_version(db, "personas", target)) if target else None
         with st.form(f"persona_{target}"):
             name = st.text_input(t("participants.persona_name"), current.name)
             profile = st.text_area(t("participants.profile"), current.profile, height=70)
@@ -70,7 +72,8 @@ with tab_personas:
             if st.form_submit_button(t("participants.save"), type="primary"):
                 try:
                     save_persona(db, Persona(name, profile, goals.splitlines(), frustrations.splitlines(),
-                                             [c.strip() for c in channels.split(",")], tone, current.segment, target))
+                                             [c.strip() for c in channels.split(",")], tone, current.segment, target),
+                                 based_on=persona_base)
                     st.rerun()
                 except DomainError as e:
                     show_error(e)
@@ -99,6 +102,7 @@ with tab_people:
                            key="contact_pick") if shown else None
         if who is not None:
             contact = P.get_contact(db, who)
+            contact_base = shown_version(f"contact.{who}", P.contact_version(db, who))
             with st.form(f"contact_{who}"):
                 full_name = st.text_input(t("participants.full_name"), contact.full_name)
                 email = st.text_input(t("participants.email"), contact.email)
@@ -106,7 +110,8 @@ with tab_people:
                 address = st.text_input(t("participants.address"), contact.address)
                 if st.form_submit_button(t("participants.save")):
                     try:
-                        P.set_contact(db, who, P.Contact(full_name, email, phone, address, contact.notes))
+                        P.set_contact(db, who, P.Contact(full_name, email, phone, address, contact.notes),
+                                      based_on=contact_base)
                         st.toast(t("participants.saved"), icon=":material/check:")
                     except DomainError as e:
                         show_error(e)

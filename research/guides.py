@@ -22,7 +22,7 @@ import sqlite_utils
 
 from research.errors import DomainError
 from research.journeys import get_journey
-from research.store import Migrations, dumps, loads, now_iso
+from research.store import Migrations, check_version, dumps, loads, now_iso
 
 migrations = Migrations("guides")
 
@@ -210,7 +210,7 @@ def get_guide(db: sqlite_utils.Database, guide_id: int) -> Guide:
 
 
 def update_section(db: sqlite_utils.Database, section_id: int, *, title: str, questions: list[str],
-                   minutes: int) -> None:
+                   minutes: int, based_on: str | None = None) -> None:
     title = " ".join((title or "").split())
     questions = [q.strip() for q in questions if q and q.strip()]
     if not title:
@@ -223,15 +223,17 @@ def update_section(db: sqlite_utils.Database, section_id: int, *, title: str, qu
         sec = db["guide_sections"].get(section_id)
     except sqlite_utils.db.NotFoundError:
         raise GuideError("This section no longer exists.", key="guides.err.section") from None
+    check_version(db, "guide_sections", section_id, based_on)
     db["guide_sections"].update(section_id, {"title": title, "questions": dumps(questions), "minutes": int(minutes)})
     db["guides"].update(sec["guide_id"], {"updated_at": now_iso()})
 
 
-def rename_guide(db: sqlite_utils.Database, guide_id: int, name: str) -> None:
+def rename_guide(db: sqlite_utils.Database, guide_id: int, name: str, *, based_on: str | None = None) -> None:
     name = " ".join((name or "").split())
     if not name:
         raise GuideError("A guide needs a name.", key="guides.err.name")
     get_guide(db, guide_id)
+    check_version(db, "guides", guide_id, based_on)
     db["guides"].update(guide_id, {"name": name, "updated_at": now_iso()})
 
 

@@ -11,13 +11,14 @@ Tables: journeys, journey_macro_steps, journey_steps, channels, touchpoints.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
 from research.errors import DomainError
-from research.store import Migrations, now_iso
+from research.store import ConflictError, Migrations, check_version, now_iso
 
 migrations = Migrations("journeys")
 
@@ -218,9 +219,12 @@ def create_journey(db: sqlite_utils.Database, name: str, description: str = "", 
                                   "created_at": now, "updated_at": now}).last_pk
 
 
-def rename_journey(db: sqlite_utils.Database, journey_id: int, name: str, description: str | None = None) -> None:
+def rename_journey(db: sqlite_utils.Database, journey_id: int, name: str, description: str | None = None, *,
+                   based_on: str | None = None) -> None:
+    """Rename a journey; `based_on` is the `row_version` the editor loaded (ConflictError if it changed)."""
     name = _clean(name, "journey")
     get_journey(db, journey_id)
+    check_version(db, "journeys", journey_id, based_on)
     if db["journeys"].count_where("lower(name) = lower(?) AND id != ?", [name, journey_id]):
         raise JourneyError(f"A journey named {name!r} exists already.", key="journeys.err.duplicate_journey", name=name)
     changes = {"name": name, "updated_at": now_iso()}
@@ -242,8 +246,10 @@ def add_macro_step(db: sqlite_utils.Database, journey_id: int, name: str) -> int
     return db["journey_macro_steps"].insert({"journey_id": journey_id, "position": pos, "name": name}).last_pk
 
 
-def rename_macro_step(db: sqlite_utils.Database, macro_step_id: int, name: str) -> None:
-    db["journey_macro_steps"].update(macro_step_id, {"name": _clean(name, "macro-step")})
+def rename_macro_step(db: sqlite_utils.Database, macro_step_id: int, name: str, *, based_on: str | None = None) -> None:
+    name = _clean(name, "macro-step")
+    check_version(db, "journey_macro_steps", macro_step_id, based_on)
+    db["journey_macro_steps"].update(macro_step_id, {"name": name})
 
 
 def add_step(db: sqlite_utils.Database, macro_step_id: int, label: str, *, description: str = "",
@@ -286,8 +292,10 @@ def _check_unique_label(db, macro_step_id: int, label: str, except_id: int | Non
 
 
 def update_step(db: sqlite_utils.Database, step_id: int, *, label: str | None = None, description: str | None = None,
-                is_moment_of_truth: bool | None = None, branch_kind: str | None = None) -> None:
+                is_moment_of_truth: bool | None = None, branch_kind: str | None = None,
+                based_on: str | None = None) -> None:
     step = get_step(db, step_id)
+    check_version(db, "journey_steps", step_id, based_on)
     changes: dict = {}
     if label is not None:
         label = _clean(label, "step")
@@ -464,8 +472,19 @@ def set_touchpoint(db: sqlite_utils.Database, step_id: int, channel_id: int, *, 
     db["touchpoints"].upsert(row, pk=("step_id", "channel_id"))
 
 
-def set_touchpoints(db: sqlite_utils.Database, cells: list[dict]) -> None:
-    """Qualify several cells at once (the grid's save): all of them, or none if one is wrong."""
+def touchpoints_version(db: sqlite_utils.Database, journey_id: int) -> str:
+    """A fingerprint of a journey's whole touchpoint matrix (the grid is saved as one edit)."""
+    rows = db.execute("""SELECT t.* FROM touchpoints t JOIN journey_steps s ON s.id = t.step_id
+                         WHERE s.journey_id = ? ORDER BY t.step_id, t.channel_id""", [journey_id]).fetchall()
+    return hashlib.sha1(repr(rows).encode("utf-8")).hexdigest()[:16]
+
+
+def set_touchpoints(db: sqlite_utils.Database, cells: list[dict], *, journey_id: int | None = None,
+                    based_on: str | None = None) -> None:
+    """Qualify several cells at once (the grid's save): all of them, or none if one is wrong; with
+    `based_on` (the `touchpoints_version` the grid was loaded with), none if someone saved meanwhile."""
+    if based_on is not None and journey_id is not None and based_on != touchpoints_version(db, journey_id):
+        raise ConflictError("Someone else saved this matrix meanwhile; reload it.", key="store.err.conflict")
     with db.atomic():
         for c in cells:
             set_touchpoint(db, int(c["step_id"]), int(c["channel_id"]), presence=c.get("presence"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from research.errors import DomainError
-from research.store import Migrations, dumps, loads, now_iso
+from research.store import Migrations, check_version, dumps, loads, now_iso, row_version
 
 migrations = Migrations("participants")
 
@@ -88,21 +88,28 @@ def create_participant(db: sqlite_utils.Database, kind: str = "customer", *, cod
 
 
 def update_participant(db: sqlite_utils.Database, participant_id: int, *, kind: str, persona_id: int | None,
-                       segment: str = "", attributes: dict | None = None) -> None:
+                       segment: str = "", attributes: dict | None = None, based_on: str | None = None) -> None:
     get_participant(db, participant_id)
+    check_version(db, "participants", participant_id, based_on)
     if kind not in KINDS:
         raise ParticipantError(f"A participant is one of {', '.join(KINDS)}.", key="participants.err.kind")
     db["participants"].update(participant_id, {"kind": kind, "persona_id": persona_id, "segment": segment.strip(),
                                                "attributes": dumps(attributes or {})})
 
 
-def set_contact(db: sqlite_utils.Database, participant_id: int, contact: Contact) -> None:
+def set_contact(db: sqlite_utils.Database, participant_id: int, contact: Contact, *, based_on: str | None = None) -> None:
+    """Write a participant's contact details; `based_on`: `contact_version` when the editor loaded them."""
     if contact.email and not _EMAIL.match(contact.email.strip()):
         raise ParticipantError(f"{contact.email!r} is not an e-mail address.", key="participants.err.email")
+    check_version(db, "participant_contacts", participant_id, based_on, pk="participant_id")
     db["participant_contacts"].upsert({"participant_id": participant_id, "full_name": contact.full_name.strip(),
                                        "email": contact.email.strip(), "phone": contact.phone.strip(),
                                        "address": contact.address.strip(), "notes": contact.notes.strip()},
                                       pk="participant_id")
+
+
+def contact_version(db: sqlite_utils.Database, participant_id: int) -> str:
+    return row_version(db, "participant_contacts", participant_id, pk="participant_id")
 
 
 def get_contact(db: sqlite_utils.Database, participant_id: int) -> Contact:

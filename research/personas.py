@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from research.errors import DomainError
-from research.store import Migrations, dumps, loads, now_iso
+from research.store import Migrations, check_version, dumps, loads, now_iso
 
 migrations = Migrations("personas")
 
@@ -58,8 +58,9 @@ def get_persona(db: sqlite_utils.Database, persona_id: int) -> Persona:
         raise PersonaError(f"No persona {persona_id}.", key="participants.err.persona_not_found") from None
 
 
-def save_persona(db: sqlite_utils.Database, persona: Persona) -> int:
-    """Create (id None) or update a persona; names are unique."""
+def save_persona(db: sqlite_utils.Database, persona: Persona, *, based_on: str | None = None) -> int:
+    """Create (id None) or update a persona; names are unique; `based_on`: the `row_version` the
+    editor loaded (ConflictError if someone saved meanwhile)."""
     name = " ".join((persona.name or "").split())
     if not name:
         raise PersonaError("A persona needs a name.", key="participants.err.persona_name")
@@ -77,5 +78,6 @@ def save_persona(db: sqlite_utils.Database, persona: Persona) -> int:
     if persona.id is None:
         return db["personas"].insert({**row, "created_at": now_iso()}).last_pk
     get_persona(db, persona.id)
+    check_version(db, "personas", persona.id, based_on)
     db["personas"].update(persona.id, row)
     return persona.id

@@ -14,6 +14,7 @@ migration this code does not know was written by a newer Écoute and is refused 
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -78,6 +79,20 @@ class Migrations:
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def row_version(db: sqlite_utils.Database, table: str, key, pk: str = "id") -> str:
+    """A fingerprint of a row's current content, for records without a version column: an editor
+    keeps the one it loaded, and a save compares it with `check_version` (empty if the row is gone)."""
+    row = db.execute(f"SELECT * FROM [{table}] WHERE [{pk}] = ?", [key]).fetchone()
+    return hashlib.sha1(repr(tuple(row)).encode("utf-8")).hexdigest()[:16] if row else ""
+
+
+def check_version(db: sqlite_utils.Database, table: str, key, based_on: str | None, pk: str = "id") -> None:
+    """ConflictError if the row changed since the editor loaded it (`based_on` None: no check)."""
+    if based_on is not None and based_on != row_version(db, table, key, pk):
+        raise ConflictError(f"Someone else changed this {table} record meanwhile; reload it.",
+                            key="store.err.conflict")
 
 
 def edit_stamp() -> str:

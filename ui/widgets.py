@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import keys
 from ui.i18n import error_text, t
 
 
@@ -22,3 +23,13 @@ def figure_cards(figures: list[tuple[str, object]], columns: int = 4) -> None:
     cols = st.columns(columns)
     for i, (label, value) in enumerate(figures):
         cols[i % columns].metric(label, value, border=True)
+
+
+def shown_version(name: str, current: str) -> str:
+    """The version of a record as the previous run showed it (what the person edited), then remember
+    `current` as what this run shows. Pass the result as `based_on` when saving: if someone else saved
+    in between, the service raises ConflictError instead of overwriting their change."""
+    key = keys.EDIT_BASE_PREFIX + name
+    base = st.session_state.get(key, current)
+    st.session_state[key] = current
+    return base
