@@ -91,7 +91,7 @@ board = C.quota_board(db, committee.id)
 status = S.actions_status(db, committee.id)
 nxt = S.next_session(db, committee.id)
 active = C.list_members(db, committee.id, statuses=("active",))
-held = [s for s in trend if s["status"] == "held"]
+held = [s for s in trend if s["status"] == "held" and s["rate"] is not None]  # held and attendance taken
 
 st.subheader(committee.name)
 st.caption(" · ".join(t(f"committees.purpose.{p}") for p in committee.purposes) + (

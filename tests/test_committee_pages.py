@@ -73,3 +73,13 @@ def test_inviting_without_consent_or_into_a_full_quota_gives_a_message_and_store
     add_to_pipeline(organiser_app, "P-014", "candidate")  # a candidate may wait for a seat
     assert "P-014" in {m.code for m in C.list_members(open_database(organiser_app), committee.id,
                                                        statuses=("candidate",))}
+
+
+def test_the_dashboard_copes_with_a_held_session_whose_attendance_is_not_taken_yet(organiser_app):
+    from datetime import datetime, time, timedelta
+
+    db = open_database(organiser_app)
+    committee = C.list_committees(db)[0]
+    S.add_session(db, committee.id, datetime.combine(date.today() - timedelta(days=10), time(10, 0)), status="held")
+    at = open_page(organiser_app, "pages/committees.py")
+    assert [m.value for m in at.metric if m.label == "Présence à la dernière séance"] == ["82 %"]
