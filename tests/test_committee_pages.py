@@ -83,3 +83,19 @@ def test_the_dashboard_copes_with_a_held_session_whose_attendance_is_not_taken_y
     S.add_session(db, committee.id, datetime.combine(date.today() - timedelta(days=10), time(10, 0)), status="held")
     at = open_page(organiser_app, "pages/committees.py")
     assert [m.value for m in at.metric if m.label == "Présence à la dernière séance"] == ["82 %"]
+
+
+@pytest.mark.parametrize("page", ["committees", "committee_members", "committee_sessions", "committee_followups"])
+def test_committee_pages_on_a_workspace_without_committees(db_path, monkeypatch, page):
+    from research.auth import create_first_admin
+
+    db = open_database(db_path)
+    create_first_admin(db, "claire", "un-mot-de-passe-long")
+    db.close()
+    monkeypatch.setenv("ECOUTE_DB", str(db_path))
+    monkeypatch.chdir(ROOT)
+    at = signed_in(db_path, "claire", "en")
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("No committee yet" in i.value for i in at.info)
