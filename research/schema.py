@@ -6,6 +6,7 @@ modules whose tables it references.
 from research import (brand, consents, guides, interviews, journeys, participants, personas, synthesis_store,
                       transcripts, workspace)
 from research import audit, auth, privacy
+from research import images, photolanguage, portrait
 from research.nlp import store as analysis_store
 
 MIGRATION_SETS = [
@@ -16,6 +17,9 @@ MIGRATION_SETS = [
     personas.migrations,
     participants.migrations,
     consents.migrations,
+    images.migrations,  # the image library; no foreign keys
+    photolanguage.migrations,  # sessions, panels, picks: after participants and images
+    portrait.migrations,  # sessions and answers: after participants
     interviews.migrations,
     transcripts.migrations,
     privacy.migrations,  # pseudonym_map: no foreign keys, read by admins only
