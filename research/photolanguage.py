@@ -531,3 +531,103 @@ def panel_sheets_pdf(db: sqlite_utils.Database, session_id: int, labels: dict[st
     out = io.BytesIO()
     pages[0].save(out, "PDF", resolution=150, save_all=True, append_images=pages[1:])
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- analysis
+
+@dataclass
+class ImagePicks:
+    image: I.LibraryImage
+    picks: list[Pick]
+    offered: int                 # panels or boards the image was in
+    words: Counter               # lemma -> picks using it
+    traits: Counter              # trait key (portrait lexicon) -> picks connoting it
+
+    @property
+    def count(self) -> int:
+        return len(self.picks)
+
+    @property
+    def rate(self) -> float:
+        """Picks per panel that offered the image: a fair comparison when panels differ."""
+        return self.count / self.offered if self.offered else 0.0
+
+
+def _lemmas(texts: list[str]) -> list[list[str]]:
+    from research.nlp.language import detect_language
+    from research.nlp.text import analyse_texts
+
+    langs = [detect_language(t) for t in texts]
+    return [tok.lemmas for tok in analyse_texts(texts, langs)]
+
+
+def most_picked(db: sqlite_utils.Database, session_id: int | None = None) -> list[ImagePicks]:
+    """Images by number of picks (then pick rate), each with the picks, their words and the traits they connote."""
+    from research.portrait import cue_traits
+
+    picks = list_picks(db, session_id)
+    if not picks:
+        return []
+    where, args = ("WHERE session_id = ?", [session_id]) if session_id is not None else ("", [])
+    offered = Counter(dict(db.execute(f"SELECT image_id, count(*) FROM photolanguage_panel_images {where} "
+                                      "GROUP BY image_id", args).fetchall()))
+    # a remote board is offered once per member of its session
+    boards = db.execute("SELECT b.image_id, count(m.participant_id) FROM photolanguage_panel_images b JOIN "
+                        "photolanguage_members m ON m.session_id = b.session_id WHERE b.participant_id IS NULL"
+                        + (" AND b.session_id = ?" if session_id is not None else "") + " GROUP BY b.image_id",
+                        args).fetchall()
+    for img, members in boards:
+        offered[img] += members - 1
+    lemmas = _lemmas([p.words for p in picks])
+    by_image: dict[int, ImagePicks] = {}
+    for p, lem in zip(picks, lemmas):
+        entry = by_image.get(p.image_id)
+        if entry is None:
+            entry = by_image[p.image_id] = ImagePicks(I.get_image(db, p.image_id), [], offered.get(p.image_id, 0),
+                                                      Counter(), Counter())
+        entry.picks.append(p)
+        entry.words.update(set(lem))
+        entry.traits.update(set(cue_traits(p.words)))
+    return sorted(by_image.values(), key=lambda e: (-e.count, -e.rate, e.image.code))
+
+
+@dataclass
+class WordUse:
+    lemma: str
+    picks: list[Pick]
+
+    @property
+    def count(self) -> int:
+        return len(self.picks)
+
+
+def words_used(db: sqlite_utils.Database, session_id: int | None = None, top: int = 25) -> list[WordUse]:
+    """The words participants used most about their picks (lemmas, stop words aside), with the picks."""
+    picks = list_picks(db, session_id)
+    if not picks:
+        return []
+    uses: dict[str, list[Pick]] = defaultdict(list)
+    for p, lem in zip(picks, _lemmas([p.words for p in picks])):
+        for w in dict.fromkeys(lem):
+            uses[w].append(p)
+    ranked = sorted(uses.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return [WordUse(w, ps) for w, ps in ranked[:top]]
+
+
+def pick_traits(db: sqlite_utils.Database, session_id: int | None = None) -> list[tuple[str, list[Pick]]]:
+    """Traits the picks' words connote (same cue lexicon as the portrait), most frequent first."""
+    from research.portrait import cue_traits
+
+    out: dict[str, list[Pick]] = defaultdict(list)
+    for p in list_picks(db, session_id):
+        for key in cue_traits(p.words):
+            out[key].append(p)
+    return sorted(out.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def valence_balance(db: sqlite_utils.Database, session_id: int | None = None) -> Counter:
+    """Picks by the valence hint of the images picked (positive, neutral, negative, unknown)."""
+    out: Counter = Counter()
+    for p in list_picks(db, session_id):
+        out[I.get_image(db, p.image_id).valence or "unknown"] += 1
+    return out

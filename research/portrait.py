@@ -142,6 +142,13 @@ _LEADING = re.compile(r"^(?:(?:(?:un|une|le|la|les|des|du|de la|mon|ma|mes|son|s
                       r"|(?:l'|d'|de l'|j'|s')\s*)+", re.IGNORECASE)
 
 
+def _surface(answer: str) -> str:
+    """The answer as said, without its leading article ("une tortue" → "tortue", "Michel Drucker" kept)."""
+    text = re.sub(r"\s+", " ", answer or "").strip().strip(".!…")
+    m = _LEADING.match(text)
+    return (text[m.end():] if m and m.end() < len(text) else text).strip() or text
+
+
 def _singular(word: str) -> str:
     if len(word) <= 3 or word in {"paresseux", "bras", "temps", "pays", "fois", "souris", "cactus", "bus", "ours",
                                   "bois", "gris", "lilas", "anis", "jus", "radis", "palais", "relais", "succes"}:
@@ -221,7 +228,8 @@ def cue_traits(text: str) -> list[str]:
     cues = sorted(((fold(c), k) for k, t in traits().items() for c in t.cues), key=lambda x: -len(x[0]))
     found: list[str] = []
     for cue, key in cues:
-        pattern = re.compile(r"(?<![\w])" + re.escape(cue))
+        pattern = re.compile(r"(?<![\w])" + (re.escape(cue[:-1]) if cue.endswith("*")
+                                               else re.escape(cue) + r"(?:e|s|es|x)?(?![\w])"))
         while True:
             m = pattern.search(folded)
             if not m:
@@ -572,10 +580,11 @@ def grouped_answers(db: sqlite_utils.Database, session_id: int | None = None, *,
     for tgt, cats in out.items():
         result[tgt] = {}
         for cat, groups in cats.items():
-            for g in groups.values():
-                if not g.known:  # the most frequent surface form names an unknown group
-                    g.label = Counter(_LEADING.sub("", a.answer.strip().lower()).strip() or a.answer
-                                      for a in g.answers).most_common(1)[0][0]
+            for g in groups.values():  # the most frequent surface form (articles aside) names the group
+                forms = Counter(_surface(a.answer) for a in g.answers)
+                top = max(forms.values())
+                tied = [f for f, n in forms.items() if n == top]
+                g.label = next((f for f in tied if fold(f) == fold(g.label)), sorted(tied)[0])
             result[tgt][cat] = sorted(groups.values(), key=lambda g: (-g.count, g.label))
     return result
 
