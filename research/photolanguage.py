@@ -426,7 +426,7 @@ def add_pick(db: sqlite_utils.Database, session_id: int, participant_id: int, im
     return next(p for p in list_picks(db, session_id) if p.id == pick_id)
 
 
-_LINE = re.compile(r"^\s*#?\s*([A-Za-z]*-?\d+)\s*(?:[:=—–\-.)]\s*|\s+)(.*)$")
+_LINE = re.compile(r"^\s*#?\s*([A-Za-z]*-?\d+)\s*(?:[:=—–\-.)]\s*|\s+|$)(.*)$")
 
 
 @dataclass
