@@ -100,15 +100,13 @@ with tab_panels:
         for (i, j), shared in report.overlaps.items():
             a, b = code_of.get(order[i], "?"), code_of.get(order[j], "?")
             rows += [{"a": a, "b": b, "n": shared}, {"a": b, "b": a, "n": shared}]
-        rows += [{"a": code_of.get(p, "?"), "b": code_of.get(p, "?"), "n": session.panel_size} for p in order]
         frame = pd.DataFrame(rows)
         base = alt.Chart(frame).encode(x=alt.X("a:N", title=None), y=alt.Y("b:N", title=None))
         st.altair_chart((base.mark_rect(cornerRadius=3).encode(
-            color=alt.Color("n:Q", title=t("photolanguage.shared"), scale=alt.Scale(scheme="blues")),
+            color=alt.Color("n:Q", title=t("photolanguage.shared"), scale=alt.Scale(scheme="blues", zero=True)),
             tooltip=[alt.Tooltip("a:N"), alt.Tooltip("b:N"), alt.Tooltip("n:Q", title=t("photolanguage.shared"))])
-            + base.mark_text(fontSize=13).encode(text="n:Q", color=alt.condition(
-                alt.datum.n > session.panel_size * 0.7, alt.value("white"), alt.value("black"))))
-            .properties(height=46 * len(order) + 30, title=t("photolanguage.overlap_chart")), width="stretch")
+            + base.mark_text(fontSize=13, color="black").encode(text="n:Q"))
+            .properties(height=46 * len(order) + 30, title=t("photolanguage.overlap_chart")), width="stretch", height=46 * len(order) + 30 + 90)
         uses = pd.Series(list(report.uses.values())).value_counts().sort_index()
         st.caption(t("photolanguage.uses_line", detail=" · ".join(
             t("photolanguage.uses_item", images=int(n), panels=int(u)) for u, n in uses.items())))
@@ -134,16 +132,13 @@ with tab_panels:
     except DomainError as e:
         show_error(e)
     owners = [pid for pid in session.participant_ids if pid in stored] or [None]
-    for owner in owners:
-        panel = stored.get(owner, [])
-        label = t("photolanguage.board") if owner is None else who(owner)
-        with st.expander(t("photolanguage.panel_of", who=label, n=len(panel)), expanded=owner is None):
-            thumbs = I.thumbnails(db, panel)
-            codes = {im.id: im.code for im in library}
-            for start in range(0, len(panel), 10):
-                cols = st.columns(10)
-                for col, img in zip(cols, panel[start:start + 10]):
-                    col.image(thumbs[img], caption=codes[img], width="stretch")
+    codes = {im.id: im.code for im in library}
+    owner = st.selectbox(t("photolanguage.show_panel"), owners, key=f"pl_show_panel_{sid}",
+                         format_func=lambda o: t("photolanguage.board") if o is None else who(o))
+    panel = stored.get(owner, [])
+    st.caption(t("photolanguage.panel_of", who=t("photolanguage.board") if owner is None else who(owner), n=len(panel)))
+    thumbs = I.thumbnails(db, panel)
+    st.image([thumbs[i] for i in panel], caption=[codes[i] for i in panel], width=104)
 
 with tab_capture:
     members = session.participant_ids
@@ -182,10 +177,8 @@ with tab_capture:
         thumbs = I.thumbnails(db, panel)
         codes = {im.id: im.code for im in library}
         picked = {p.image_id for p in mine}
-        for start in range(0, len(panel), 8):
-            cols = st.columns(8)
-            for col, img in zip(cols, panel[start:start + 8]):
-                col.image(thumbs[img], caption=("✓ " if img in picked else "") + codes[img], width="stretch")
+        st.image([thumbs[i] for i in panel], caption=[("✓ " if i in picked else "") + codes[i] for i in panel],
+                 width=96)
     with right:
         st.markdown(f"**{t('photolanguage.picks_of', who=who(current), n=len(mine), max=session.max_picks)}**")
         if not mine:

@@ -23,7 +23,7 @@ sessions = PT.list_sessions(db)
 
 
 def who(pid: int) -> str:
-    return f"{code_of.get(pid, '?')} · {t('portrait.group.' + PT.group_of(kind_of.get(pid, 'customer')))}"
+    return f"{code_of.get(pid, '?')} · {t('participants.kind.' + kind_of.get(pid, 'customer'))}"
 
 
 with st.expander(t("portrait.new"), icon=":material/add_circle:", expanded=not sessions):

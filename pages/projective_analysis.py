@@ -48,7 +48,8 @@ with tab_photo:
         chosen = st.selectbox(t("projective.session"), [None] + [s.id for s in sessions], key="pa_session",
                               format_func=lambda i: t("projective.all_sessions") if i is None
                               else next(s.name for s in sessions if s.id == i))
-        top = PL.most_picked(db, chosen)
+        with st.spinner(t("projective.loading")):
+            top = PL.most_picked(db, chosen)
         if not top:
             st.info(t("projective.no_picks"))
         else:
@@ -66,7 +67,7 @@ with tab_photo:
                                                 range=["#4c9a6a", "#9aa5b1", "#c8553d", "#d9c6a5"])),
                 tooltip=["image", "picks", alt.Tooltip("offered:Q", title=t("projective.offered")),
                          alt.Tooltip("rate:Q", title=t("projective.rate"))],
-            ).properties(height=28 * len(frame) + 40, title=t("projective.most_picked")), width="stretch")
+            ).properties(height=28 * len(frame) + 40, title=t("projective.most_picked")), width="stretch", height=28 * len(frame) + 40 + 90)
             thumbs = I.thumbnails(db, [e.image.id for e in top[:8]])
             cols = st.columns(4)
             for k, e in enumerate(top[:8]):
@@ -90,7 +91,7 @@ with tab_photo:
                     st.altair_chart(alt.Chart(wf).mark_bar(cornerRadius=3, color="#5b7db1").encode(
                         y=alt.Y("word:N", sort="-x", title=None), x=alt.X("n:Q", title=t("projective.picks"),
                                                                            axis=alt.Axis(tickMinStep=1)),
-                        tooltip=["word", "n"]).properties(height=22 * len(wf) + 30), width="stretch")
+                        tooltip=["word", "n"]).properties(height=22 * len(wf) + 30), width="stretch", height=22 * len(wf) + 30 + 90)
                     for w in words[:6]:
                         with st.expander(t("projective.word_line", word=w.lemma, n=w.count)):
                             pick_lines(w.picks)
@@ -128,20 +129,21 @@ with tab_portrait:
                 color=alt.Color("share:Q", title=t("projective.share"), scale=alt.Scale(scheme="purples")),
                 tooltip=["target", "trait", alt.Tooltip("share:Q", title=t("projective.share")), "n"],
             ).properties(height=max(260, 20 * pf["trait"].nunique()), title=t("projective.traits_by_target")),
-                width="stretch")
+                width="stretch", height=max(260, 20 * pf["trait"].nunique()) + 90)
         target = st.radio(t("portrait.target"), portrait.targets, horizontal=True, key="pa_target")
         group = st.segmented_control(t("portrait.group"), ["customers", "employees"], key="pa_group",
                                      format_func=lambda g: t(f"portrait.group.{g}"))
         grouped = PT.grouped_answers(db, portrait.id, target=target, group=group).get(target, {})
-        for cat in portrait.categories:
-            gs = grouped.get(cat["key"], [])
-            if not gs:
-                continue
-            st.markdown(f"##### {portrait.category_label(cat['key'], lang)}")
+        filled = [cat for cat in portrait.categories if grouped.get(cat["key"])]
+        halves = st.columns(2)
+        for n, cat in enumerate(filled):
+            gs = grouped[cat["key"]]
+            box = halves[n % 2]
+            box.markdown(f"##### {portrait.category_label(cat['key'], lang)}")
             for g in gs[:5]:
-                tags = " ".join(f":violet-badge[{trait_name(k)} {n}]" for k, n in g.traits.most_common(4))
+                tags = " ".join(f":violet-badge[{trait_name(k)} {c}]" for k, c in g.traits.most_common(4))
                 split = g.by_group()
-                with st.expander(f"**{g.label}** × {g.count} ({t('portrait.group.customers')} "
+                with box.expander(f"**{g.label}** × {g.count} ({t('portrait.group.customers')} "
                                  f"{split.get('customers', 0)}, {t('portrait.group.employees')} "
                                  f"{split.get('employees', 0)})"):
                     if tags:
@@ -169,7 +171,7 @@ with tab_competitors:
                 color=alt.Color("side:N", title=None, scale=alt.Scale(domain=[portrait.brand, competitor],
                                                                       range=["#2f6f9f", "#d08c3a"]),
                                 legend=alt.Legend(orient="top")),
-                tooltip=["trait", "gap"]).properties(height=30 * len(cf) + 50), width="stretch")
+                tooltip=["trait", "gap"]).properties(height=30 * len(cf) + 50), width="stretch", height=30 * len(cf) + 50 + 90)
             for c in contrasts:
                 lead, other = (portrait.brand, competitor) if c.gap > 0 else (competitor, portrait.brand)
                 left = c.left.count if c.left else 0
@@ -208,7 +210,7 @@ with tab_groups:
                                 legend=alt.Legend(orient="top")),
                 tooltip=["trait", "group", alt.Tooltip("share:Q", format="+d")],
             ).properties(height=30 * len(contrasts) + 50, title=t("projective.mirror_title", target=target)),
-                width="stretch")
+                width="stretch", height=30 * len(contrasts) + 50 + 90)
             for c in contrasts:
                 more = emp if c.gap > 0 else cus
                 with st.expander(t("projective.divergence_line", trait=c.trait.label(lang), group=more,
@@ -238,7 +240,7 @@ with tab_platform:
         links = PT.platform_links(db, portrait.brand, session_id=portrait.id)
         if not links:
             st.info(t("projective.no_platform"), icon=":material/flag:")
-        colours = {"supported": "green", "contradicted": "red", "mixed": "orange", "absent": "gray"}
+        colours = {"supported": "green", "contradicted": "red", "mixed": "orange", "thin": "gray", "absent": "gray"}
         for link in links:
             badge = f":{colours[link.verdict]}-badge[{t(f'projective.verdict.{link.verdict}')}]"
             kind = t(f"projective.kind.{link.kind}")
@@ -248,14 +250,16 @@ with tab_platform:
                 with c1:
                     st.caption(t("projective.supports"))
                     for s in link.supporting[:5]:
-                        with st.expander(t("projective.trait_line", trait=s.trait.label(lang), n=s.count)):
+                        with st.expander(t("projective.trait_share", trait=s.trait.label(lang), n=s.count,
+                                           share=f"{s.share:.0%}")):
                             answer_lines(s.answers, 8)
                     if not link.supporting:
                         st.markdown("—")
                 with c2:
                     st.caption(t("projective.contradicts"))
                     for s in link.contradicting[:5]:
-                        with st.expander(t("projective.trait_line", trait=s.trait.label(lang), n=s.count)):
+                        with st.expander(t("projective.trait_share", trait=s.trait.label(lang), n=s.count,
+                                           share=f"{s.share:.0%}")):
                             answer_lines(s.answers, 8)
                     if not link.contradicting:
                         st.markdown("—")

@@ -150,6 +150,13 @@ def _encode(im: Image.Image, side: int, quality: int) -> bytes:
     return out.getvalue()
 
 
+def _thumb(im: Image.Image) -> bytes:
+    """A 4:3 thumbnail, centre-cropped, so galleries and panel sheets line up."""
+    out = io.BytesIO()
+    ImageOps.fit(im, (THUMB_SIDE, THUMB_SIDE * 3 // 4), Image.LANCZOS).save(out, "JPEG", quality=80, optimize=True)
+    return out.getvalue()
+
+
 def prepare_image(name: str, data: bytes) -> Prepared:
     """Check one file and make its display copy and thumbnail, or raise ImageLibraryError saying why."""
     if not data:
@@ -194,7 +201,7 @@ def prepare_image(name: str, data: bytes) -> Prepared:
     sha = hashlib.sha256(im.tobytes() + f"{im.size}".encode()).hexdigest()
     display = _encode(im, DISPLAY_SIDE, 85)
     return Prepared(name=name, sha256=sha, dhash=_dhash(im), width=im.width, height=im.height,
-                    mime="image/jpeg", data=display, thumb=_encode(im, THUMB_SIDE, 80))
+                    mime="image/jpeg", data=display, thumb=_thumb(im))
 
 
 # ---------------------------------------------------------------- folders and archives

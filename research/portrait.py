@@ -654,6 +654,8 @@ class PlatformLink:
         c = sum(t.count for t in self.contradicting)
         if not s and not c:
             return "absent"
+        if s + c < 3:
+            return "thin"
         if s >= 2 * c:
             return "supported"
         if c >= 2 * s:
