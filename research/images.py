@@ -47,7 +47,8 @@ MAX_DEPTH = 2                        # folders above an image inside an archive 
 MAX_PIXELS = 60_000_000              # a larger picture is refused (Pillow's bomb guard is 89 M)
 DISPLAY_SIDE = 1280
 THUMB_SIDE = 320
-NEAR_DUPLICATE_BITS = 6              # difference hashes this close are "looks identical"
+NEAR_DUPLICATE_BITS = 6              # difference hashes this close…
+NEAR_DUPLICATE_COLOUR = 28           # …and mean colours this close: "looks identical"
 _IGNORED = re.compile(r"(^|/)(__MACOSX|\.[^/]*|Thumbs\.db|desktop\.ini)(/|$)", re.IGNORECASE)
 
 
@@ -138,8 +139,28 @@ def _dhash(im: Image.Image) -> str:
     return f"{bits:016x}"
 
 
+def _signature(im: Image.Image) -> str:
+    """Difference hash (structure) and a 2×2 grid of mean colours (so two smooth, differently coloured
+    pictures are not taken for copies): "<16 hex>-<24 hex>"."""
+    grid = im.convert("RGB").resize((2, 2), Image.BOX)
+    colours = "".join(f"{c:02x}" for px in grid.getdata() for c in px)
+    return f"{_dhash(im)}-{colours}"
+
+
 def hamming(a: str, b: str) -> int:
-    return bin(int(a, 16) ^ int(b, 16)).count("1")
+    return bin(int(a.split("-")[0], 16) ^ int(b.split("-")[0], 16)).count("1")
+
+
+def colour_gap(a: str, b: str) -> int:
+    """Largest difference of one colour channel between two signatures' 2×2 grids (0 when unknown)."""
+    ca, cb = a.partition("-")[2], b.partition("-")[2]
+    if len(ca) != 24 or len(cb) != 24:
+        return 0
+    return max(abs(int(ca[i:i + 2], 16) - int(cb[i:i + 2], 16)) for i in range(0, 24, 2))
+
+
+def looks_identical(a: str, b: str) -> bool:
+    return hamming(a, b) <= NEAR_DUPLICATE_BITS and colour_gap(a, b) <= NEAR_DUPLICATE_COLOUR
 
 
 def _encode(im: Image.Image, side: int, quality: int) -> bytes:
@@ -200,7 +221,7 @@ def prepare_image(name: str, data: bytes) -> Prepared:
         raise ImageLibraryError(f"{name} is too small to show.", key="images.err.too_small", name=name)
     sha = hashlib.sha256(im.tobytes() + f"{im.size}".encode()).hexdigest()
     display = _encode(im, DISPLAY_SIDE, 85)
-    return Prepared(name=name, sha256=sha, dhash=_dhash(im), width=im.width, height=im.height,
+    return Prepared(name=name, sha256=sha, dhash=_signature(im), width=im.width, height=im.height,
                     mime="image/jpeg", data=display, thumb=_thumb(im))
 
 
@@ -432,7 +453,7 @@ def import_files(db: sqlite_utils.Database, files: Iterable[tuple[str, bytes] | 
             }).last_pk
         known[prepared.sha256] = code
         for other_code, other_hash in hashes:
-            if hamming(other_hash, prepared.dhash) <= NEAR_DUPLICATE_BITS:
+            if looks_identical(other_hash, prepared.dhash):
                 report.near_duplicates.append((code, other_code))
                 break
         hashes.append((code, prepared.dhash))
@@ -501,10 +522,8 @@ def near_duplicates(db: sqlite_utils.Database) -> list[tuple[LibraryImage, Libra
     pairs = []
     for i, a in enumerate(images):
         for b in images[i + 1:]:
-            if a.dhash and b.dhash:
-                d = hamming(a.dhash, b.dhash)
-                if d <= NEAR_DUPLICATE_BITS:
-                    pairs.append((a, b, d))
+            if a.dhash and b.dhash and looks_identical(a.dhash, b.dhash):
+                pairs.append((a, b, hamming(a.dhash, b.dhash)))
     return pairs
 
 
