@@ -441,3 +441,31 @@ def test_erasing_a_participant_removes_their_picks_panels_and_answers(demo_db_pa
                   "portrait_members"):
         assert not db[table].count_where("participant_id = ?", [pid]), table
     assert len(I.list_images(db)) == 65
+
+
+def test_the_command_line_imports_a_folder_and_prints_panel_sheets(tmp_path):
+    from click.testing import CliRunner
+
+    from research.cli import cli
+    from research.store import open_database
+
+    folder = tmp_path / "photos"
+    (folder / "mer").mkdir(parents=True)
+    for k in range(12):
+        (folder / ("mer" if k % 2 else "") / f"p{k}.jpg").write_bytes(photo(k + 1))
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8 not really")
+    db_file = tmp_path / "w.db"
+    result = CliRunner().invoke(cli, ["images", "import", str(folder), "--db", str(db_file), "--tag", "essai"])
+    assert result.exit_code == 0, result.output
+    assert "12 imported, 0 duplicates skipped, 1 refused" in result.output
+    db = open_database(db_file)
+    assert sum("mer" in im.tags for im in I.list_images(db)) == 6
+    pids = people(db, 2)
+    s = PL.create_session(db, "Table", "in_person", pids, panel_size=8, seed=4)
+    db.close()
+    out = tmp_path / "sheets.pdf"
+    result = CliRunner().invoke(cli, ["photolanguage", "sheets", str(s.id), "--out", str(out), "--db", str(db_file)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF") and "largest overlap 4 (minimum possible 4)" in result.output
+    result = CliRunner().invoke(cli, ["photolanguage", "sheets", "99", "--out", str(out), "--db", str(db_file)])
+    assert result.exit_code == 1 and "No photolanguage session 99" in result.output
