@@ -627,7 +627,8 @@ def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t
         records=list(records), generated_at=now_iso()[:10],
         run_label=t("synthesis.report.run_label", run=run.get("id", "—")),
         agreement=agreement(label_pairs(db)), brand=brand_perception(db, records),
-        competitors=[(r.get("brand", ""), r.get("theme", ""), r.get("answer", "")) for r in portrait_comparison(db)],
+        competitors=[(name, r.get("category", ""), answers) for r in portrait_comparison(db)
+                     for name, answers in r.items() if name != "category" and answers != "—"],
         quotable=(lambda u: True) if allowed is None else (lambda u: u.participant_id in allowed),
     )
 
