@@ -117,15 +117,21 @@ with tab_setup:
     with st.form(f"pt_setup_{sid}_{session.version}"):
         cats = st.data_editor(pd.DataFrame(session.categories)[["key", "fr", "en"]], num_rows="dynamic",
                               hide_index=True, width="stretch", key=f"pt_categories_{sid}",
-                              column_config={"key": st.column_config.TextColumn(t("portrait.cat_key"), disabled=False),
+                              column_config={"key": st.column_config.TextColumn(t("portrait.cat_key"), disabled=True,
+                                                                                 help=t("portrait.cat_key_help")),
                                              "fr": st.column_config.TextColumn(t("portrait.cat_fr")),
                                              "en": st.column_config.TextColumn(t("portrait.cat_en"))})
+        cols = st.columns(3)
+        targets = [cols[0].text_input(t("portrait.brand"), session.targets[0] if session.targets else "")]
+        for n in (1, 2):
+            targets.append(cols[n].text_input(t("portrait.competitor", n=n),
+                                              session.targets[n] if len(session.targets) > n else ""))
         players = st.multiselect(t("portrait.players"), [p.id for p in people], default=session.participant_ids,
                                  format_func=who)
         if st.form_submit_button(t("portrait.save_setup")):
             try:
                 PT.update_session(db, sid, version=session.version, categories=cats.fillna("").to_dict("records"),
-                                  participant_ids=players)
+                                  participant_ids=players, targets=targets)
                 st.rerun()
             except DomainError as e:
                 show_error(e)

@@ -89,7 +89,7 @@ with tab_photo:
                 if words:
                     wf = pd.DataFrame([{"word": w.lemma, "n": w.count} for w in words])
                     st.altair_chart(alt.Chart(wf).mark_bar(cornerRadius=3, color="#5b7db1").encode(
-                        y=alt.Y("word:N", sort="-x", title=None), x=alt.X("n:Q", title=t("projective.picks"),
+                        y=alt.Y("word:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)), x=alt.X("n:Q", title=t("projective.picks"),
                                                                            axis=alt.Axis(tickMinStep=1)),
                         tooltip=["word", "n"]).properties(height=22 * len(wf) + 30), width="stretch", height=22 * len(wf) + 30 + 90)
                     for w in words[:6]:
@@ -125,11 +125,12 @@ with tab_portrait:
             pf = pd.DataFrame(profile_rows)
             st.altair_chart(alt.Chart(pf).mark_rect(cornerRadius=3).encode(
                 x=alt.X("target:N", title=None, sort=portrait.targets, axis=alt.Axis(labelAngle=0, orient="top")),
-                y=alt.Y("trait:N", title=None, sort=alt.EncodingSortField("n", op="sum", order="descending")),
+                y=alt.Y("trait:N", title=None, sort=alt.EncodingSortField("n", op="sum", order="descending"),
+                        axis=alt.Axis(labelOverlap=False)),
                 color=alt.Color("share:Q", title=t("projective.share"), scale=alt.Scale(scheme="purples")),
                 tooltip=["target", "trait", alt.Tooltip("share:Q", title=t("projective.share")), "n"],
-            ).properties(height=max(260, 20 * pf["trait"].nunique()), title=t("projective.traits_by_target")),
-                width="stretch", height=max(260, 20 * pf["trait"].nunique()) + 90)
+            ).properties(height=max(260, 26 * pf["trait"].nunique()), title=t("projective.traits_by_target")),
+                width="stretch", height=max(260, 26 * pf["trait"].nunique()) + 90)
         target = st.radio(t("portrait.target"), portrait.targets, horizontal=True, key="pa_target")
         group = st.segmented_control(t("portrait.group"), ["customers", "employees"], key="pa_group",
                                      format_func=lambda g: t(f"portrait.group.{g}"))

@@ -379,15 +379,23 @@ def update_session(db: sqlite_utils.Database, session_id: int, *, version: int, 
             raise PortraitError("A category with answers cannot be removed.", key="portrait.err.category_in_use",
                                 name=session.category_label(sorted(gone)[0]))
         changes["categories"] = dumps(cats)
+    renames: dict[str, str] = {}
     if targets is not None:
         new_targets = _clean_targets(targets)
-        gone = {u[1] for u in used} - set(new_targets)
+        # a name changed in place is a rename: its answers follow
+        for i, old in enumerate(session.targets):
+            if i < len(new_targets) and new_targets[i] != old and new_targets[i] not in session.targets:
+                renames[old] = new_targets[i]
+        gone = {renames.get(u[1], u[1]) for u in used} - set(new_targets)
         if gone:
             raise PortraitError("A target with answers cannot be removed.", key="portrait.err.target_in_use",
                                 name=sorted(gone)[0])
         changes["targets"] = dumps(new_targets)
     with db.atomic():
         db["portrait_sessions"].update(session_id, changes)
+        for old, new in renames.items():
+            db.execute("UPDATE portrait_answers SET target = ? WHERE session_id = ? AND target = ?",
+                       [new, session_id, old])
         if participant_ids is not None:
             members = list(dict.fromkeys(int(p) for p in participant_ids))
             gone = {u[2] for u in used} - set(members)

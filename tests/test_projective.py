@@ -469,3 +469,25 @@ def test_the_command_line_imports_a_folder_and_prints_panel_sheets(tmp_path):
     assert out.read_bytes().startswith(b"%PDF") and "largest overlap 4 (minimum possible 4)" in result.output
     result = CliRunner().invoke(cli, ["photolanguage", "sheets", "99", "--out", str(out), "--db", str(db_file)])
     assert result.exit_code == 1 and "No photolanguage session 99" in result.output
+
+
+def test_portrait_setup_renames_targets_with_their_answers_and_refuses_removing_used_ones(fresh_db):
+    s, cust, emp = portrait_fixture(fresh_db)
+    s = PT.update_session(fresh_db, s.id, version=s.version, targets=["Alizé Mutuelle", "Santéo", "Prévia"],
+                          categories=s.categories + [{"fr": "Saison", "en": "Season"}])
+    assert s.targets == ["Alizé Mutuelle", "Santéo", "Prévia"]
+    assert {a.target for a in PT.list_answers(fresh_db, s.id)} == {"Alizé Mutuelle", "Santéo"}
+    assert s.categories[-1]["key"] == "season"
+    with pytest.raises(DomainError) as e:
+        PT.update_session(fresh_db, s.id, version=s.version, targets=["Alizé Mutuelle"])
+    assert e.value.key == "portrait.err.target_in_use"
+    with pytest.raises(DomainError) as e:
+        PT.update_session(fresh_db, s.id, version=s.version, categories=[{"key": "animal", "fr": "Animal", "en": "Animal"}])
+    assert e.value.key == "portrait.err.category_in_use"
+    with pytest.raises(DomainError) as e:
+        PT.update_session(fresh_db, s.id, version=s.version, participant_ids=cust)
+    assert e.value.key == "portrait.err.player_in_use"
+    assert PT.get_session(fresh_db, s.id).participant_ids == cust + emp
+    with pytest.raises(DomainError) as e:
+        PT.update_session(fresh_db, s.id, version=s.version - 1, targets=["X"])
+    assert e.value.key == "portrait.err.conflict"
