@@ -13,8 +13,10 @@ without words is refused with a message and the earlier picks stay.
 """
 from __future__ import annotations
 
+import functools
 import io
 import math
+import os
 import random
 import re
 from collections import Counter, defaultdict
@@ -486,6 +488,46 @@ def delete_session(db: sqlite_utils.Database, session_id: int) -> None:
 
 def panel_sheets_pdf(db: sqlite_utils.Database, session_id: int, labels: dict[str, str] | None = None) -> bytes:
     """A4 sheets, one per participant (or the shared board): every image with its code, large."""
+    pages = panel_sheet_pages(db, session_id, labels)
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", resolution=150, save_all=True, append_images=pages[1:])
+    return out.getvalue()
+
+
+_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation",
+              "/usr/share/fonts/dejavu", "/Library/Fonts", "C:/Windows/Fonts")
+_FONT_FILES = {False: ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf"),
+               True: ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Arial Bold.ttf", "arialbd.ttf")}
+
+
+@functools.lru_cache(maxsize=2)
+def _font_path(bold: bool = False) -> str | None:
+    for folder in _FONT_DIRS:
+        for name in _FONT_FILES[bold]:
+            path = os.path.join(folder, name)
+            if os.path.exists(path):
+                return path
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _font(size: int, bold: bool = False):
+    """A system TrueType font with full Unicode punctuation when there is one, else Pillow's own."""
+    from PIL import ImageFont
+
+    path = _font_path(bold)
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
+
+
+def _printable(text: str) -> str:
+    """Typographic punctuation Pillow's built-in font lacks, made plain when no system font was found."""
+    if _font_path(False):
+        return text
+    return text.translate(str.maketrans({"—": "-", "–": "-", "’": "'", "«": '"', "»": '"', "…": "...", "·": "-"}))
+
+
+def panel_sheet_pages(db: sqlite_utils.Database, session_id: int, labels: dict[str, str] | None = None) -> list:
+    """The sheets as A4 pictures at 150 dpi (PIL images)."""
     from PIL import Image, ImageDraw, ImageFont
 
     labels = labels or {}
@@ -493,9 +535,7 @@ def panel_sheets_pdf(db: sqlite_utils.Database, session_id: int, labels: dict[st
     stored = panels(db, session_id)
     codes = dict(db.execute("SELECT id, code FROM participants").fetchall())
     W, H, margin = 1240, 1754, 60   # A4 at 150 dpi
-    title_font = ImageFont.load_default(size=34)
-    small = ImageFont.load_default(size=22)
-    code_font = ImageFont.load_default(size=30)
+    small, code_font = _font(22), _font(30, bold=True)
     pages = []
     order = [pid for pid in session.participant_ids if pid in stored] or ([None] if None in stored else [])
     for pid in order:
@@ -511,8 +551,12 @@ def panel_sheets_pdf(db: sqlite_utils.Database, session_id: int, labels: dict[st
             page = Image.new("RGB", (W, H), "white")
             d = ImageDraw.Draw(page)
             who = codes.get(pid, labels.get("board", "Board")) if pid is not None else labels.get("board", "Board")
-            d.text((margin, margin - 20), f"{session.name} — {who}", fill="black", font=title_font)
-            d.text((margin, margin + 24), labels.get("subtitle", f"{len(ids)} images"), fill="#555", font=small)
+            heading, size = _printable(f"{session.name} — {who}"), 34
+            while size > 18 and d.textlength(heading, font=_font(size)) > W - 2 * margin:
+                size -= 2
+            d.text((margin, margin - 20), heading, fill="black", font=_font(size))
+            d.text((margin, margin + 24), _printable(labels.get("subtitle", f"{len(ids)} images")), fill="#555",
+                   font=small)
             top = margin + 70
             n_rows = math.ceil(len(chunk) / cols)
             cell_w = (W - 2 * margin) // cols
@@ -528,9 +572,7 @@ def panel_sheets_pdf(db: sqlite_utils.Database, session_id: int, labels: dict[st
             pages.append(page)
     if not pages:
         raise PhotolanguageError("No panel to print.", key="photolanguage.err.no_panels")
-    out = io.BytesIO()
-    pages[0].save(out, "PDF", resolution=150, save_all=True, append_images=pages[1:])
-    return out.getvalue()
+    return pages
 
 
 # ---------------------------------------------------------------- analysis
