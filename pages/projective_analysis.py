@@ -239,6 +239,8 @@ with tab_platform:
         st.info(t("projective.no_portrait"), icon=":material/theater_comedy:")
     else:
         links = PT.platform_links(db, portrait.brand, session_id=portrait.id)
+        pick_links = {pl.element: pl for pl in PL.platform_links(db)}
+        st.caption(t("projective.platform_help"))
         if not links:
             st.info(t("projective.no_platform"), icon=":material/flag:")
         colours = {"supported": "green", "contradicted": "red", "mixed": "orange", "thin": "gray", "absent": "gray"}
@@ -264,3 +266,12 @@ with tab_platform:
                             answer_lines(s.answers, 8)
                     if not link.contradicting:
                         st.markdown("—")
+                echo = pick_links.get(link.element)
+                if echo and (echo.supporting or echo.contradicting):
+                    parts = [f":green[{trait_name(k)} ({len(ps)})]" for k, ps in echo.supporting] + \
+                            [f":red[{trait_name(k)} ({len(ps)})]" for k, ps in echo.contradicting]
+                    with st.popover(t("projective.photolanguage_echo", traits=" · ".join(
+                            trait_name(k) for k, _ in echo.supporting + echo.contradicting)),
+                            icon=":material/photo_library:"):
+                        st.markdown(" ".join(parts))
+                        pick_lines([p for _, ps in echo.supporting + echo.contradicting for p in ps])

@@ -673,3 +673,30 @@ def valence_balance(db: sqlite_utils.Database, session_id: int | None = None) ->
     for p in list_picks(db, session_id):
         out[I.get_image(db, p.image_id).valence or "unknown"] += 1
     return out
+
+
+@dataclass
+class PickLink:
+    element: str                              # value, personality trait or promise, as written
+    kind: str                                 # value | personality | promise
+    supporting: list[tuple[str, list[Pick]]]  # (trait key, picks whose words connote it)
+    contradicting: list[tuple[str, list[Pick]]]
+
+
+def platform_links(db: sqlite_utils.Database, session_id: int | None = None) -> list[PickLink]:
+    """What the words said about the pictures support or contradict in the brand platform."""
+    from research.brand import current_platform
+    from research.portrait import _matches, traits
+
+    platform = current_platform(db)
+    found = pick_traits(db, session_id)
+    known = traits()
+    elements = [(v.name, "value") for v in platform.values] + [(p, "personality") for p in platform.personality]
+    if platform.promise:
+        elements.append((platform.promise, "promise"))
+    out = []
+    for text, kind in elements:
+        sup = [(k, ps) for k, ps in found if known[k].supports and _matches(known[k].supports, text)]
+        con = [(k, ps) for k, ps in found if known[k].contradicts and _matches(known[k].contradicts, text)]
+        out.append(PickLink(text, kind, sup, con))
+    return out

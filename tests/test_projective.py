@@ -491,3 +491,19 @@ def test_portrait_setup_renames_targets_with_their_answers_and_refuses_removing_
     with pytest.raises(DomainError) as e:
         PT.update_session(fresh_db, s.id, version=s.version - 1, targets=["X"])
     assert e.value.key == "portrait.err.conflict"
+
+
+def test_photolanguage_words_echo_the_brand_platform(fresh_db):
+    from research.brand import BrandPlatform, BrandValue, save_platform
+
+    save_platform(fresh_db, BrandPlatform(values=[BrandValue("Simplicité"), BrandValue("Proximité")]))
+    library(fresh_db, 30)
+    pids = people(fresh_db, 2)
+    s = PL.create_session(fresh_db, "Visio", "remote", pids, panel_size=20, seed=5)
+    board = [I.get_image(fresh_db, i).code for i in PL.panel_of(fresh_db, s.id, pids[0])]
+    PL.add_pick(fresh_db, s.id, pids[0], board[0], "Des rouages, c'est lent et compliqué")
+    PL.add_pick(fresh_db, s.id, pids[1], board[1], "Une conseillère proche, qui connaît ma famille")
+    links = {link.element: link for link in PL.platform_links(fresh_db, s.id)}
+    assert [k for k, _ in links["Simplicité"].contradicting] == ["bureaucratic", "slow"]
+    assert [(k, [p.words for p in ps]) for k, ps in links["Proximité"].supporting] == \
+        [("close", ["Une conseillère proche, qui connaît ma famille"])]
