@@ -72,7 +72,7 @@ session = PL.get_session(db, sid)
 stored = PL.panels(db, sid)
 picks = PL.list_picks(db, sid)
 report = PL.session_dealing(db, sid)
-st.caption(f"{session.held_on} · {session.question}")
+st.caption(" · ".join(x for x in (session.held_on, session.question, session.notes) if x))
 
 cards = st.columns(4)
 cards[0].metric(t("photolanguage.fig.members"), len(session.participant_ids), border=True)
@@ -180,6 +180,13 @@ with tab_capture:
         st.image([thumbs[i] for i in panel], caption=[("✓ " if i in picked else "") + codes[i] for i in panel],
                  width=96)
     with right:
+        if picks:
+            export = pd.DataFrame([{"session": session.name, "participant": p.participant_code,
+                                    "kind": p.participant_kind, "rank": p.rank, "image": p.image_code,
+                                    "title": p.image_title, "words": p.words} for p in picks])
+            st.download_button(t("photolanguage.export"), export.to_csv(index=False).encode("utf-8-sig"),
+                               f"photolangage-{sid}.csv", "text/csv", icon=":material/download:",
+                               key=f"pl_export_{sid}")
         st.markdown(f"**{t('photolanguage.picks_of', who=who(current), n=len(mine), max=session.max_picks)}**")
         if not mine:
             st.caption(t("photolanguage.no_picks"))

@@ -65,6 +65,7 @@ sid = st.selectbox(t("portrait.session"), ids, key="pt_session",
                    format_func=lambda i: next(s.name for s in sessions if s.id == i))
 session = PT.get_session(db, sid)
 answers = PT.list_answers(db, sid)
+st.caption(" · ".join(x for x in (session.held_on, session.notes) if x))
 groups = {PT.group_of(kind_of.get(p, "customer")) for p in session.participant_ids}
 
 cards = st.columns(4)
@@ -110,6 +111,13 @@ with tab_answers:
              t("portrait.player"): a.participant_code, t("portrait.group"): t(f"portrait.group.{a.group}"),
              t("portrait.answer"): a.answer, t("portrait.justification"): a.justification} for a in answers]
     st.dataframe(pd.DataFrame(view), hide_index=True, width="stretch")
+    if answers:
+        export = pd.DataFrame([{"target": a.target, "category": a.category, "participant": a.participant_code,
+                                "group": a.group, "answer": a.answer, "justification": a.justification,
+                                "grouped_as": PT.normalise(a.answer, a.category).label} for a in answers])
+        st.download_button(t("portrait.export"), export.to_csv(index=False).encode("utf-8-sig"),
+                           f"portrait-chinois-{sid}.csv", "text/csv", icon=":material/download:",
+                           key=f"pt_export_{sid}")
 
 with tab_setup:
     st.markdown(f"**{t('portrait.targets_line')}** " + " · ".join(

@@ -103,6 +103,12 @@ with tab_photo:
                 for key, ps in traits[:8]:
                     with st.expander(t("projective.trait_line", trait=trait_name(key), n=len(ps))):
                         pick_lines(ps)
+                with st.expander(t("projective.by_participant"), icon=":material/person:"):
+                    st.dataframe(pd.DataFrame([
+                        {t("portrait.player"): p.participant_code, "#": p.rank,
+                         t("images.code"): p.image_code, t("images.title_field"): p.image_title,
+                         t("photolanguage.words"): p.words} for p in PL.list_picks(db, chosen)]),
+                        hide_index=True, width="stretch")
                 balance = PL.valence_balance(db, chosen)
                 st.caption(t("projective.valence_line", positive=balance.get("positive", 0),
                              neutral=balance.get("neutral", 0), negative=balance.get("negative", 0)))

@@ -507,3 +507,39 @@ def test_photolanguage_words_echo_the_brand_platform(fresh_db):
     assert [k for k, _ in links["Simplicité"].contradicting] == ["bureaucratic", "slow"]
     assert [(k, [p.words for p in ps]) for k, ps in links["Proximité"].supporting] == \
         [("close", ["Une conseillère proche, qui connaît ma famille"])]
+
+
+# ---------------------------------------------------------------- garbage in, a message out
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hs.binary(max_size=4000), hs.sampled_from([b"", b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"RIFF\0\0\0\0WEBP"]))
+def test_any_bytes_make_an_image_or_a_clear_refusal(data, header):
+    try:
+        I.prepare_image("x.jpg", header + data)
+    except I.ImageLibraryError as e:
+        assert e.key and e.key.startswith("images.err.")
+
+
+@settings(max_examples=120, deadline=None)
+@given(hs.binary(max_size=3000))
+def test_any_bytes_as_an_archive_are_read_or_refused(data):
+    try:
+        out = I.read_zip(b"PK\x03\x04" + data, "x.zip")
+    except I.ArchiveRefused as e:
+        assert e.key.startswith("images.err.")
+    else:
+        assert isinstance(out, list)
+
+
+@settings(max_examples=200, deadline=None)
+@given(hs.text(max_size=80))
+def test_any_cell_text_parses_and_any_answer_normalises(text):
+    answer, why = PT.parse_cell(text)
+    assert ":" not in answer
+    n = PT.normalise(answer, "animal")
+    assert isinstance(n.key, str)
+    PT.cue_traits(text)
