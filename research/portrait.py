@@ -220,16 +220,28 @@ def _lemmatised(key: str) -> str:
 _NEGATION = re.compile(r"(?:\bpas|\bjamais|\bnot|\bnever|\bno|n't|\bsans)\s+(?:\w+\s+){0,1}$")
 
 
+@lru_cache(maxsize=1)
+def _cue_patterns() -> list[tuple[re.Pattern, str]]:
+    cues = sorted(((fold(c), k) for k, t in traits().items() for c in t.cues), key=lambda x: -len(x[0]))
+    return [(re.compile(r"(?<![\w])" + (re.escape(cue[:-1]) if cue.endswith("*")
+                                         else re.escape(cue) + r"(?:e|s|es|x)?(?![\w])")), key) for cue, key in cues]
+
+
 def cue_traits(text: str) -> list[str]:
-    """Traits named in free text by their cue words (prefix match, longest first, simple negation skipped)."""
+    """Traits named in free text by their cue words (whole words, or prefixes for cues ending in "*"; longest
+    first; a cue right after a negation is skipped)."""
+    return list(_cue_traits(text or ""))
+
+
+@lru_cache(maxsize=16384)
+def _cue_traits(text: str) -> tuple[str, ...]:
     folded = " " + fold(text) + " "
     if not folded.strip():
-        return []
-    cues = sorted(((fold(c), k) for k, t in traits().items() for c in t.cues), key=lambda x: -len(x[0]))
+        return ()
     found: list[str] = []
-    for cue, key in cues:
-        pattern = re.compile(r"(?<![\w])" + (re.escape(cue[:-1]) if cue.endswith("*")
-                                               else re.escape(cue) + r"(?:e|s|es|x)?(?![\w])"))
+    for pattern, key in _cue_patterns():
+        if not pattern.search(folded):
+            continue
         while True:
             m = pattern.search(folded)
             if not m:
@@ -238,7 +250,7 @@ def cue_traits(text: str) -> list[str]:
             if not _NEGATION.search(before) and key not in found:
                 found.append(key)
             folded = folded[:m.start()] + " " * (m.end() - m.start()) + folded[m.end():]
-    return found
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- sessions and answers
