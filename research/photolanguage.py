@@ -28,7 +28,7 @@ import sqlite_utils
 
 from research import images as I
 from research.errors import DomainError
-from research.store import ConflictError, Migrations, now_iso
+from research.store import Migrations, now_iso
 
 migrations = Migrations("photolanguage")
 
