@@ -90,15 +90,12 @@ with tab_import:
         try:
             if mode == "zip":
                 report = I.import_zip(db, uploads.getvalue(), uploads.name, **kw)
+            elif mode == "folder":
+                report = I.import_files(db, I.read_uploads([(f.name, f.getvalue()) for f in uploads],
+                                                           t("images.import.the_folder")), **kw)
             else:
                 files = uploads if isinstance(uploads, list) else [uploads]
-                items = []
-                for f in files:
-                    parts = f.name.replace("\\", "/").split("/")
-                    folder = parts[-2] if len(parts) > 1 else None
-                    items.append((parts[-1], f.getvalue(), folder) if folder and mode == "folder" else
-                                 (parts[-1], f.getvalue()))
-                report = I.import_files(db, items, **kw)
+                report = I.import_files(db, [(f.name, f.getvalue()) for f in files], **kw)
             bar.progress(1.0, text=t("images.import.progress"))
             show_report(report)
         except DomainError as e:

@@ -322,6 +322,26 @@ def read_folder(folder: str | os.PathLike) -> list[tuple[str, bytes, str | None]
     return out
 
 
+def read_uploads(items: Iterable[tuple[str, bytes]], where: str = "") -> list[tuple[str, bytes, str | None]]:
+    """Files uploaded from a folder in the browser, named by their relative path ("photos/mer/a.jpg"):
+    the same checks and folder tags as a folder on disk."""
+    kept = []
+    for name, data in items:
+        raw = (name or "").replace("\\", "/")
+        parts = PurePosixPath(raw).parts
+        if raw.startswith("/") or ".." in parts:
+            raise ArchiveRefused(f"{raw} leaves the folder.", key="images.err.path_traversal", where=where, path=raw)
+        if _IGNORED.search(raw) or not parts:
+            continue
+        kept.append((parts, data))
+    if len(kept) > MAX_FILES:
+        raise ArchiveRefused(f"{len(kept)} files; at most {MAX_FILES} per import.", key="images.err.too_many_files",
+                             where=where, count=len(kept), max=MAX_FILES)
+    wrapper = _check_depths([p for p, _ in kept], where)
+    return [(parts[-1], data if _is_image_name(parts[-1]) else b"",
+             _folder_tag(parts, wrapper) if _is_image_name(parts[-1]) else "__unsupported__") for parts, data in kept]
+
+
 # ---------------------------------------------------------------- the library
 
 def _from_row(r: dict) -> LibraryImage:

@@ -543,3 +543,15 @@ def test_any_cell_text_parses_and_any_answer_normalises(text):
     n = PT.normalise(answer, "animal")
     assert isinstance(n.key, str)
     PT.cue_traits(text)
+
+
+def test_a_folder_uploaded_from_the_browser_tags_sub_folders_and_refuses_deep_nesting(fresh_db):
+    items = I.read_uploads([("photos/a.jpg", photo(1)), ("photos/mer/b.jpg", photo(2)), ("photos/notes.txt", b"x"),
+                            ("photos/.DS_Store", b"x")], "photos")
+    assert [(n, tag) for n, _, tag in items] == [("a.jpg", None), ("b.jpg", "mer"), ("notes.txt", "__unsupported__")]
+    report = I.import_files(fresh_db, items)
+    assert [(im.original_name, im.tags) for im in report.imported] == [("a.jpg", []), ("b.jpg", ["mer"])]
+    assert [r.reason for r in report.rejected] == ["images.err.unsupported"]
+    with pytest.raises(I.ArchiveRefused) as e:
+        I.read_uploads([("photos/a/b/c/d.jpg", photo(3))], "photos")
+    assert e.value.key == "images.err.nested"
