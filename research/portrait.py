@@ -604,7 +604,7 @@ def grouped_answers(db: sqlite_utils.Database, session_id: int | None = None, *,
                 forms = Counter(_surface(a.answer) for a in g.answers)
                 top = max(forms.values())
                 tied = [f for f, n in forms.items() if n == top]
-                g.label = next((f for f in tied if fold(f) == fold(g.label)), sorted(tied)[0])
+                g.label = next((f for f in tied if _key(f) == _key(g.label)), sorted(tied)[0])
             result[tgt][cat] = sorted(groups.values(), key=lambda g: (-g.count, g.label))
     return result
 
