@@ -142,9 +142,14 @@ _LEADING = re.compile(r"^(?:(?:(?:un|une|le|la|les|des|du|de la|mon|ma|mes|son|s
                       r"|(?:l'|d'|de l'|j'|s')\s*)+", re.IGNORECASE)
 
 
-def _surface(answer: str) -> str:
-    """The answer as said, without its leading article ("une tortue" → "tortue", "Michel Drucker" kept)."""
+_TITLES = {"film", "music", "celebrity", "historical"}   # "Les Bronzés", "La Bohème": the article is the title's
+
+
+def _surface(answer: str, category: str = "") -> str:
+    """The answer as said, without its leading article ("une tortue" → "tortue"; titles and names kept)."""
     text = re.sub(r"\s+", " ", answer or "").strip().strip(".!…")
+    if category in _TITLES:
+        return text
     m = _LEADING.match(text)
     return (text[m.end():] if m and m.end() < len(text) else text).strip() or text
 
@@ -601,7 +606,7 @@ def grouped_answers(db: sqlite_utils.Database, session_id: int | None = None, *,
         result[tgt] = {}
         for cat, groups in cats.items():
             for g in groups.values():  # the most frequent surface form (articles aside) names the group
-                forms = Counter(_surface(a.answer) for a in g.answers)
+                forms = Counter(_surface(a.answer, cat) for a in g.answers)
                 top = max(forms.values())
                 tied = [f for f, n in forms.items() if n == top]
                 g.label = next((f for f in tied if _key(f) == _key(g.label)), sorted(tied)[0])
