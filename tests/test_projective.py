@@ -555,3 +555,20 @@ def test_a_folder_uploaded_from_the_browser_tags_sub_folders_and_refuses_deep_ne
     with pytest.raises(I.ArchiveRefused) as e:
         I.read_uploads([("photos/a/b/c/d.jpg", photo(3))], "photos")
     assert e.value.key == "images.err.nested"
+
+
+def test_every_demo_photograph_is_small_and_credited():
+    import csv
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "data" / "demo" / "images"
+    with open(folder / "SOURCES.csv", encoding="utf-8") as f:
+        rows = {r["file"]: r for r in csv.DictReader(f)}
+    files = sorted(p.name for p in folder.glob("*.jpg"))
+    assert len(files) >= 60 and sorted(rows) == files
+    for name in files:
+        row = rows[name]
+        assert row["author"].strip() and row["licence"].strip() and row["package"].strip(), name
+        with Image.open(folder / name) as im:
+            assert im.format == "JPEG" and max(im.size) <= 640, name
+    assert sum((folder / n).stat().st_size for n in files) < 6 * 2**20
