@@ -151,46 +151,72 @@ def deal_panels(image_ids: Sequence[int], participants: int, size: int = DEFAULT
         for a, b in combinations(chosen, 2):
             pair[a][b] += 1
             pair[b][a] += 1
-    # 2. local search: move an image from panel a to panel b and another from b to a when that lowers
-    #    (largest overlap, sum of squared overlaps); counts and sizes stay balanced
-    def score(m: dict[tuple[int, int], int]) -> tuple[int, int]:
-        return max(m.values(), default=0), sum(v * v for v in m.values())
-
+    # 2. local search: give an image shared by the most-overlapping pair to a panel lacking it, taking one of
+    #    that panel's images in return (use counts and panel sizes stay balanced); keep a swap when it lowers
+    #    (largest overlap, sum of squared overlaps). Overlaps are updated incrementally: O(panels) per trial.
     bound = overlap_lower_bound(len(ids), participants, size)
-    matrix = _overlap_matrix(sets)
-    current = score(matrix)
+    n = participants
+    pair = [[len(sets[a] & sets[b]) if a != b else 0 for b in range(n)] for a in range(n)]
+
+    def stats() -> tuple[int, int, int, int]:
+        values = [pair[a][b] for a in range(n) for b in range(a + 1, n)] or [0]
+        top = max(values)
+        return top, values.count(top), sum(v * v for v in values), min(values)
+
+    mx, at_max, squares, mn = stats()
     for _ in range(max_rounds):
-        if current[0] <= bound and max(matrix.values(), default=0) - min(matrix.values(), default=0) <= 1:
+        if mx <= bound and mx - mn <= 1:
             break
-        worst = max(matrix, key=lambda k: (matrix[k], rng.random()))
-        improved = False
-        i, j = worst
+        worst = [(a, b) for a in range(n) for b in range(a + 1, n) if pair[a][b] == mx]
+        i, j = worst[rng.randrange(len(worst))]
         shared = sorted(sets[i] & sets[j])
         rng.shuffle(shared)
+        move = None
         for img in shared:
-            for keep, other in ((i, j), (j, i)):
-                # give img's place in `other` to a panel k lacking it, taking one of k's images in return
-                for k in rng.sample(range(participants), participants):
+            for other in (j, i):
+                for k in rng.sample(range(n), n):
                     if k in (i, j) or img in sets[k]:
                         continue
                     for back in sorted(sets[k] - sets[other]):
-                        sets[other].remove(img); sets[other].add(back)
-                        sets[k].remove(back); sets[k].add(img)
-                        trial = _overlap_matrix(sets)
-                        s = score(trial)
-                        if s < current:
-                            matrix, current, improved = trial, s, True
+                        new_squares, dec, inc, too_high = squares, 0, 0, False
+                        for q in range(n):
+                            if q in (other, k):
+                                continue
+                            d = (back in sets[q]) - (img in sets[q])
+                            if not d:
+                                continue
+                            for a, delta in ((other, d), (k, -d)):
+                                old = pair[a][q]
+                                new = old + delta
+                                if new > mx:
+                                    too_high = True
+                                    break
+                                new_squares += new * new - old * old
+                                dec += old == mx and new < mx
+                                inc += new == mx and old < mx
+                            if too_high:
+                                break
+                        if not too_high and (at_max - dec + inc == 0 or new_squares < squares):
+                            move = (img, other, k, back)
                             break
-                        sets[k].remove(img); sets[k].add(back)
-                        sets[other].remove(back); sets[other].add(img)
-                    if improved:
+                    if move:
                         break
-                if improved:
+                if move:
                     break
-            if improved:
+            if move:
                 break
-        if not improved:
+        if move is None:
             break
+        img, other, k, back = move
+        sets[other].remove(img); sets[other].add(back)
+        sets[k].remove(back); sets[k].add(img)
+        for q in range(n):
+            if q in (other, k):
+                continue
+            d = (back in sets[q]) - (img in sets[q])
+            pair[other][q] += d; pair[q][other] += d
+            pair[k][q] -= d; pair[q][k] -= d
+        mx, at_max, squares, mn = stats()
     panels = []
     for s in sets:
         panel = sorted(s)
