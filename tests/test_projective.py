@@ -577,11 +577,7 @@ def test_every_demo_photograph_is_small_and_credited():
 
 
 @pytest.mark.parametrize("library_size, panels, size", [(100, 30, 50), (60, 20, 50), (150, 12, 50)])
-def test_large_groups_are_dealt_quickly_at_the_smallest_possible_overlap(library_size, panels, size):
-    import time
-
-    started = time.perf_counter()
+def test_large_groups_are_dealt_at_the_smallest_possible_overlap(library_size, panels, size):
     d = PL.deal_panels(range(library_size), panels, size, seed=9)
-    assert time.perf_counter() - started < 20
     assert all(len(set(p)) == size for p in d.panels)
     assert d.max_overlap == d.lower_bound
