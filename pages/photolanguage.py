@@ -91,7 +91,7 @@ with tab_panels:
     if session.mode == "in_person":
         minimal = report.max_overlap <= report.lower_bound
         (st.success if minimal else st.warning)(t(
-            "photolanguage.overlap_line", max=report.max_overlap, min=report.min_overlap,
+            "photolanguage.overlap_line" if minimal else "photolanguage.overlap_line_near", max=report.max_overlap, min=report.min_overlap,
             mean=f"{report.mean_overlap:.1f}", bound=report.lower_bound, library=len(dealable),
             size=session.panel_size, n=len(session.participant_ids), seed=session.seed),
             icon=":material/check_circle:" if minimal else ":material/warning:")
