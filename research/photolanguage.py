@@ -117,10 +117,10 @@ def _overlap_matrix(sets: list[set[int]]) -> dict[tuple[int, int], int]:
 
 
 def deal_panels(image_ids: Sequence[int], participants: int, size: int = DEFAULT_PANEL, seed: int = 0,
-                max_rounds: int = 4000) -> Dealing:
+                max_rounds: int = 4000, attempts: int = 12) -> Dealing:
     """Deal `participants` panels of `size` distinct images, each image used as evenly as possible,
-    the largest overlap between two panels as small as the library allows. Same inputs, same seed,
-    same panels."""
+    the largest overlap between two panels as small as the library allows (a few seeded attempts, the
+    best kept, stopping as soon as one reaches the bound). Same inputs, same seed, same panels."""
     ids = sorted(set(image_ids))
     if participants < 1:
         raise PhotolanguageError("No participant to deal panels to.", key="photolanguage.err.no_participants")
@@ -130,7 +130,29 @@ def deal_panels(image_ids: Sequence[int], participants: int, size: int = DEFAULT
     if size > len(ids):
         raise PhotolanguageError(f"A panel of {size} needs at least {size} images; the library offers {len(ids)}.",
                                  key="photolanguage.err.panel_too_big", size=size, available=len(ids))
+    bound = overlap_lower_bound(len(ids), participants, size)
     rng = random.Random(seed)
+    best = None
+    for _ in range(attempts):
+        sets = _deal_once(ids, participants, size, random.Random(rng.getrandbits(64)), bound, max_rounds)
+        values = [len(sets[a] & sets[b]) for a, b in combinations(range(participants), 2)] or [0]
+        score = (max(values), sum(v * v for v in values))
+        if best is None or score < best[0]:
+            best = (score, sets)
+        if score[0] <= bound:
+            break
+    sets = best[1]
+    panels = []
+    for s in sets:
+        panel = sorted(s)
+        rng.shuffle(panel)
+        panels.append(panel)
+    uses = Counter(img for s in sets for img in s)
+    return Dealing(panels=panels, seed=seed, overlaps=_overlap_matrix(sets), lower_bound=bound, uses=dict(uses))
+
+
+def _deal_once(ids: list[int], participants: int, size: int, rng: random.Random, bound: int,
+               max_rounds: int) -> list[set[int]]:
     order = ids[:]
     rng.shuffle(order)
     q, r = balanced_uses(len(ids), participants, size)
@@ -154,7 +176,6 @@ def deal_panels(image_ids: Sequence[int], participants: int, size: int = DEFAULT
     # 2. local search: give an image shared by the most-overlapping pair to a panel lacking it, taking one of
     #    that panel's images in return (use counts and panel sizes stay balanced); keep a swap when it lowers
     #    (largest overlap, sum of squared overlaps). Overlaps are updated incrementally: O(panels) per trial.
-    bound = overlap_lower_bound(len(ids), participants, size)
     n = participants
     pair = [[len(sets[a] & sets[b]) if a != b else 0 for b in range(n)] for a in range(n)]
 
@@ -217,13 +238,7 @@ def deal_panels(image_ids: Sequence[int], participants: int, size: int = DEFAULT
             pair[other][q] += d; pair[q][other] += d
             pair[k][q] -= d; pair[q][k] -= d
         mx, at_max, squares, mn = stats()
-    panels = []
-    for s in sets:
-        panel = sorted(s)
-        rng.shuffle(panel)
-        panels.append(panel)
-    uses = Counter(img for s in sets for img in s)
-    return Dealing(panels=panels, seed=seed, overlaps=_overlap_matrix(sets), lower_bound=bound, uses=dict(uses))
+    return sets
 
 
 def choose_board(images: Sequence[I.LibraryImage], size: int = DEFAULT_BOARD, seed: int = 0) -> list[int]:
