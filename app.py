@@ -38,6 +38,15 @@ PAGES = {
         st.Page("pages/committee_followups.py", title=t("committees.followups.title"), icon=":material/forum:",
                 url_path="committee_followups"),
     ],
+    "nav.projective": [
+        st.Page("pages/image_library.py", title=t("images.title"), icon=":material/photo_library:",
+                url_path="image_library"),
+        st.Page("pages/photolanguage.py", title=t("photolanguage.title"), icon=":material/imagesmode:",
+                url_path="photolanguage"),
+        st.Page("pages/portrait.py", title=t("portrait.title"), icon=":material/theater_comedy:", url_path="portrait"),
+        st.Page("pages/projective_analysis.py", title=t("projective.title"), icon=":material/insights:",
+                url_path="projective_analysis"),
+    ],
     "nav.synthesis": [
         st.Page("pages/analysis.py", title=t("synthesis.analysis.title"), icon=":material/model_training:",
                 url_path="analysis"),

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["transcript_import.py", "synthesis_pages.py", "analysis_vs_bertopic.py"]
+SCRIPTS = ["transcript_import.py", "synthesis_pages.py", "analysis_vs_bertopic.py", "photolanguage_dealing.py"]
 
 if __name__ == "__main__":
     failed = []

@@ -5,7 +5,7 @@ from research import synthesis_store
 from research.brand import current_platform
 from research.synthesis_charts import brand_gap_chart
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.synthesis import require_analysis, verbatim
 from ui.widgets import page_header
 
@@ -73,7 +73,7 @@ for attribute in dict.fromkeys(b.value for b in unclaimed):
                     verbatim(u, key=f"brand_unclaimed_{attribute}_{group}_{u.utterance_id}")
 
 st.subheader(t("synthesis.brand.competitors"))
-portrait = synthesis_store.portrait_comparison(db)
+portrait = synthesis_store.portrait_comparison(db, current_language())
 if not portrait:
     st.info(t("synthesis.brand.no_portrait"))
 else:

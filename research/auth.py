@@ -55,6 +55,10 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "brand_perception": _ALL,
     "synthesis_report": _ALL,
     "admin": (ADMIN,),
+    "image_library": _STUDY,
+    "photolanguage": _STUDY,
+    "portrait": _STUDY,
+    "projective_analysis": _ALL,
 }
 # committee pages (url_path starting with one of these) are the organisers' too
 ORGANISER_PREFIXES = ("committee",)

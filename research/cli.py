@@ -314,6 +314,55 @@ def main(argv=None):
     return cli.main(args=argv, prog_name="ecoute")
 
 
+
+
+@cli.group()
+def images():
+    """The image library for photolanguage."""
+
+
+@images.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--tag", "tags", multiple=True, help="A tag for every image imported (repeatable).")
+@click.option("--author", default="", help="Author of the images.")
+@click.option("--licence", default="", help="Licence of the images.")
+@db_option
+@domain_errors
+def images_import(path, tags, author, licence, db_path):
+    """Import a folder, a .zip or one image (JPEG, PNG, WebP); bad files are reported, good ones kept."""
+    from research.images import import_path
+
+    report = import_path(open_db(db_path), path, tags=tags, author=author, licence=licence)
+    click.echo(f"{len(report.imported)} imported, {len(report.duplicates)} duplicates skipped, "
+               f"{len(report.rejected)} refused")
+    for name, code in report.duplicates:
+        click.echo(f"  duplicate: {name} = {code}")
+    for new, old in report.near_duplicates:
+        click.echo(f"  looks identical: {new} ~ {old}")
+    for r in report.rejected:
+        click.echo(f"  refused: {r.name} ({r.reason})", err=True)
+
+
+@cli.group()
+def photolanguage():
+    """Photolanguage sessions."""
+
+
+@photolanguage.command("sheets")
+@click.argument("session_id", type=int)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@db_option
+@domain_errors
+def photolanguage_sheets(session_id, out_path, db_path):
+    """Write the printable panel sheets (PDF) of a session, with the overlap between panels."""
+    from research.photolanguage import panel_sheets_pdf, session_dealing
+
+    db = open_db(db_path)
+    out_path.write_bytes(panel_sheets_pdf(db, session_id))
+    d = session_dealing(db, session_id)
+    click.echo(f"{out_path}: {len(d.panels)} panels; largest overlap {d.max_overlap} "
+               f"(minimum possible {d.lower_bound}), seed {d.seed}")
+
+
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -7,6 +7,7 @@ from research import (brand, consents, guides, interviews, journeys, participant
                       transcripts, workspace)
 from research import audit, auth, privacy
 from research import committee_followups, committee_sessions, committees
+from research import images, photolanguage, portrait
 from research.nlp import store as analysis_store
 
 MIGRATION_SETS = [
@@ -17,6 +18,9 @@ MIGRATION_SETS = [
     personas.migrations,
     participants.migrations,
     consents.migrations,
+    images.migrations,  # the image library; no foreign keys
+    photolanguage.migrations,  # sessions, panels, picks: after participants and images
+    portrait.migrations,  # sessions and answers: after participants
     interviews.migrations,
     transcripts.migrations,
     committees.migrations,  # committees, quotas, members (participants, personas)

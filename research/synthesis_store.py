@@ -574,17 +574,12 @@ def brand_perception(db: sqlite_utils.Database, records: Sequence[CodedUtterance
     return out
 
 
-def portrait_comparison(db: sqlite_utils.Database) -> list[dict]:
-    """The Chinese portrait answers of the brand and its competitors, theme by theme."""
+def portrait_comparison(db: sqlite_utils.Database, lang: str = "fr") -> list[dict]:
+    """The Chinese portrait answers of the brand and its competitors, category by category."""
+    from research import portrait
+
     try:
-        from research import portrait
-    except ImportError:
-        return []
-    fn = getattr(portrait, "brand_comparison", None) or getattr(portrait, "compare_brands", None)
-    if fn is None:
-        return []
-    try:
-        return list(fn(db))
+        return list(portrait.brand_comparison(db, lang=lang))
     except DomainError:
         return []
 
@@ -627,7 +622,8 @@ def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t
         records=list(records), generated_at=now_iso()[:10],
         run_label=t("synthesis.report.run_label", run=run.get("id", "—")),
         agreement=agreement(label_pairs(db)), brand=brand_perception(db, records),
-        competitors=[(r.get("brand", ""), r.get("theme", ""), r.get("answer", "")) for r in portrait_comparison(db)],
+        competitors=[(name, r.get("category", ""), answers) for r in portrait_comparison(db)
+                     for name, answers in r.items() if name != "category" and answers != "—"],
         quotable=(lambda u: True) if allowed is None else (lambda u: u.participant_id in allowed),
     )
 

@@ -18,12 +18,14 @@ from research.demo import committees as committees_demo
 from research.demo import interviews as interviews_demo
 from research.demo import journeys as journeys_demo
 from research.demo import participants as participants_demo
+from research.demo import projective as projective_demo
 
 STEPS: list[Callable[[sqlite_utils.Database], None]] = [
     accounts_demo.build,
     brand_demo.build,
     journeys_demo.build,
     participants_demo.build,
+    projective_demo.build,
     interviews_demo.build,
     committees_demo.build,
 ]
