@@ -9,7 +9,7 @@ from research import committees as C
 from research.errors import DomainError
 from research.personas import list_personas
 from ui import keys
-from ui.committees import (actions_chart, attendance_chart, committee_picker, fmt_when, quota_panel,
+from ui.committees import (actions_chart, attendance_chart, chart_panel, committee_picker, fmt_when, quota_panel,
                            severity_icon)
 from ui.db import get_db
 from ui.i18n import t
@@ -122,19 +122,9 @@ with tab_board:
 
     left, right = st.columns([3, 2])
     with left.container(border=True):
-        st.markdown(f"**{t('committees.chart.attendance')}**")
-        chart = attendance_chart(trend)
-        if chart is None:
-            st.caption(t("committees.no_sessions_yet"))
-        else:
-            st.altair_chart(chart, width="stretch")
+        chart_panel("committees.chart.attendance", attendance_chart(trend), "committees.no_sessions_yet")
     with right.container(border=True):
-        st.markdown(f"**{t('committees.chart.actions')}**")
-        chart = actions_chart(status)
-        if chart is None:
-            st.caption(t("committees.no_actions_yet"))
-        else:
-            st.altair_chart(chart, width="stretch")
+        chart_panel("committees.chart.actions", actions_chart(status), "committees.no_actions_yet")
     left, right = st.columns([3, 2])
     with left.container(border=True):
         quota_panel(board)

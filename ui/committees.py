@@ -106,6 +106,15 @@ def quota_chart(board: list[dict]) -> alt.Chart | None:
     return (bars + ticks).properties(height=46 * len(board))
 
 
+def chart_panel(title_key: str, chart: alt.Chart | None, empty_key: str) -> None:
+    """A chart under its title, or a line saying there is nothing to draw yet."""
+    st.markdown(f"**{t(title_key)}**")
+    if chart is None:
+        st.caption(t(empty_key))
+    else:
+        st.altair_chart(chart, width="stretch")
+
+
 def quota_panel(board: list[dict]) -> None:
     """The quota balance chart under its title (or a hint when no quota is set)."""
     st.markdown(f"**{t('committees.chart.quotas')}**")
