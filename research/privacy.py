@@ -130,7 +130,6 @@ _NOT_NAMES = {
 # "Pouvez-vous", "Racontez-moi": a capitalised word joined to a pronoun is a verb, not a name
 _VERB_PRONOUN = re.compile(r"^-(?:vous|moi|nous|toi|le|la|les|lui|leur|en|y|t-il|t-elle|on|je|tu|il|elle)\b",
                            re.IGNORECASE)
-_PARTICLES = {"de", "du", "des", "van", "von", "le", "la", "di", "da", "d'", "ben", "bin", "al", "el"}
 
 
 def _fold(text: str) -> str:
@@ -284,7 +283,7 @@ class Pseudonymiser:
                     s, e = ent.start_char, ent.end_char
                     if _VERB_PRONOUN.match(text[e:e + 8]):
                         continue
-                    # "Julien je crois": a name ends with its last capitalised word (particles aside)
+                    # "Julien je crois": a name ends with its last capitalised word ("Charles de Gaulle" stays whole)
                     words = list(re.finditer(r"\S+", text[s:e]))
                     while len(words) > 1 and not words[-1].group(0)[:1].isupper():
                         words.pop()
