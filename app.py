@@ -3,12 +3,13 @@ import streamlit as st
 
 from ui.auth import (remember_requested_page, resume_requested_page, sign_in_navigation, signed_in_user, user_box,
                      visible_pages)
-from ui.db import get_db, warm_up_language_models
+from ui.db import get_db, start_run, warm_up_language_models
 from ui.i18n import init_language, language_switch, t
 from ui.routing import mark_routed
 
 st.set_page_config(page_title="Écoute", page_icon=":material/hearing:", layout="wide")
 mark_routed()
+start_run()
 init_language()
 warm_up_language_models()
 

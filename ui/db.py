@@ -1,7 +1,7 @@
-"""The workspace database for the current rerun.
+"""The workspace database for the current run.
 
-A sqlite3 connection must not be shared across Streamlit's threads, so each rerun opens its own
-(cheap) connection; the schema check runs once per process and path.
+A sqlite3 connection must not be shared across Streamlit's threads, so each run opens its own
+(cheap) connection, shared by the router and the page; the schema check runs once per process and path.
 """
 from __future__ import annotations
 
@@ -40,30 +40,46 @@ def _migrated(path: str) -> bool:
     return True
 
 
+_this_run = threading.local()
+
+
+def start_run() -> None:
+    """Called by the router at the top of each run: the run opens one connection, shared by the
+    router and the page it runs (a sqlite3 connection stays in the thread that made it)."""
+    _this_run.db = None
+    _this_run.watched = False
+
+
 def get_db() -> sqlite_utils.Database:
-    """This rerun's connection, or a clear message and a stopped page."""
+    """This run's connection, or a clear message and a stopped page."""
     ensure_routed()
-    path = db_path()
-    try:
-        _migrated(path)
-        db = store.open_database(path, migrate_schema=False)
-    except store.StoreError as e:
-        st.error(t("app.db_error_title"), icon=":material/database:")
-        st.markdown(error_text(e))
-        st.stop()
-    _audit_changes(db)
+    db = getattr(_this_run, "db", None)
+    if db is None:
+        path = db_path()
+        try:
+            _migrated(path)
+            db = store.open_database(path, migrate_schema=False)
+        except store.StoreError as e:
+            st.error(t("app.db_error_title"), icon=":material/database:")
+            st.markdown(error_text(e))
+            st.stop()
+        _this_run.db, _this_run.watched = db, False
+    if not _this_run.watched:
+        _this_run.watched = _audit_changes(db)
     return db
 
 
-def _audit_changes(db: sqlite_utils.Database) -> None:
-    """Every change the signed-in person makes through this connection goes to the audit log."""
+def _audit_changes(db: sqlite_utils.Database) -> bool:
+    """Every change the signed-in person makes through this connection goes to the audit log.
+    False while nobody is signed in (the run that signs someone in watches from then on)."""
     uid = st.session_state.get(keys.USER_ID)
     if uid is None:
-        return
+        return False
     try:
         audit.watch_changes(db, auth.get_user(db, int(uid)))
     except DomainError:
-        pass  # an unknown account is signed out by the router
+        return False  # an unknown account is signed out by the router
+    return True
 
 
 @st.cache_resource(show_spinner=False)
