@@ -8,17 +8,14 @@ import streamlit as st
 from research import committee_followups as F
 from research import committees as C
 from research.errors import DomainError
-from ui.committees import committee_picker, fmt_day, no_committee_yet, severity_icon
+from ui.committees import committee_or_stop, fmt_day, severity_icon
 from ui.db import get_db
 from ui.i18n import t
 from ui.widgets import page_header, show_error
 
 db = get_db()
 page_header("committees.followups.title", "committees.followups.intro")
-committee = committee_picker(db)
-if committee is None:
-    no_committee_yet()
-    st.stop()
+committee = committee_or_stop(db)
 
 today = date.today()
 due = F.reminders(db, committee.id, today=today)

@@ -9,17 +9,14 @@ from research import committees as C
 from research.errors import DomainError
 from research.participants import list_participants
 from ui import keys
-from ui.committees import committee_picker, euros, fmt_day, no_committee_yet, quota_panel
+from ui.committees import committee_or_stop, euros, fmt_day, quota_panel
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import page_header, show_error
+from ui.widgets import page_header, remembered_select, show_error
 
 db = get_db()
 page_header("committees.members.title", "committees.members.intro")
-committee = committee_picker(db)
-if committee is None:
-    no_committee_yet()
-    st.stop()
+committee = committee_or_stop(db)
 
 members = C.list_members(db, committee.id)
 board = C.quota_board(db, committee.id)
@@ -102,10 +99,7 @@ with tab_move:
 with tab_member:
     if members:
         labels = {m.id: f"{m.code} — {m.persona_name or t('committees.no_persona')}" for m in members}
-        if st.session_state.get(keys.COMMITTEE_MEMBER_ID) not in labels:
-            st.session_state[keys.COMMITTEE_MEMBER_ID] = members[0].id
-        mid = st.selectbox(t("committees.members.member"), list(labels), format_func=labels.get,
-                           key=keys.COMMITTEE_MEMBER_ID)
+        mid = remembered_select(t("committees.members.member"), labels, keys.COMMITTEE_MEMBER_ID)
         member = next(m for m in members if m.id == mid)
         cards = st.columns(4)
         cards[0].metric(t("committees.members.status"), t(f"committees.member_status.{member.status}"), border=True)

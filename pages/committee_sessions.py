@@ -11,17 +11,14 @@ from research.erasure import files_root
 from research.errors import DomainError
 from research.participants import list_participants
 from ui import keys
-from ui.committees import committee_picker, euros, fmt_day, fmt_when, no_committee_yet
+from ui.committees import committee_or_stop, euros, fmt_day, fmt_when
 from ui.db import db_path, get_db
 from ui.i18n import error_text, t
-from ui.widgets import page_header, show_error, shown_version
+from ui.widgets import page_header, remembered_select, show_error, shown_version
 
 db = get_db()
 page_header("committees.sessions.title", "committees.sessions.intro")
-committee = committee_picker(db)
-if committee is None:
-    no_committee_yet()
-    st.stop()
+committee = committee_or_stop(db)
 
 sessions = S.list_sessions(db, committee.id)
 trend = {s["session_id"]: s for s in S.attendance_trend(db, committee.id)}
@@ -79,9 +76,8 @@ st.divider()
 labels = {s.id: f"#{s.number} · {fmt_when(s.starts_at)}" + (f" — {s.title}" if s.title else "")
           if s.number else f"{fmt_when(s.starts_at)} ({t('committees.session_status.cancelled')})" for s in sessions}
 upcoming = S.next_session(db, committee.id)
-if st.session_state.get(keys.COMMITTEE_SESSION_ID) not in labels:
-    st.session_state[keys.COMMITTEE_SESSION_ID] = upcoming.id if upcoming else sessions[-1].id
-sid = st.selectbox(t("committees.sessions.pick"), list(labels), format_func=labels.get, key=keys.COMMITTEE_SESSION_ID)
+sid = remembered_select(t("committees.sessions.pick"), labels, keys.COMMITTEE_SESSION_ID,
+                        default=upcoming.id if upcoming else sessions[-1].id)
 session = next(s for s in sessions if s.id == sid)
 st.subheader(labels[sid])
 st.caption(" · ".join(x for x in (session.location, session.format,

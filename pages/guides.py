@@ -9,7 +9,7 @@ from research.journeys import list_journeys
 from research.store import row_version
 from ui.db import get_db
 from ui.i18n import current_language, t
-from ui.widgets import page_header, show_error, shown_version
+from ui.widgets import page_header, remembered_select, show_error, shown_version
 
 db = get_db()
 page_header("guides.title", "guides.intro")
@@ -43,11 +43,7 @@ if not all_guides:
     st.info(t("guides.none"), icon=":material/checklist:")
     st.stop()
 with top_left:
-    ids = [g.id for g in all_guides]
-    if st.session_state.get("guide_pick") not in ids:
-        st.session_state["guide_pick"] = ids[0]
-    guide_id = st.selectbox(t("guides.pick"), ids, key="guide_pick",
-                            format_func=lambda i: next(g.name for g in all_guides if g.id == i))
+    guide_id = remembered_select(t("guides.pick"), {g.id: g.name for g in all_guides}, "guide_pick")
 guide = G.get_guide(db, guide_id)
 versions = G.list_versions(db, guide.id)
 used = G.interviews_using(db, guide.id)

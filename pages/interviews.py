@@ -13,7 +13,7 @@ from research.journeys import list_journeys, list_steps
 from research.participants import list_participants
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import page_header, show_error
+from ui.widgets import page_header, remembered_select, show_error
 
 db = get_db()
 page_header("interviews.title", "interviews.intro")
@@ -77,11 +77,8 @@ with tab_open:
     if not all_interviews:
         st.info(t("interviews.none"), icon=":material/mic:")
         st.stop()
-    ids = [i.id for i in all_interviews]
-    if st.session_state.get("interview_pick") not in ids:
-        st.session_state["interview_pick"] = ids[0]
-    interview_id = st.selectbox(t("interviews.pick"), ids, key="interview_pick",
-                                format_func=lambda i: next(f"{x.date or '—'} · {x.title}" for x in all_interviews if x.id == i))
+    interview_id = remembered_select(t("interviews.pick"), {x.id: f"{x.date or '—'} · {x.title}" for x in all_interviews},
+                                     "interview_pick")
     interview = I.get_interview(db, interview_id)
     st.caption(" · ".join([t(f"interviews.status.{interview.status}"), t(f"interviews.mode.{interview.mode}"),
                            interview.interviewer or "—", ", ".join(interview.participant_codes),

@@ -12,7 +12,7 @@ from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import error_text, t
-from ui.widgets import page_header, show_error
+from ui.widgets import page_header, remembered_select, show_error
 
 db = get_db()
 page_header("photolanguage.title", "photolanguage.intro")
@@ -63,11 +63,8 @@ if not sessions:
     st.info(t("photolanguage.none"), icon=":material/photo_library:")
     st.stop()
 
-ids = [s.id for s in sessions]
-if st.session_state.get("pl_session") not in ids:
-    st.session_state["pl_session"] = ids[0]
-sid = st.selectbox(t("photolanguage.session"), ids, key="pl_session",
-                   format_func=lambda i: next(f"{s.name} ({t(f'photolanguage.mode.{s.mode}')})" for s in sessions if s.id == i))
+sid = remembered_select(t("photolanguage.session"),
+                        {s.id: f"{s.name} ({t(f'photolanguage.mode.{s.mode}')})" for s in sessions}, "pl_session")
 session = PL.get_session(db, sid)
 stored = PL.panels(db, sid)
 picks = PL.list_picks(db, sid)

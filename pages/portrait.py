@@ -10,7 +10,7 @@ from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import current_language, error_text, t
-from ui.widgets import page_header, show_error
+from ui.widgets import page_header, remembered_select, show_error
 
 db = get_db()
 page_header("portrait.title", "portrait.intro")
@@ -58,11 +58,8 @@ if not sessions:
     st.info(t("portrait.none"), icon=":material/theater_comedy:")
     st.stop()
 
-ids = [s.id for s in sessions]
-if st.session_state.get("pt_session") not in ids:
-    st.session_state["pt_session"] = ids[-1]
-sid = st.selectbox(t("portrait.session"), ids, key="pt_session",
-                   format_func=lambda i: next(s.name for s in sessions if s.id == i))
+sid = remembered_select(t("portrait.session"), {s.id: s.name for s in sessions}, "pt_session",
+                        default=sessions[-1].id)
 session = PT.get_session(db, sid)
 answers = PT.list_answers(db, sid)
 st.caption(" · ".join(x for x in (session.held_on, session.notes) if x))

@@ -34,6 +34,14 @@ def answer_lines(answers, limit: int = 12) -> None:
         st.caption(t("projective.more", n=len(answers) - limit))
 
 
+def contrast_sides(contrast, left_title: str, right_title: str) -> None:
+    """The answers behind a contrast, the two sides next to each other."""
+    for col, title, side in zip(st.columns(2), (left_title, right_title), (contrast.left, contrast.right)):
+        with col:
+            st.markdown(f"**{title}**")
+            answer_lines(side.answers if side else [], 8)
+
+
 def pick_lines(picks) -> None:
     for p in picks:
         st.markdown(f"- **{p.participant_code}** · {p.image_code} {p.image_title} : « {p.words} »")
@@ -183,16 +191,9 @@ with tab_competitors:
                 lead, other = (portrait.brand, competitor) if c.gap > 0 else (competitor, portrait.brand)
                 left = c.left.count if c.left else 0
                 right = c.right.count if c.right else 0
-                total_l = c.left.total if c.left else (c.right.total if c.right else 0)
                 with st.expander(t("projective.contrast_line", lead=lead, other=other, trait=c.trait.label(lang),
                                    a=f"{max(c.left_share, c.right_share):.0%}", b=f"{min(c.left_share, c.right_share):.0%}")):
-                    col1, col2 = st.columns(2)
-                    with col1:
-                        st.markdown(f"**{portrait.brand}** ({left})")
-                        answer_lines(c.left.answers if c.left else [], 8)
-                    with col2:
-                        st.markdown(f"**{competitor}** ({right})")
-                        answer_lines(c.right.answers if c.right else [], 8)
+                    contrast_sides(c, f"{portrait.brand} ({left})", f"{competitor} ({right})")
 
 # ---------------------------------------------------------------- employees against customers
 with tab_groups:
@@ -222,13 +223,7 @@ with tab_groups:
                 more = emp if c.gap > 0 else cus
                 with st.expander(t("projective.divergence_line", trait=c.trait.label(lang), group=more,
                                    emp=f"{c.left_share:.0%}", cus=f"{c.right_share:.0%}")):
-                    col1, col2 = st.columns(2)
-                    with col1:
-                        st.markdown(f"**{emp}**")
-                        answer_lines(c.left.answers if c.left else [], 8)
-                    with col2:
-                        st.markdown(f"**{cus}**")
-                        answer_lines(c.right.answers if c.right else [], 8)
+                    contrast_sides(c, emp, cus)
         st.markdown(f"##### {t('projective.by_category')}")
         emp, cus = t("portrait.group.employees"), t("portrait.group.customers")
         rows = [{t("portrait.category"): portrait.category_label(d["category"], lang),

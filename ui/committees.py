@@ -10,6 +10,7 @@ import streamlit as st
 from research.committees import Committee, list_committees
 from ui import keys
 from ui.i18n import current_language, t
+from ui.widgets import remembered_select
 
 STATUS_COLOURS = {"attended": "#2a9d8f", "no_show": "#e76f51", "confirmed": "#8ab17d", "invited": "#c9d6df",
                   "excused": "#f4a261"}
@@ -20,18 +21,21 @@ def committee_picker(db) -> Committee | None:
     committees = list_committees(db)
     if not committees:
         return None
-    ids = [c.id for c in committees]
-    if st.session_state.get(keys.COMMITTEE_ID) not in ids:
-        st.session_state[keys.COMMITTEE_ID] = ids[0]
     if len(committees) > 1:
-        names = {c.id: c.name for c in committees}
-        st.selectbox(t("committees.pick"), ids, format_func=names.get, key=keys.COMMITTEE_ID)
-    return next(c for c in committees if c.id == st.session_state[keys.COMMITTEE_ID])
+        cid = remembered_select(t("committees.pick"), {c.id: c.name for c in committees}, keys.COMMITTEE_ID)
+    else:
+        cid = st.session_state[keys.COMMITTEE_ID] = committees[0].id
+    return next(c for c in committees if c.id == cid)
 
 
-def no_committee_yet() -> None:
-    st.info(t("committees.none_yet"), icon=":material/groups:")
-    st.page_link("pages/committees.py", label=t("committees.create_first"), icon=":material/add:")
+def committee_or_stop(db) -> Committee:
+    """The committee to work on; on a workspace without one, the way to create it, and the page stops."""
+    committee = committee_picker(db)
+    if committee is None:
+        st.info(t("committees.none_yet"), icon=":material/groups:")
+        st.page_link("pages/committees.py", label=t("committees.create_first"), icon=":material/add:")
+        st.stop()
+    return committee
 
 
 def fmt_day(value) -> str:

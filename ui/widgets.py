@@ -33,3 +33,11 @@ def shown_version(name: str, current: str) -> str:
     base = st.session_state.get(key, current)
     st.session_state[key] = current
     return base
+
+
+def remembered_select(label: str, labels: dict, key: str, default=None):
+    """Pick one of `labels` (id → text); the choice is remembered in session state under `key`
+    across reruns and pages, and falls back to `default` (or the first) when it no longer exists."""
+    if st.session_state.get(key) not in labels:
+        st.session_state[key] = default if default in labels else next(iter(labels))
+    return st.selectbox(label, list(labels), format_func=labels.get, key=key)
