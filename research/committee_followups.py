@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
-from research.committees import CommitteeError, _day, get_committee, list_members
+from research.committees import CommitteeError, as_day, get_committee, list_members
 from research.store import Migrations, dumps, loads, now_iso
 
 migrations = Migrations("committee_followups")
@@ -60,7 +60,7 @@ def add_followup(db: sqlite_utils.Database, committee_id: int, kind: str, title:
     questions = [" ".join(q.split()) for q in (questions or []) if q and q.strip()]
     if kind == "survey" and not questions:
         raise FollowupError("A mini-survey asks at least one question.", key="committees.err.survey_questions")
-    sent = _day(sent_on)
+    sent = as_day(sent_on)
     if sent and sent > date.today():
         raise FollowupError("A follow-up is marked sent once it is sent.", key="committees.err.future_step")
     return db["committee_followups"].insert({
@@ -71,7 +71,7 @@ def add_followup(db: sqlite_utils.Database, committee_id: int, kind: str, title:
 
 def mark_sent(db: sqlite_utils.Database, followup_id: int, on=None) -> None:
     _followup_row(db, followup_id)
-    on = _day(on) or date.today()
+    on = as_day(on) or date.today()
     if on > date.today():
         raise FollowupError("A follow-up is marked sent once it is sent.", key="committees.err.future_step")
     db["committee_followups"].update(followup_id, {"sent_on": on.isoformat()})
@@ -101,7 +101,7 @@ def record_answers(db: sqlite_utils.Database, followup_id: int, participant_id: 
     kept = {int(q): a.strip() for q, a in answers.items() if a and a.strip()}
     if not kept:
         raise FollowupError("No answer to record.", key="committees.err.empty_answer")
-    on = (_day(on) or date.today()).isoformat()
+    on = (as_day(on) or date.today()).isoformat()
     with db.atomic():
         for q, a in kept.items():
             db["committee_followup_answers"].upsert({"followup_id": followup_id, "participant_id": participant_id,

@@ -21,7 +21,7 @@ import sqlite_utils
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
-from research.committees import CADENCES, CommitteeError, _day, get_committee
+from research.committees import CADENCES, CommitteeError, as_day, get_committee
 from research.store import ConflictError, Migrations, dumps, edit_stamp
 
 migrations = Migrations("committee_sessions")
@@ -209,7 +209,7 @@ def generate_series(db: sqlite_utils.Database, committee_id: int, start, count: 
     """Plan `count` sessions from `start` following the cadence, on working days at the usual time;
     all or nothing (a clash with an existing session stores none of them)."""
     committee = get_committee(db, committee_id)
-    start = _day(start)
+    start = as_day(start)
     if start is None:
         raise SessionError("The series needs a first date.", key="committees.err.series_start")
     hour, minute = map(int, committee.start_time.split(":"))
@@ -613,7 +613,7 @@ def add_action(db: sqlite_utils.Database, session_id: int, text: str, *, kind: s
     text = " ".join((text or "").split())
     if not text:
         raise SessionError("Say what was decided or what is to be done.", key="committees.err.action_text")
-    due = _day(due_on)
+    due = as_day(due_on)
     if kind == "action":
         if not owner.strip() or due is None:
             raise SessionError("An action has an owner and a due date.", key="committees.err.action_owner")
@@ -631,7 +631,7 @@ def complete_action(db: sqlite_utils.Database, action_id: int, on=None) -> None:
     rows = list(db["committee_actions"].rows_where("id = ?", [action_id]))
     if not rows:
         raise SessionError("No such action.", key="committees.err.action_not_found")
-    on = _day(on) or date.today()
+    on = as_day(on) or date.today()
     if on > date.today():
         raise SessionError("An action is done once it is done.", key="committees.err.future_step")
     db["committee_actions"].update(action_id, {"status": "done", "done_on": on.isoformat()})

@@ -18,6 +18,7 @@ import sqlite_utils
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
+from research.dates import parse_date
 from research.errors import DomainError
 from research.store import ConflictError, Migrations, dumps, loads, edit_stamp
 
@@ -251,17 +252,9 @@ class Member:
     history: list[dict] = field(default_factory=list)
 
 
-def _day(value, what: str = "date") -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise CommitteeError(f"{value!r} is not a date.", key="committees.err.date", value=str(value)) from None
+def as_day(value) -> date | None:
+    """A date typed or picked for a committee record (None when empty)."""
+    return parse_date(value, CommitteeError, "committees.err.date")
 
 
 def _check_consent(db, participant_id: int, on: date) -> None:
@@ -305,7 +298,7 @@ def add_member(db: sqlite_utils.Database, committee_id: int, participant_id: int
                              key="committees.err.member_exists", code=participant.code)
     if status not in MEMBER_STATUSES:
         raise CommitteeError("Unknown member status.", key="committees.err.status")
-    on = _day(on) or date.today()
+    on = as_day(on) or date.today()
     if on > date.today():
         raise CommitteeError("A recruitment step is recorded once it happened.", key="committees.err.future_step")
     if status in NEEDS_CONSENT:
@@ -342,7 +335,7 @@ def move_member(db: sqlite_utils.Database, member_id: int, status: str, *, on=No
     if status not in TRANSITIONS[row["status"]]:
         raise CommitteeError(f"A member cannot go from {row['status']} to {status}.",
                              key="committees.err.transition", old=row["status"], new=status)
-    on = _day(on) or date.today()
+    on = as_day(on) or date.today()
     if on > date.today():
         raise CommitteeError("A recruitment step is recorded once it happened.", key="committees.err.future_step")
     last = db.execute("SELECT max(on_date) FROM committee_member_events WHERE member_id = ?", [member_id]).fetchone()[0]
@@ -369,7 +362,7 @@ def move_member(db: sqlite_utils.Database, member_id: int, status: str, *, on=No
 def set_term(db: sqlite_utils.Database, member_id: int, since, planned_end) -> None:
     """Set a member's term; the planned end comes after the start."""
     _member_row(db, member_id)
-    start, end = _day(since), _day(planned_end)
+    start, end = as_day(since), as_day(planned_end)
     if start and end and end <= start:
         raise CommitteeError("A term ends after it starts.", key="committees.err.end_before_start",
                              start=start.isoformat(), end=end.isoformat())

@@ -11,6 +11,7 @@ from datetime import date
 
 import sqlite_utils
 
+from research.dates import parse_date
 from research.errors import DomainError
 from research.store import Migrations, dumps, loads, now_iso
 
@@ -46,20 +47,13 @@ class Consent:
                 and (self.withdrawn_on is None or on < self.withdrawn_on))
 
 
-def _date(value, what: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ConsentError(f"{value!r} is not a date ({what}).", key="participants.err.date", value=str(value)) from None
+def _date(value) -> date | None:
+    return parse_date(value, ConsentError, "participants.err.date")
 
 
 def record_consent(db: sqlite_utils.Database, participant_id: int, given_on, scopes, expires_on=None,
                    note: str = "") -> int:
-    given, expires = _date(given_on, "given on"), _date(expires_on, "expires on")
+    given, expires = _date(given_on), _date(expires_on)
     if given is None:
         raise ConsentError("A consent needs the date it was given.", key="participants.err.consent_date")
     if given > date.today():
@@ -78,7 +72,7 @@ def record_consent(db: sqlite_utils.Database, participant_id: int, given_on, sco
 
 
 def withdraw_consent(db: sqlite_utils.Database, consent_id: int, on=None) -> None:
-    on = _date(on, "withdrawn on") or date.today()
+    on = _date(on) or date.today()
     db["consents"].update(consent_id, {"withdrawn_on": on.isoformat()})
 
 
@@ -87,16 +81,16 @@ def list_consents(db: sqlite_utils.Database, participant_id: int | None = None) 
         return []
     where, params = ("participant_id = ?", [participant_id]) if participant_id is not None else (None, [])
     return [Consent(r["id"], r["participant_id"], date.fromisoformat(r["given_on"]), loads(r["scopes"], []),
-                    _date(r["expires_on"], ""), _date(r["withdrawn_on"], ""), r["note"] or "")
+                    _date(r["expires_on"]), _date(r["withdrawn_on"]), r["note"] or "")
             for r in db["consents"].rows_where(where, params, order_by="given_on, id")]
 
 
 def has_valid_consent(db: sqlite_utils.Database, participant_id: int, scope: str, on_date=None) -> bool:
-    on = _date(on_date, "on") or date.today()
+    on = _date(on_date) or date.today()
     return any(c.valid(scope, on) for c in list_consents(db, participant_id))
 
 
 def consent_status(db: sqlite_utils.Database, participant_id: int, on_date=None) -> dict[str, bool]:
-    on = _date(on_date, "on") or date.today()
+    on = _date(on_date) or date.today()
     consents = list_consents(db, participant_id)
     return {s: any(c.valid(s, on) for c in consents) for s in SCOPES}

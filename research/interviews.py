@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlite_utils
 
+from research.dates import parse_date
 from research.errors import DomainError
 from research.store import Migrations, now_iso
 
@@ -64,12 +65,8 @@ def _check(title: str, status: str, when, mode: str, lang: str) -> tuple[str, st
         raise InterviewError(f"Mode is one of {', '.join(MODES)}.", key="interviews.err.mode")
     if lang not in ("fr", "en"):
         raise InterviewError("An interview is in French or English.", key="interviews.err.lang")
-    day = None
-    if when not in (None, ""):
-        try:
-            day = when if isinstance(when, date) else date.fromisoformat(str(when))
-        except ValueError:
-            raise InterviewError(f"{when!r} is not a date.", key="interviews.err.date", value=str(when)) from None
+    day = parse_date(when, InterviewError, "interviews.err.date")
+    if day is not None:
         if status == "done" and day > date.today():
             raise InterviewError("An interview cannot be done on a future date.", key="interviews.err.done_future",
                                  value=day.isoformat())
