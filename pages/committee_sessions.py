@@ -9,6 +9,7 @@ from research import committee_calendar as K
 from research import committee_sessions as S
 from research.erasure import files_root
 from research.errors import DomainError
+from research.store import row_version
 from research.participants import list_participants
 from ui import keys
 from ui.committees import committee_or_stop, euros, fmt_day, fmt_when
@@ -214,7 +215,7 @@ with tab_attendance:
             if not problems and not warnings:
                 st.rerun()
 
-session_base = shown_version(f"session.{sid}", session.updated_at)
+session_base = shown_version(f"session.{sid}", row_version(db, "committee_sessions", sid))
 with tab_outputs:
     with st.form("minutes"):
         minutes = st.text_area(t("committees.outputs.minutes"), session.minutes, height=200, key=f"minutes.{sid}")

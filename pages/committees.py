@@ -7,6 +7,7 @@ from research import committee_followups as F
 from research import committee_sessions as S
 from research import committees as C
 from research.errors import DomainError
+from research.store import row_version
 from research.personas import list_personas
 from ui import keys
 from ui.committees import (actions_chart, attendance_chart, chart_panel, committee_picker, fmt_when, quota_panel,
@@ -148,7 +149,7 @@ with tab_board:
     st.page_link("pages/committee_sessions.py", label=t("committees.go_sessions"), icon=":material/event:")
 
 with tab_settings:
-    committee_base = shown_version(f"committee.{committee.id}", committee.updated_at)
+    committee_base = shown_version(f"committee.{committee.id}", row_version(db, "committees", committee.id))
     values = settings_form(committee, "committee_edit")
     if values:
         try:

@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
 from research.committees import CADENCES, CommitteeError, as_day, get_committee
-from research.store import ConflictError, Migrations, dumps, edit_stamp
+from research.store import Migrations, check_version, dumps, now_iso
 
 migrations = Migrations("committee_sessions")
 
@@ -196,7 +196,7 @@ def add_session(db: sqlite_utils.Database, committee_id: int, starts_at, *, titl
     starts = _wall(starts_at)
     duration = int(duration_minutes or committee.duration_minutes)
     _check_slot(db, committee, starts, duration, status, None, now)
-    stamp = edit_stamp()
+    stamp = now_iso()
     return db["committee_sessions"].insert({
         "committee_id": committee_id, "title": " ".join(title.split()), "starts_at": starts.isoformat(timespec="minutes"),
         "duration_minutes": duration, "location": committee.location if location is None else location.strip(),
@@ -224,8 +224,7 @@ def update_session(db: sqlite_utils.Database, session_id: int, *, starts_at=None
                    title=None, location=None, format=None, status=None, based_on: str | None = None,
                    now: datetime | None = None) -> None:
     row = _session_row(db, session_id)
-    if based_on is not None and based_on != row["updated_at"]:
-        raise ConflictError("Someone else saved this session meanwhile; reload it.", key="store.err.conflict")
+    check_version(db, "committee_sessions", session_id, based_on)
     committee = get_committee(db, row["committee_id"])
     status = status or row["status"]
     if status not in SESSION_STATUSES:
@@ -245,7 +244,7 @@ def update_session(db: sqlite_utils.Database, session_id: int, *, starts_at=None
         "starts_at": starts.isoformat(timespec="minutes"), "duration_minutes": duration, "status": status,
         "title": row["title"] if title is None else " ".join(title.split()),
         "location": location,
-        "format": row["format"] if format is None else format.strip(), "updated_at": edit_stamp()})
+        "format": row["format"] if format is None else format.strip(), "updated_at": now_iso()})
 
 
 def _session_row(db, session_id: int) -> dict:
@@ -436,7 +435,7 @@ def invite(db: sqlite_utils.Database, session_id: int, participant_ids: list[int
                 continue
             db["committee_attendance"].insert({"session_id": session_id, "participant_id": pid, "role": role,
                                                "status": "invited", "incentive": 0.0, "incentive_kind": "",
-                                               "note": "", "updated_at": edit_stamp()})
+                                               "note": "", "updated_at": now_iso()})
             added += 1
     return added
 
@@ -452,7 +451,7 @@ def set_attendance(db: sqlite_utils.Database, session_id: int, participant_id: i
     if not db["committee_attendance"].count_where("session_id = ? AND participant_id = ?", [session_id, participant_id]):
         raise SessionError("This person was not invited to the session.", key="committees.err.not_invited")
     db.execute("UPDATE committee_attendance SET status = ?, updated_at = ? WHERE session_id = ? AND participant_id = ?",
-               [status, edit_stamp(), session_id, participant_id])
+               [status, now_iso(), session_id, participant_id])
 
 
 def incentives_in_year(db: sqlite_utils.Database, committee_id: int, participant_id: int, year: int,
@@ -497,7 +496,7 @@ def give_incentive(db: sqlite_utils.Database, session_id: int, participant_id: i
                            year=year)
     db.execute("UPDATE committee_attendance SET incentive = ?, incentive_kind = ?, updated_at = ? "
                "WHERE session_id = ? AND participant_id = ?",
-               [amount, kind.strip(), edit_stamp(), session_id, participant_id])
+               [amount, kind.strip(), now_iso(), session_id, participant_id])
     return incentive_warnings(committee, amount)
 
 
@@ -529,10 +528,9 @@ def attendance_trend(db: sqlite_utils.Database, committee_id: int) -> list[dict]
 # ---------------------------------------------------------------- outputs
 
 def set_minutes(db: sqlite_utils.Database, session_id: int, minutes: str, *, based_on: str | None = None) -> None:
-    row = _session_row(db, session_id)
-    if based_on is not None and based_on != row["updated_at"]:
-        raise ConflictError("Someone else saved this session meanwhile; reload it.", key="store.err.conflict")
-    db["committee_sessions"].update(session_id, {"minutes": (minutes or "").strip(), "updated_at": edit_stamp()})
+    _session_row(db, session_id)
+    check_version(db, "committee_sessions", session_id, based_on)
+    db["committee_sessions"].update(session_id, {"minutes": (minutes or "").strip(), "updated_at": now_iso()})
 
 
 def file_kind(filename: str) -> str:
@@ -571,7 +569,7 @@ def add_file(db: sqlite_utils.Database, session_id: int, filename: str, data: by
     try:
         return db["committee_files"].insert({"session_id": session_id, "kind": kind, "filename": name,
                                              "path": str(target), "sha256": digest, "bytes": len(data),
-                                             "added_at": edit_stamp()}).last_pk
+                                             "added_at": now_iso()}).last_pk
     except Exception:
         target.unlink(missing_ok=True)
         raise
@@ -624,7 +622,7 @@ def add_action(db: sqlite_utils.Database, session_id: int, text: str, *, kind: s
     return db["committee_actions"].insert({
         "committee_id": session["committee_id"], "session_id": session_id, "kind": kind, "text": text,
         "owner": owner.strip(), "due_on": due.isoformat() if due else None,
-        "status": "open" if kind == "action" else "decided", "done_on": None, "created_at": edit_stamp()}).last_pk
+        "status": "open" if kind == "action" else "decided", "done_on": None, "created_at": now_iso()}).last_pk
 
 
 def complete_action(db: sqlite_utils.Database, action_id: int, on=None) -> None:
@@ -694,7 +692,7 @@ def send_to_analysis(db: sqlite_utils.Database, session_id: int, *, data: bytes 
                 db, f"{committee.name} — {session.title or session.starts_at.date().isoformat()}",
                 participant_ids=attendees, status="done", when=session.starts_at.date(), mode="focus_group",
                 interviewer=committee.facilitator, lang=lang, notes=dumps({"committee_session": session_id}))
-            db["committee_sessions"].update(session_id, {"interview_id": interview_id, "updated_at": edit_stamp()})
+            db["committee_sessions"].update(session_id, {"interview_id": interview_id, "updated_at": now_iso()})
         for old in db["transcripts"].rows_where("interview_id = ? AND filename = ?", [interview_id, filename]):
             delete_transcript(db, old["id"])  # edited minutes replace the ones sent before
         import_transcript(db, interview_id, data, filename=filename, on_duplicate="replace", speakers=speakers,

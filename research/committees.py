@@ -20,7 +20,7 @@ from dateutil.rrule import rrulestr
 
 from research.dates import parse_date
 from research.errors import DomainError
-from research.store import ConflictError, Migrations, dumps, loads, edit_stamp
+from research.store import Migrations, check_version, dumps, loads, now_iso
 
 migrations = Migrations("committees")
 
@@ -168,7 +168,7 @@ def create_committee(db: sqlite_utils.Database, name: str, **fields) -> int:
     if db["committees"].count_where("name = ?", [values["name"]]):
         raise CommitteeError(f"A committee named {values['name']} exists.", key="committees.err.name_taken",
                              name=values["name"])
-    now = edit_stamp()
+    now = now_iso()
     with db.atomic():
         cid = db["committees"].insert({**values, "created_at": now, "updated_at": now}).last_pk
         _write_quotas(db, cid, quotas)
@@ -177,10 +177,9 @@ def create_committee(db: sqlite_utils.Database, name: str, **fields) -> int:
 
 def update_committee(db: sqlite_utils.Database, committee_id: int, *, based_on: str | None = None,
                      **fields) -> None:
-    """Save edited settings; `based_on` is the `updated_at` the editor loaded (conflict if it changed)."""
+    """Save edited settings; `based_on` is the `store.row_version` the editor loaded (conflict if it changed)."""
     current = get_committee(db, committee_id)
-    if based_on is not None and based_on != current.updated_at:
-        raise ConflictError("Someone else saved this committee meanwhile; reload it.", key="store.err.conflict")
+    check_version(db, "committees", committee_id, based_on)
     quotas = fields.pop("quotas", None)
     merged = {k: getattr(current, k) for k in DEFAULTS} | {
         k: getattr(current, k) for k in ("name", "purposes", "description", "sponsor", "owner", "facilitator",
@@ -190,7 +189,7 @@ def update_committee(db: sqlite_utils.Database, committee_id: int, *, based_on: 
         raise CommitteeError(f"A committee named {values['name']} exists.", key="committees.err.name_taken",
                              name=values["name"])
     with db.atomic():
-        db["committees"].update(committee_id, {**values, "updated_at": edit_stamp()})
+        db["committees"].update(committee_id, {**values, "updated_at": now_iso()})
         if quotas is not None:
             _write_quotas(db, committee_id, quotas)
 
@@ -304,7 +303,7 @@ def add_member(db: sqlite_utils.Database, committee_id: int, participant_id: int
     if status in NEEDS_CONSENT:
         _check_consent(db, participant_id, on)
         _check_quota(db, committee, participant_id)
-    now = edit_stamp()
+    now = now_iso()
     since = on.isoformat() if status == "active" else None
     end = (on + relativedelta(months=committee.term_months)).isoformat() if since else None
     with db.atomic():
@@ -328,8 +327,7 @@ def move_member(db: sqlite_utils.Database, member_id: int, status: str, *, on=No
                 based_on: str | None = None) -> None:
     """Move a member along the pipeline; inviting needs consent and a free seat in the persona quota."""
     row = _member_row(db, member_id)
-    if based_on is not None and based_on != row["updated_at"]:
-        raise ConflictError("Someone else changed this member meanwhile; reload.", key="store.err.conflict")
+    check_version(db, "committee_members", member_id, based_on)
     if status not in MEMBER_STATUSES:
         raise CommitteeError("Unknown member status.", key="committees.err.status")
     if status not in TRANSITIONS[row["status"]]:
@@ -347,7 +345,7 @@ def move_member(db: sqlite_utils.Database, member_id: int, status: str, *, on=No
         _check_consent(db, row["participant_id"], on)
         if row["status"] not in SEATED:
             _check_quota(db, committee, row["participant_id"], member_id)
-    changes = {"status": status, "updated_at": edit_stamp()}
+    changes = {"status": status, "updated_at": now_iso()}
     if status == "active" and not row["since"]:
         changes["since"] = on.isoformat()
         changes["planned_end"] = (on + relativedelta(months=committee.term_months)).isoformat()
@@ -356,7 +354,7 @@ def move_member(db: sqlite_utils.Database, member_id: int, status: str, *, on=No
     with db.atomic():
         db["committee_members"].update(member_id, changes)
         db["committee_member_events"].insert({"member_id": member_id, "status": status, "on_date": on.isoformat(),
-                                              "note": note.strip(), "recorded_at": edit_stamp()})
+                                              "note": note.strip(), "recorded_at": now_iso()})
 
 
 def set_term(db: sqlite_utils.Database, member_id: int, since, planned_end) -> None:
@@ -368,7 +366,7 @@ def set_term(db: sqlite_utils.Database, member_id: int, since, planned_end) -> N
                              start=start.isoformat(), end=end.isoformat())
     db["committee_members"].update(member_id, {"since": start.isoformat() if start else None,
                                                "planned_end": end.isoformat() if end else None,
-                                               "updated_at": edit_stamp()})
+                                               "updated_at": now_iso()})
 
 
 def list_members(db: sqlite_utils.Database, committee_id: int, statuses: tuple[str, ...] | None = None,

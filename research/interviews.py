@@ -12,7 +12,7 @@ import sqlite_utils
 
 from research.dates import parse_date
 from research.errors import DomainError
-from research.store import Migrations, now_iso
+from research.store import Migrations, check_version, now_iso
 
 migrations = Migrations("interviews")
 
@@ -106,12 +106,9 @@ def create_interview(db: sqlite_utils.Database, title: str, *, participant_ids: 
 def update_interview(db: sqlite_utils.Database, interview_id: int, *, title: str, status: str, when=None,
                      interviewer: str = "", mode: str = "in_person", notes: str = "", lang: str = "fr",
                      based_on: str | None = None) -> None:
-    """Save edits; `based_on` is the `updated_at` the editor saw (a conflict if someone saved since)."""
-    from research.store import ConflictError
-
-    current = get_interview(db, interview_id)
-    if based_on is not None and based_on != current.updated_at:
-        raise ConflictError("Someone else saved this interview meanwhile; reload it.", key="store.err.conflict")
+    """Save edits; `based_on` is the `store.row_version` the editor saw (a conflict if someone saved since)."""
+    get_interview(db, interview_id)
+    check_version(db, "interviews", interview_id, based_on)
     title, day = _check(title, status, when, mode, lang)
     db["interviews"].update(interview_id, {"title": title, "status": status, "date": day,
                                            "interviewer": interviewer.strip(), "mode": mode, "notes": notes.strip(),

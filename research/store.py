@@ -95,11 +95,6 @@ def check_version(db: sqlite_utils.Database, table: str, key, based_on: str | No
                             key="store.err.conflict")
 
 
-def edit_stamp() -> str:
-    """An `updated_at` precise enough for optimistic concurrency (two saves in one second differ)."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
-
-
 def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
     """`--db` wins, then the ECOUTE_DB environment variable, then data/ecoute.db."""
     if cli_value:

@@ -14,6 +14,7 @@ from research import committee_sessions as S
 from research import committees as C
 from research.consents import record_consent, withdraw_consent
 from research.errors import DomainError
+from research.store import row_version
 from research.participants import create_participant
 from research.personas import Persona, save_persona
 
@@ -110,7 +111,7 @@ def test_committee_settings_are_validated_and_conflicts_detected(fresh_db):
     assert error_key(C.create_committee, db, "X", start_time="25:00") == "committees.err.time"
     cid = C.create_committee(db, "X")
     assert error_key(C.create_committee, db, "X") == "committees.err.name_taken"
-    seen = C.get_committee(db, cid).updated_at
+    seen = row_version(db, "committees", cid)
     C.update_committee(db, cid, based_on=seen, location="Nantes")
     from research.store import ConflictError
     with pytest.raises(ConflictError):
@@ -166,13 +167,13 @@ def test_past_overlapping_and_impossible_sessions_are_refused_and_nothing_half_s
 def test_rescheduling_bumps_the_calendar_sequence(panel):
     db, cid, _, _ = panel
     sid = S.add_session(db, cid, "2031-06-05 18:30")
-    before = S.get_session(db, sid)
-    S.update_session(db, sid, starts_at="2031-06-12 18:00", based_on=before.updated_at)
+    seen = row_version(db, "committee_sessions", sid)
+    S.update_session(db, sid, starts_at="2031-06-12 18:00", based_on=seen)
     after = S.get_session(db, sid)
     assert after.sequence == 1 and after.starts_at.day == 12
     from research.store import ConflictError
     with pytest.raises(ConflictError):
-        S.update_session(db, sid, title="Late edit", based_on=before.updated_at)
+        S.update_session(db, sid, title="Late edit", based_on=seen)
 
 
 # ---------------------------------------------------------------- a session that took place
