@@ -12,7 +12,7 @@ from research.personas import Persona, list_personas, save_persona
 from research.store import row_version
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import page_header, show_error, shown_version
+from ui.widgets import chart_with_height, page_header, show_error, shown_version
 
 db = get_db()
 page_header("participants.title", "participants.intro")
@@ -42,12 +42,12 @@ with tab_personas:
     if not counts.empty:
         counts = counts.groupby(["persona", "kind"]).size().reset_index(name="n")
         order = counts.groupby("persona")["n"].sum().sort_values(ascending=False).index.tolist()
-        st.altair_chart(alt.Chart(counts).mark_bar(cornerRadius=3).encode(
+        chart_with_height(alt.Chart(counts).mark_bar(cornerRadius=3).encode(
             y=alt.Y("persona:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
             x=alt.X("n:Q", title=t("participants.count"), axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("kind:N", title=None, scale=alt.Scale(scheme="tealblues"), legend=alt.Legend(orient="top")),
             tooltip=["persona", "kind", "n"],
-        ).properties(height=44 * len(order)), width="stretch")
+        ).properties(height=44 * len(order)))
     cols = st.columns(2)
     for i, persona in enumerate(personas):
         with cols[i % 2].container(border=True):

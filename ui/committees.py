@@ -10,7 +10,7 @@ import streamlit as st
 from research.committees import Committee, list_committees
 from ui import keys
 from ui.i18n import current_language, t
-from ui.widgets import remembered_select
+from ui.widgets import chart_with_height, remembered_select
 
 STATUS_COLOURS = {"attended": "#2a9d8f", "no_show": "#e76f51", "confirmed": "#8ab17d", "invited": "#c9d6df",
                   "excused": "#f4a261"}
@@ -125,8 +125,8 @@ def quota_panel(board: list[dict]) -> None:
     chart = quota_chart(board)
     if chart is None:
         st.caption(t("committees.no_quotas"))
-    else:  # Streamlit does not take a layered chart's own height: pass it (plot, axis and legend)
-        st.altair_chart(chart, width="stretch", height=46 * len(board) + 90)
+    else:
+        chart_with_height(chart)
 
 
 def actions_chart(status: dict[str, int]) -> alt.Chart | None:

@@ -41,3 +41,14 @@ def remembered_select(label: str, labels: dict, key: str, default=None):
     if st.session_state.get(key) not in labels:
         st.session_state[key] = default if default in labels else next(iter(labels))
     return st.selectbox(label, list(labels), format_func=labels.get, key=key)
+
+
+def chart_with_height(chart) -> None:
+    """An Altair chart at full width and at its own height. Streamlit squeezes some charts with a
+    band axis (horizontal bars) unless the element's height is given: the plot's height plus room
+    for the axis title and the legend."""
+    height = chart.to_dict().get("height")
+    if isinstance(height, int):
+        st.altair_chart(chart, width="stretch", height=height + 90)
+    else:
+        st.altair_chart(chart, width="stretch")
