@@ -6,7 +6,7 @@ import pytest
 
 from research.nlp import brand_gap, classify, dimension, files, language, polarity, steps, text, themes
 from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
-from research.nlp.pipeline import Utterance, analyze, polarities_of
+from research.nlp.pipeline import Utterance, analyze, describe_texts
 
 
 @pytest.mark.parametrize("sentence,lang", [
@@ -56,10 +56,10 @@ OBVIOUS = [
 
 
 def test_seed_classifier_codes_obvious_utterances_without_any_label():
-    clf = classify.Classifier.train(HashingEmbedder(), polarities_of)
+    clf = classify.Classifier.train(HashingEmbedder(), describe_texts)
     texts = [t for t, _ in OBVIOUS]
-    pols = polarities_of(texts, [language.detect_language(t) for t in texts])
-    codes = clf.code(classify.features(HashingEmbedder().embed(texts), pols), pols, texts)
+    lexical = describe_texts(texts, [language.detect_language(t) for t in texts])
+    codes = clf.code(classify.features(HashingEmbedder().embed(texts), lexical), lexical.polarities, texts)
     right = sum(c.label == gold for c, (_, gold) in zip(codes, OBVIOUS))
     assert right >= 6, [(c.label, t) for c, (t, _) in zip(codes, OBVIOUS)]
     assert all(0 <= c.confidence <= 1 for c in codes)
@@ -69,7 +69,7 @@ def test_researcher_codes_are_learned_and_agreement_reported():
     base = [("Le parking est toujours plein.", "irritant"), ("Le parking est pratique et gratuit.", "enchantment"),
             ("Je me gare sur le parking.", "neutral")] * 6
     labels = [classify.Example(t + f" ({i})", lab, "fr") for i, (t, lab) in enumerate(base)]
-    clf = classify.Classifier.train(HashingEmbedder(), polarities_of, labels)
+    clf = classify.Classifier.train(HashingEmbedder(), describe_texts, labels)
     assert clf.learned_from == 18 and clf.kappa is not None and -1 <= clf.kappa <= 1
     assert classify.cohen_kappa(["a", "b", "a"], ["a", "b", "a"]) == 1.0
 
@@ -186,3 +186,39 @@ def test_ecoute_analyze_honours_the_contract_with_the_real_model(tmp_path, monke
     assert right >= 0.8 * len(got)
     again = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
     assert "unchanged corpus" in again.stderr and out.read_text(encoding="utf-8").count("\n") == len(lines)
+
+
+def test_lexicon_finds_an_inflected_word_under_its_lemma():
+    unknown_form = polarity.score(["c'était", "zzhorribleszz"], "C'était zzhorribleszz", "fr")
+    with_lemma = polarity.score(["c'était", "zzhorribleszz"], "C'était zzhorribleszz", "fr",
+                                lemmas=["être", "horrible"])
+    assert unknown_form.negative == 0 and unknown_form.polar_words == 0
+    assert with_lemma.negative > 0.5 and with_lemma.polar_words == 1
+
+
+def test_french_word_vectors_group_by_topic_and_leave_english_alone():
+    from research.nlp import wordvectors
+
+    lemmas = [["dessert", "tarte", "chocolat"], ["gâteau", "crème", "dessert"], ["conseiller", "banque", "prêt"],
+              ["dessert", "cake"]]
+    vectors = wordvectors.utterance_vectors(lemmas, ["fr", "fr", "fr", "en"])
+    assert vectors.shape == (4, wordvectors.DIM)
+    assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+    assert not vectors[3].any()
+
+
+def test_rows_without_word_vectors_are_coded_by_the_plain_model():
+    rng = np.random.default_rng(0)
+    width = 6 + classify.WORD_VECTOR_DIM + 1
+    x = rng.normal(size=(60, width)).astype(np.float32)
+    y = ["irritant" if v < -0.3 else "enchantment" if v > 0.3 else "neutral" for v in x[:, 0]]
+    x[30:, 6:] = 0  # the last thirty rows are "English": no word vectors, flag 0
+    model = classify.fit(x, y)
+    assert model.plain is not None and model.plain.coef.shape[1] == 6
+    english = model.predict_proba(x[30:])
+    plain = model.plain.predict_proba(x[30:, :6])
+    order = [model.plain.classes.index(c) for c in model.classes]
+    assert np.allclose(english, plain[:, order])
+    again = classify.LinearModel.from_json(json.loads(model.to_json()))
+    assert np.allclose(again.predict_proba(x), model.predict_proba(x), atol=1e-4)

@@ -19,12 +19,14 @@ from pathlib import Path
 import numpy as np
 
 from research.nlp.polarity import Polarity
+from research.nlp.wordvectors import DIM as WORD_VECTOR_DIM
 
 LABELS = ("irritant", "enchantment", "neutral")
 PROJECT = Path(__file__).resolve().parents[2]
 SEED_DIR = PROJECT / "models" / "cx_seed"
 ARTEFACT = PROJECT / "models" / "cx_classifier.json"
 LEXICON_WEIGHT = 2.0  # lexicon features are few; scale them up beside 384 embedding dimensions
+WORD_VECTOR_WEIGHT = 1.5  # French word vectors (zeros for English), beside the sentence embedding
 
 
 @dataclass
@@ -55,8 +57,12 @@ def seed_examples() -> list[Example]:
     return out
 
 
+FEATURE_LAYOUT = f"embedding+{LEXICON_WEIGHT}*lexicon+{WORD_VECTOR_WEIGHT}*fr-word-vectors+flag"
+
+
 def seed_fingerprint() -> str:
-    h = hashlib.sha256()
+    """Seeds, lexicons and feature layout: the stored coefficients are valid only for these."""
+    h = hashlib.sha256(FEATURE_LAYOUT.encode())
     for path in sorted(SEED_DIR.glob("seed_*.tsv")):
         h.update(path.read_bytes())
     for path in sorted((Path(__file__).parent / "resources").glob("cx_lexicon_*.tsv")):
@@ -64,38 +70,78 @@ def seed_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def features(embeddings: np.ndarray, polarities: Sequence[Polarity]) -> np.ndarray:
-    lex = np.array([p.features() for p in polarities], dtype=np.float32).reshape(len(polarities), -1)
-    return np.hstack([embeddings.astype(np.float32), LEXICON_WEIGHT * lex])
+@dataclass
+class Lexical:
+    """What the classifier reads of each utterance besides its sentence embedding."""
+
+    polarities: list[Polarity]
+    word_vectors: np.ndarray  # (n, WORD_VECTOR_DIM), see wordvectors.py
+
+
+def features(embeddings: np.ndarray, lexical: Lexical) -> np.ndarray:
+    pols = lexical.polarities
+    lex = np.array([p.features() for p in pols], dtype=np.float32).reshape(len(pols), -1)
+    words = lexical.word_vectors.reshape(len(pols), WORD_VECTOR_DIM)
+    # whether the word vectors speak at all (French), so each language keeps its own bias
+    has_words = np.any(words != 0, axis=1, keepdims=True).astype(np.float32)
+    return np.hstack([embeddings.astype(np.float32), LEXICON_WEIGHT * lex, WORD_VECTOR_WEIGHT * words,
+                      WORD_VECTOR_WEIGHT * has_words])
 
 
 class LinearModel:
-    """Softmax over a linear map: what the logistic regression learned, without scikit-learn at load."""
+    """Softmax over a linear map: what the logistic regression learned, without scikit-learn at load.
 
-    def __init__(self, coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str]):
-        self.coef, self.intercept, self.classes = coef, intercept, list(classes)
+    `plain`, when set, is the same regression trained without the French word-vector columns: it
+    codes the rows that have none (English), so that adding French knowledge leaves English as it was.
+    """
+
+    def __init__(self, coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str],
+                 plain: LinearModel | None = None):
+        self.coef, self.intercept, self.classes, self.plain = coef, intercept, list(classes), plain
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         z = x @ self.coef.T + self.intercept
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        p = e / e.sum(axis=1, keepdims=True)
+        if self.plain is not None and len(x):
+            without = x[:, -1] == 0  # the has-word-vectors flag, last column of `features`
+            if without.any():
+                q = self.plain.predict_proba(x[without][:, : self.plain.coef.shape[1]])
+                p[without] = q[:, [self.plain.classes.index(c) for c in self.classes]]
+        return p
+
+    def as_dict(self) -> dict:
+        out = {"classes": self.classes, "coef": np.round(self.coef, 6).tolist(),
+               "intercept": np.round(self.intercept, 6).tolist()}
+        if self.plain is not None:
+            out["plain"] = self.plain.as_dict()
+        return out
 
     def to_json(self, **meta) -> str:
-        return json.dumps({**meta, "classes": self.classes, "coef": np.round(self.coef, 6).tolist(),
-                           "intercept": np.round(self.intercept, 6).tolist()})
+        return json.dumps({**meta, **self.as_dict()})
 
     @classmethod
     def from_json(cls, data: dict) -> LinearModel:
-        return cls(np.array(data["coef"], np.float32), np.array(data["intercept"], np.float32), data["classes"])
+        plain = cls.from_json(data["plain"]) if data.get("plain") else None
+        return cls(np.array(data["coef"], np.float32), np.array(data["intercept"], np.float32), data["classes"],
+                   plain)
 
 
-def fit(x: np.ndarray, y: Sequence[str], weights: Sequence[float] | None = None, c: float = 2.0) -> LinearModel:
+def _regression(x: np.ndarray, y: Sequence[str], weights, c: float) -> LinearModel:
     from sklearn.linear_model import LogisticRegression
 
     clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
     clf.fit(x, list(y), sample_weight=None if weights is None else np.asarray(weights))
     return LinearModel(clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32), clf.classes_)
+
+
+def fit(x: np.ndarray, y: Sequence[str], weights: Sequence[float] | None = None, c: float = 0.5) -> LinearModel:
+    """One regression over all features, and a plain one without the word-vector columns (see LinearModel)."""
+    model = _regression(x, y, weights, c)
+    if x.shape[1] > WORD_VECTOR_DIM + 1 and (x[:, -1] == 0).any():
+        model.plain = _regression(x[:, : -(WORD_VECTOR_DIM + 1)], y, weights, c)
+    return model
 
 
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
@@ -144,8 +190,8 @@ class Classifier:
         return p
 
     @classmethod
-    def train(cls, embedder, polarity_of, user: Sequence[Example] = ()) -> Classifier:
-        """`polarity_of(texts, langs) -> list[Polarity]`; `user` are the researcher's codes."""
+    def train(cls, embedder, describe, user: Sequence[Example] = ()) -> Classifier:
+        """`describe(texts, langs) -> Lexical`; `user` are the researcher's codes."""
         seeds = seed_examples()
         user = [e for e in user if e.label in LABELS and e.text.strip()]
         seed_texts, seed_labels = [e.text for e in seeds], [e.label for e in seeds]
@@ -158,7 +204,7 @@ class Classifier:
                 return cls(cached, ngrams)
         texts = [e.text for e in seeds] + [e.text for e in user]
         langs = [e.lang or "fr" for e in seeds] + [e.lang or "fr" for e in user]
-        x = features(embedder.embed(texts), polarity_of(texts, langs))
+        x = features(embedder.embed(texts), describe(texts, langs))
         y = [e.label for e in seeds] + [e.label for e in user]
         w = [1.0] * len(seeds) + [w_user] * len(user)
         kappa = None
@@ -200,11 +246,11 @@ def _load_artefact(model_name: str) -> LinearModel | None:
     return LinearModel.from_json(data)
 
 
-def build_artefact(embedder, polarity_of) -> dict:
+def build_artefact(embedder, describe) -> dict:
     """Train on the seeds with the given embedder and write models/cx_classifier.json; returns its scores."""
     seeds = seed_examples()
     texts, langs = [e.text for e in seeds], [e.lang for e in seeds]
-    x = features(embedder.embed(texts), polarity_of(texts, langs))
+    x = features(embedder.embed(texts), describe(texts, langs))
     y = [e.label for e in seeds]
     # leave-one-language-out: trained on one language's seeds, scored on the other's
     scores = {}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from research.nlp import classify, dimension, language, polarity, text, themes
+from research.nlp import classify, dimension, language, polarity, text, themes, wordvectors
 
 Progress = Callable[[float, float, str], None]
 
@@ -44,9 +44,15 @@ class Analysis:
     extra: dict = field(default_factory=dict)
 
 
-def polarities_of(texts: Sequence[str], langs: Sequence[str]) -> list[polarity.Polarity]:
-    toks = text.analyse_texts(list(texts), list(langs))
-    return [polarity.score(t.words, s, lg) for t, s, lg in zip(toks, texts, langs)]
+def lexical_view(tokens: Sequence[text.Tokens], texts: Sequence[str], langs: Sequence[str]) -> classify.Lexical:
+    """Lexicon polarity (negation, intensifiers, contrast) and French word vectors of analysed texts."""
+    pols = [polarity.score(t.words, s, lg, t.word_lemmas) for t, s, lg in zip(tokens, texts, langs)]
+    return classify.Lexical(pols, wordvectors.utterance_vectors([t.lemmas for t in tokens], langs))
+
+
+def describe_texts(texts: Sequence[str], langs: Sequence[str]) -> classify.Lexical:
+    """Tokens, lexicon polarity and word vectors of texts not yet analysed (seeds, codes)."""
+    return lexical_view(text.analyse_texts(list(texts), list(langs)), texts, langs)
 
 
 def default_embedder(cache=None):
@@ -70,19 +76,21 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     langs = [lg or d for lg, d in zip(langs, detected)]
     tell(0, 5, "language")
     tokens = text.analyse_texts(texts, langs)
-    pols = [polarity.score(t.words, s, lg) for t, s, lg in zip(tokens, texts, langs)]
+    lexical = lexical_view(tokens, texts, langs)
+    pols = lexical.polarities
     tell(1, 5, "lexicon")
     before = embedder.computed
     emb = embedder.embed(texts, progress=(lambda d, t: tell(1 + d / max(t, 1), 5, "embeddings")))
     computed = embedder.computed - before
     tell(2, 5, "embeddings")
     labels = [classify.Example(e.text, e.label, e.lang or language.detect_language(e.text)) for e in labels]
-    clf = classify.Classifier.train(embedder, polarities_of, labels)
-    codings = clf.code(classify.features(emb, pols), pols, texts)
+    clf = classify.Classifier.train(embedder, describe_texts, labels)
+    codings = clf.code(classify.features(emb, lexical), pols, texts)
     tell(3, 5, "classification")
     found, assign = themes.find_themes(emb, [t.lemmas for t in tokens], k=k, langs=langs,
                                       exclude=label_stop_words,
-                                      label_words=[t.nouns or t.lemmas for t in tokens])
+                                      label_words=[t.nouns or t.lemmas for t in tokens],
+                                      word_vectors=lexical.word_vectors)
     tell(4, 5, "themes")
     results = []
     for i, u in enumerate(utterances):

@@ -121,8 +121,9 @@ def _vader():
     return SentimentIntensityAnalyzer()
 
 
-def score(words: list[str], text: str, lang: str) -> Polarity:
-    """Polarity of one utterance from its lower-cased tokens."""
+def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = None) -> Polarity:
+    """Polarity of one utterance from its lower-cased tokens (and their lemmas, aligned, when known:
+    "caoutchouteuses" is found under "caoutchouteux")."""
     lang = lang if lang in NEGATORS else "fr"
     lex, neg, inten, contr = lexicon(lang), NEGATORS[lang], INTENSIFIERS[lang], CONTRASTS[lang]
     cut = next((i for i, w in enumerate(words) if w in contr and i > 0), None)
@@ -132,6 +133,8 @@ def score(words: list[str], text: str, lang: str) -> Polarity:
         value = lex.get(w)
         if value is None and w.endswith("s") and len(w) > 4:
             value = lex.get(w[:-1])
+        if value is None and lemmas is not None and i < len(lemmas):
+            value = lex.get(lemmas[i])
         if not value:
             continue
         polar += 1

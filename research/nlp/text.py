@@ -16,6 +16,7 @@ class Tokens:
     words: list[str] = field(default_factory=list)   # lower-cased surface forms, in order
     lemmas: list[str] = field(default_factory=list)  # content lemmas (no stop words, no punctuation)
     nouns: list[str] = field(default_factory=list)   # the lemmas that are nouns (French), to name themes
+    word_lemmas: list[str] = field(default_factory=list)  # one lemma per word of `words`, for lexicon look-ups
 
 
 @lru_cache(maxsize=2)
@@ -80,10 +81,11 @@ def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> 
         nlp, stops = spacy_pipeline(lang), stop_words(lang)
         docs = nlp.pipe((texts[i] or "" for i in idx), batch_size=batch_size)
         for i, doc in zip(idx, docs):
-            words, lemmas, nouns = [], [], []
+            words, lemmas, nouns, word_lemmas = [], [], [], []
             for tok in doc:
                 low = tok.text.lower()
                 words.append(low)
+                word_lemmas.append((tok.lemma_ or low).lower() if lang == "fr" else english_lemma(low))
                 if tok.is_punct or tok.is_space or not _CONTENT.match(low) or low in stops:
                     continue
                 lemma = (tok.lemma_ or low).lower() if lang == "fr" else english_lemma(low)
@@ -92,5 +94,5 @@ def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> 
                 lemmas.append(lemma)
                 if tok.pos_ in ("NOUN", "PROPN") or (lang != "fr"):
                     nouns.append(lemma)
-            out[i] = Tokens(words, lemmas, nouns)
+            out[i] = Tokens(words, lemmas, nouns, word_lemmas)
     return [t or Tokens() for t in out]

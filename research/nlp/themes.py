@@ -76,11 +76,18 @@ def center_by_language(vectors: np.ndarray, langs: Sequence[str] | None, minimum
 
 
 def representation(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], lexical_weight: float = 0.5,
-                   langs: Sequence[str] | None = None) -> np.ndarray:
+                   langs: Sequence[str] | None = None, word_vectors: np.ndarray | None = None) -> np.ndarray:
+    """Sentence embedding, latent-semantic view of the lemmas and, when given, French word vectors
+    (which know what French words are about where the English-trained sentence model does not)."""
     e = center_by_language(embeddings, langs)
     e = e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+    parts = [e]
     lsa = _lsa(lemmas, dims=100)
-    return e if lsa is None else np.hstack([e, lexical_weight * lsa]).astype(np.float32)
+    if lsa is not None:
+        parts.append(lexical_weight * lsa)
+    if word_vectors is not None and len(word_vectors) == len(e) and np.any(word_vectors):
+        parts.append(center_by_language(word_vectors, langs))
+    return np.hstack(parts).astype(np.float32)
 
 
 def _slug(words: Sequence[str]) -> str:
@@ -132,8 +139,8 @@ def _split_giants(x: np.ndarray, assign: np.ndarray, centres: np.ndarray, limit:
 
 def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int | None = None,
                 min_size: int = 3, quotes: int = 3, langs: Sequence[str] | None = None,
-                exclude: Sequence[str] = (), label_words: Sequence[Sequence[str]] | None = None
-                ) -> tuple[list[Theme], np.ndarray]:
+                exclude: Sequence[str] = (), label_words: Sequence[Sequence[str]] | None = None,
+                word_vectors: np.ndarray | None = None) -> tuple[list[Theme], np.ndarray]:
     """Themes and, per utterance, the index of its theme in the returned list.
 
     `label_words` (nouns, when the language has a tagger) name the themes; `lemmas` shape them.
@@ -141,7 +148,7 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
     n = len(lemmas)
     if n == 0:
         return [], np.zeros(0, int)
-    x = representation(embeddings, lemmas)
+    x = representation(embeddings, lemmas, langs=langs, word_vectors=word_vectors)
     k = min(k or theme_count(n), n)
     if k <= 1:
         assign = np.zeros(n, int)
