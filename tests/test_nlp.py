@@ -222,3 +222,9 @@ def test_rows_without_word_vectors_are_coded_by_the_plain_model():
     assert np.allclose(english, plain[:, order])
     again = classify.LinearModel.from_json(json.loads(model.to_json()))
     assert np.allclose(again.predict_proba(x), model.predict_proba(x), atol=1e-4)
+
+
+def test_french_lexicon_covers_verdict_words_textblob_lacks():
+    lexicon = polarity.lexicon("fr")
+    assert lexicon["déconseille"] < 0 and lexicon["délice"] > 0
+    assert lexicon["nul"] == -0.8  # our own service lexicon still has the last word

@@ -65,7 +65,7 @@ def seed_fingerprint() -> str:
     h = hashlib.sha256(FEATURE_LAYOUT.encode())
     for path in sorted(SEED_DIR.glob("seed_*.tsv")):
         h.update(path.read_bytes())
-    for path in sorted((Path(__file__).parent / "resources").glob("cx_lexicon_*.tsv")):
+    for path in sorted((Path(__file__).parent / "resources").glob("*lexicon*")):
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 

@@ -1,8 +1,10 @@
 """Lexicon polarity of an utterance, with negation, intensifiers and contrast, in French and English.
 
-Lexicons come from registry packages (textblob-fr's French adjectives; VADER's English lexicon) and a
-small customer-experience lexicon of our own in `resources/` that overrides them for words that
-carry a verdict in service talk ("attente", "rappelé", "delayed"). The scorer walks the tokens:
+Lexicons come from registry packages (textblob-fr's French adjectives; VADER's English lexicon), the
+French translation of VADER's lexicon (vaderSentiment-fr, MIT, vendored in `resources/`) for the French
+words textblob-fr lacks ("déconseiller", "délice", "inexistant"), and a small customer-experience
+lexicon of our own in `resources/` that overrides them for words that carry a verdict in service talk
+("attente", "rappelé", "delayed"). The scorer walks the tokens:
 
 - a negator within the three preceding tokens flips and damps a word's polarity
   ("n'est pas clair", "not helpful");
@@ -80,6 +82,20 @@ def _read_tsv(path: Path) -> dict[str, float]:
     return out
 
 
+def _read_vader_fr() -> dict[str, float]:
+    """vaderSentiment-fr's French lexicon ("forme->valeur", -4 to 4), single words only, scaled to [-1, 1]."""
+    out = {}
+    for line in (RESOURCES / "vader_fr_lexicon.txt").read_text(encoding="utf-8").splitlines():
+        form, _, value = line.rpartition("->")
+        form = form.strip().lower()
+        if form and " " not in form and form.replace("-", "").replace("'", "").isalpha():
+            try:
+                out[form] = max(-1.0, min(1.0, float(value) / 3.0))
+            except ValueError:
+                continue
+    return out
+
+
 @lru_cache(maxsize=2)
 def lexicon(lang: str) -> dict[str, float]:
     """Word form → polarity in [-1, 1]."""
@@ -97,6 +113,8 @@ def lexicon(lang: str) -> dict[str, float]:
             words = {k: sum(v) / len(v) for k, v in sums.items() if any(v)}
         except (ImportError, OSError, ET.ParseError):
             words = {}
+        for form, value in _read_vader_fr().items():
+            words.setdefault(form, value)
     else:
         try:
             import vaderSentiment
