@@ -2,7 +2,7 @@
 
 Lexicons come from registry packages (textblob-fr's French adjectives; VADER's English lexicon), the
 French translation of VADER's lexicon (vaderSentiment-fr, MIT, vendored in `resources/`) for the French
-words textblob-fr lacks ("déconseiller", "délice", "inexistant"), and a small customer-experience
+words textblob-fr lacks ("gâché", "incompétent", "déçoit"), and a small customer-experience
 lexicon of our own in `resources/` that overrides them for words that carry a verdict in service talk
 ("attente", "rappelé", "delayed"). The scorer walks the tokens:
 
