@@ -228,3 +228,14 @@ def test_french_lexicon_covers_verdict_words_textblob_lacks():
     lexicon = polarity.lexicon("fr")
     assert lexicon["gâché"] < 0 and lexicon["incompétent"] < 0 and lexicon["bien"] > 0
     assert lexicon["nul"] == -0.8  # our own service lexicon still has the last word
+
+
+def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
+    rng = np.random.default_rng(1)
+    emb = rng.normal(size=(40, 8)).astype(np.float32)
+    lemmas = [["mot"]] * 40
+    french = rng.normal(size=(40, 300)).astype(np.float32)
+    mixed = french.copy()
+    mixed[25:] = 0  # fifteen English utterances: no French vectors
+    assert themes.representation(emb, lemmas, word_vectors=french).shape[1] > themes.representation(emb, lemmas).shape[1]
+    assert themes.representation(emb, lemmas, word_vectors=mixed).shape == themes.representation(emb, lemmas).shape

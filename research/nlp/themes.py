@@ -75,18 +75,25 @@ def center_by_language(vectors: np.ndarray, langs: Sequence[str] | None, minimum
     return out
 
 
+def _mostly_covered(word_vectors: np.ndarray, share: float = 0.9) -> bool:
+    """Word vectors exist for French only: in a corpus where many utterances have none (English), the
+    utterances without would gather in one theme for that reason alone, so the vectors are left out."""
+    return len(word_vectors) > 0 and float(np.mean(np.any(word_vectors != 0, axis=1))) >= share
+
+
 def representation(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], lexical_weight: float = 0.5,
-                   langs: Sequence[str] | None = None, word_vectors: np.ndarray | None = None) -> np.ndarray:
-    """Sentence embedding, latent-semantic view of the lemmas and, when given, French word vectors
-    (which know what French words are about where the English-trained sentence model does not)."""
+                   langs: Sequence[str] | None = None, word_vectors: np.ndarray | None = None,
+                   word_vector_weight: float = 1.0) -> np.ndarray:
+    """Sentence embedding, latent-semantic view of the lemmas and, for a French corpus, French word
+    vectors (which know what French words are about where the English-trained sentence model does not)."""
     e = center_by_language(embeddings, langs)
     e = e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
     parts = [e]
     lsa = _lsa(lemmas, dims=100)
     if lsa is not None:
         parts.append(lexical_weight * lsa)
-    if word_vectors is not None and len(word_vectors) == len(e) and np.any(word_vectors):
-        parts.append(center_by_language(word_vectors, langs))
+    if word_vectors is not None and len(word_vectors) == len(e) and _mostly_covered(word_vectors):
+        parts.append(word_vector_weight * word_vectors)
     return np.hstack(parts).astype(np.float32)
 
 
