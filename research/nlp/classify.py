@@ -1,7 +1,7 @@
 """Irritant / enchantment / neutral for each utterance, with a confidence and an expectation flag.
 
 Two logistic regressions vote: one reads the sentence embedding beside the lexicon features of
-`polarity.py`, the other reads character n-grams of the words (which carries French well where an
+`polarity.py` and, for French, word vectors (`wordvectors.py`), the other reads character n-grams of the words (which carries French well where an
 English-trained embedding model does not, and generalises across inflections: "déçu", "décevant"). With no labels at all it is trained on the seed examples the team wrote
 (`models/cx_seed/`, both languages, many service sectors); the coefficients trained for the default
 embedding model ship in `models/cx_classifier.json`, so no training happens at run time unless the
