@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -97,21 +99,23 @@ class SentenceEmbedder:
         self.cache = cache
         self.batch_size = batch_size  # sentence-transformers' batches; the ONNX path sizes its own
         self._model = None
+        self._loading = threading.Lock()
         self.computed = 0  # texts actually run through the transformer (for the re-analysis figure)
 
     def _load(self):
-        if self._model is None:
-            if self.model_name == ONNX_INT8_MODEL:
-                from research.nlp.onnx_encoder import OnnxSentenceEncoder
+        with self._loading:  # the background thread and the caller may both need the model
+            if self._model is None:
+                if self.model_name == ONNX_INT8_MODEL:
+                    from research.nlp.onnx_encoder import OnnxSentenceEncoder
 
-                self._model = OnnxSentenceEncoder.default()
-            else:
-                import torch
-                from sentence_transformers import SentenceTransformer
+                    self._model = OnnxSentenceEncoder.default()
+                else:
+                    import torch
+                    from sentence_transformers import SentenceTransformer
 
-                torch.set_num_threads(max(1, os.cpu_count() or 1))
-                self._model = SentenceTransformer(_model_location(self.model_name), device="cpu")
-                self._model.max_seq_length = min(self._model.max_seq_length or 256, 128)
+                    torch.set_num_threads(max(1, os.cpu_count() or 1))
+                    self._model = SentenceTransformer(_model_location(self.model_name), device="cpu")
+                    self._model.max_seq_length = min(self._model.max_seq_length or 256, 128)
         return self._model
 
     def _compute(self, texts: list[str], progress: ProgressFn | None) -> np.ndarray:
@@ -128,25 +132,82 @@ class SentenceEmbedder:
                 progress(min(start + step, len(texts)), len(texts))
         return np.vstack(out).astype(np.float32) if out else np.zeros((0, 384), np.float32)
 
-    def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+    def _lookup(self, texts: Sequence[str]) -> tuple[list[str], dict[str, np.ndarray], list[str], list[str]]:
+        """Keys of the texts, cached vectors found, and the keys and texts (once each) still to compute."""
         keys = [text_key(t) for t in texts]
         found = self.cache.get_many(self.model_name, keys) if self.cache else {}
-        missing_keys = [k for k in dict.fromkeys(keys) if k not in found]
-        if missing_keys:
-            first_text = {}
-            for k, t in zip(keys, texts):
+        first_text: dict[str, str] = {}
+        for k, t in zip(keys, texts):
+            if k not in found:
                 first_text.setdefault(k, t)
-            vectors = self._compute([first_text[k] for k in missing_keys], progress)
-            self.computed += len(missing_keys)
-            new = dict(zip(missing_keys, vectors))
-            if self.cache:
-                self.cache.put_many(self.model_name, new)
-            found.update(new)
+        return keys, found, list(first_text), list(first_text.values())
+
+    def _keep(self, found: dict[str, np.ndarray], missing_keys: list[str], vectors: np.ndarray) -> None:
+        self.computed += len(missing_keys)
+        new = dict(zip(missing_keys, vectors))
+        if self.cache:
+            self.cache.put_many(self.model_name, new)
+        found.update(new)
+
+    @staticmethod
+    def _matrix(keys: list[str], found: dict[str, np.ndarray]) -> np.ndarray:
+        return np.vstack([found[k] for k in keys]) if keys else np.zeros((0, 384), np.float32)
+
+    def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+        keys, found, missing_keys, missing_texts = self._lookup(texts)
+        if missing_keys:
+            self._keep(found, missing_keys, self._compute(missing_texts, progress))
         elif progress:
             progress(len(texts), len(texts))
-        if not texts:
-            return np.zeros((0, 384), np.float32)
-        return np.vstack([found[k] for k in keys])
+        return self._matrix(keys, found)
+
+    def embed_in_background(self, texts: Sequence[str]) -> PendingEmbeddings:
+        """Start embedding `texts` on another thread; `.result(progress)` waits for them.
+
+        Why: the transformer runs in native code that leaves Python free, so the caller can tokenize,
+        score and load its other models meanwhile, on the core the transformer is not using. The
+        cache is read now and written in `.result()`, both on the caller's thread (a SQLite connection
+        belongs to the thread that opened it), and progress is reported there too (a page's progress
+        bar can only be updated from the page's thread).
+        """
+        return PendingEmbeddings(self, *self._lookup(texts))
+
+
+class PendingEmbeddings:
+    """Vectors being computed on a background thread for `SentenceEmbedder.embed_in_background`."""
+
+    def __init__(self, embedder: SentenceEmbedder, keys: list[str], found: dict[str, np.ndarray],
+                 missing_keys: list[str], missing_texts: list[str]):
+        self._embedder, self._keys, self._found, self._missing_keys = embedder, keys, found, missing_keys
+        self._events: queue.SimpleQueue = queue.SimpleQueue()
+        self.computed = len(missing_keys)  # texts run through the transformer for this call
+        if missing_keys:
+            threading.Thread(target=self._run, args=(missing_texts,), name="embeddings", daemon=True).start()
+
+    def _run(self, texts: list[str]) -> None:
+        try:
+            vectors = self._embedder._compute(texts, lambda done, total: self._events.put(("progress", done, total)))
+            self._events.put(("done", vectors))
+        except BaseException as e:  # handed to the caller's thread, raised there
+            self._events.put(("error", e))
+
+    def result(self, progress: ProgressFn | None = None) -> np.ndarray:
+        """Wait for the vectors (reporting progress on this thread), cache them and return them all."""
+        if self._missing_keys:
+            while True:
+                kind, *payload = self._events.get()
+                if kind == "progress":
+                    if progress:
+                        progress(*payload)
+                elif kind == "error":
+                    raise payload[0]
+                else:
+                    self._embedder._keep(self._found, self._missing_keys, payload[0])
+                    self._missing_keys = []
+                    break
+        elif progress:
+            progress(len(self._keys), len(self._keys))
+        return self._embedder._matrix(self._keys, self._found)
 
 
 class HashingEmbedder:

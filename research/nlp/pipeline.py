@@ -71,6 +71,9 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
 
     embedder = embedder or default_embedder()
     texts = [u.text or "" for u in utterances]
+    # the embeddings take longest and need nothing else: start them first, on their own thread, and
+    # do the work that does not need them (languages, lexicon, training the classifier) meanwhile
+    pending = embedder.embed_in_background(texts) if hasattr(embedder, "embed_in_background") else None
     langs = [u.lang if u.lang in ("fr", "en") else None for u in utterances]
     detected = language.resolve_languages(texts, lang)
     langs = [lg or d for lg, d in zip(langs, detected)]
@@ -79,12 +82,16 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     lexical = lexical_view(tokens, texts, langs)
     pols = lexical.polarities
     tell(1, 5, "lexicon")
-    before = embedder.computed
-    emb = embedder.embed(texts, progress=(lambda d, t: tell(1 + d / max(t, 1), 5, "embeddings")))
-    computed = embedder.computed - before
-    tell(2, 5, "embeddings")
     labels = [classify.Example(e.text, e.label, e.lang or language.detect_language(e.text)) for e in labels]
     clf = classify.Classifier.train(embedder, describe_texts, labels)
+    embedding_progress = lambda d, t: tell(1 + d / max(t, 1), 5, "embeddings")  # noqa: E731
+    if pending is not None:
+        emb, computed = pending.result(progress=embedding_progress), pending.computed
+    else:
+        before = embedder.computed
+        emb = embedder.embed(texts, progress=embedding_progress)
+        computed = embedder.computed - before
+    tell(2, 5, "embeddings")
     codings = clf.code(classify.features(emb, lexical), pols, texts)
     tell(3, 5, "classification")
     found, assign = themes.find_themes(emb, [t.lemmas for t in tokens], k=k, langs=langs,
