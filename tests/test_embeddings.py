@@ -104,6 +104,56 @@ def test_the_default_model_is_the_int8_copy_and_caches_its_vectors_under_its_own
     assert cache.get_many(embed.TORCH_MODEL, [embed.text_key("un")]) == {}
 
 
+class HashedSentences(SentenceEmbedder):
+    """A SentenceEmbedder whose transformer is the hashing embedder, noting the thread it runs on."""
+
+    def __init__(self, **kwargs):
+        super().__init__(model_name="hashed", **kwargs)
+        self.threads = set()
+
+    def _compute(self, texts, progress):
+        import threading
+
+        self.threads.add(threading.current_thread().name)
+        for done in range(0, len(texts), 2):
+            if progress:
+                progress(min(done + 2, len(texts)), len(texts))
+        if any(t == "boom" for t in texts):
+            raise ValueError("the model failed")
+        return HashingEmbedder(8).embed(texts)
+
+
+def test_background_embeddings_compute_elsewhere_but_cache_and_report_on_the_callers_thread(tmp_path):
+    import threading
+
+    cache = EmbeddingCache.in_file(tmp_path / "c.sqlite")  # a SQLite connection refuses other threads
+    embedder = HashedSentences(cache=cache)
+    pending = embedder.embed_in_background(["a", "b", "a", "c"])
+    seen = []
+    vectors = pending.result(progress=lambda d, t: seen.append((d, t, threading.current_thread().name)))
+    assert np.allclose(vectors, HashingEmbedder(8).embed(["a", "b", "a", "c"]))
+    assert embedder.threads == {"embeddings"} and pending.computed == embedder.computed == 3
+    assert seen[-1][:2] == (3, 3) and {name for _, _, name in seen} == {threading.current_thread().name}
+    again = HashedSentences(cache=cache).embed_in_background(["c", "a"])
+    assert again.computed == 0 and np.allclose(again.result(), vectors[[3, 0]])
+    with pytest.raises(ValueError, match="the model failed"):
+        HashedSentences().embed_in_background(["boom"]).result()
+
+
+def test_the_pipeline_gives_the_same_analysis_with_background_embeddings():
+    from research.nlp.pipeline import Utterance, analyze
+
+    sentences = ([f"Le remboursement de ma facture a pris {i} semaines." for i in range(2, 10)]
+                 + [f"The branch staff in town {i} were lovely and quick." for i in range(8)]
+                 + [f"L'application plante quand j'envoie la photo, version {i}." for i in range(8)])
+    utterances = [Utterance(str(i), s) for i, s in enumerate(sentences)]
+    stages = []
+    background = analyze(utterances, embedder=HashedSentences(), progress=lambda d, t, s: stages.append(d / t))
+    foreground = analyze(utterances, embedder=HashingEmbedder(8))
+    assert [vars(r) for r in background.results] == [vars(r) for r in foreground.results]
+    assert background.computed_embeddings == len(sentences) and stages == sorted(stages) and stages[-1] == 1.0
+
+
 # Written for this test: eight things customers talk about, each said four ways (two French, two English).
 TOPICS = {
     "waiting": ["J'ai attendu une heure au téléphone avant de parler à quelqu'un.",
