@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from research import store
 from research.errors import DomainError
 
 
@@ -35,6 +34,8 @@ db_option = click.option(
 
 
 def open_db(db_path: str | None):
+    from research import store
+
     return store.open_database(store.resolve_db_path(db_path))
 
 
@@ -49,6 +50,7 @@ def cli():
 @domain_errors
 def info(db_path):
     """Show what the workspace holds and its schema migrations."""
+    from research import store
     from research.overview import study_figures
     from research.workspace import get_workspace
 
@@ -67,6 +69,8 @@ def info(db_path):
 @domain_errors
 def migrate(db_path):
     """Create or upgrade the workspace database schema."""
+    from research import store
+
     path = store.resolve_db_path(db_path)
     db = store.connect(path) if path.exists() else None
     pending = len(store.pending_migrations(db)) if db else None
@@ -85,6 +89,7 @@ def migrate(db_path):
 @domain_errors
 def demo(db_path, force, if_missing, analysis):
     """Create the demo workspace (Alizé Mutuelle, a fictional French mutual insurer)."""
+    from research import store
     from research.demo import build_demo
 
     path = store.resolve_db_path(db_path)
@@ -333,6 +338,7 @@ def committee_ics(committee_id, session_id, member_code, out_path, db_path):
 @domain_errors
 def backup_cmd(dest, db_path):
     """Copy the live workspace to DEST (a file, or a folder for a dated file) with SQLite's online backup."""
+    from research import store
     from research.backup import backup
 
     written = backup(store.resolve_db_path(db_path), dest)
@@ -345,6 +351,7 @@ def backup_cmd(dest, db_path):
 @domain_errors
 def restore_cmd(src, db_path):
     """Replace the workspace with the backup SRC, after checking it; the current file is kept aside."""
+    from research import store
     from research.backup import restore
 
     kept = restore(src, store.resolve_db_path(db_path))

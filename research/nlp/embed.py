@@ -18,9 +18,12 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sqlite_utils
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ProgressFn = Callable[[int, int], None]
 
@@ -57,6 +60,8 @@ class EmbeddingCache:
 
     @classmethod
     def in_file(cls, path: Path) -> EmbeddingCache:
+        import sqlite_utils  # here only: it imports pandas, which an unchanged corpus never needs
+
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(path)
         db.enable_wal()
