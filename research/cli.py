@@ -162,20 +162,22 @@ def models():
 @models.command("prepare")
 @click.option("--force", is_flag=True, help="Rebuild even when they exist for the installed packages.")
 def models_prepare(force):
-    """Build models/derived/: the int8 ONNX copy of the embedding model and spaCy's English tokenizer rules.
+    """Build models/derived/: the int8 ONNX embedding model, spaCy's English tokenizer rules, the seed n-gram model.
 
     Offline, about fifteen seconds. Run by `make setup`; `ecoute analyze` does it on first use otherwise.
     """
-    from research.nlp import english_tokenizer
+    from research.nlp import classify, english_tokenizer
     from research.nlp.onnx_encoder import OnnxModelError, prepare
 
     try:
         folder = prepare(force=force, echo=lambda text: click.echo(text, err=True))
         rules = english_tokenizer.prepare(force=force)
+        ngrams = classify.prepare_seed_ngrams(force=force)
     except (OnnxModelError, OSError) as e:
         raise click.ClickException(str(e)) from e
     click.echo(str(folder))
     click.echo(str(rules))
+    click.echo(str(ngrams))
 
 
 @models.command("train-classifier")

@@ -239,3 +239,20 @@ def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
     mixed[25:] = 0  # fifteen English utterances: no French vectors
     assert themes.representation(emb, lemmas, word_vectors=french).shape[1] > themes.representation(emb, lemmas).shape[1]
     assert themes.representation(emb, lemmas, word_vectors=mixed).shape == themes.representation(emb, lemmas).shape
+
+
+def test_seed_ngram_model_is_kept_and_read_back_unchanged(tmp_path, monkeypatch):
+    from research.nlp import derived
+
+    monkeypatch.setattr(derived, "roots", lambda: [tmp_path])
+    seeds = classify.seed_examples()
+    texts = ["le conseiller était adorable", "I waited forever on the phone", "je suis passé à l'agence mardi"]
+    trained = classify.NgramModel.seeded(seeds)
+    stored = list(tmp_path.glob("cx-ngrams-*.json"))
+    assert len(stored) == 1
+    again = classify.NgramModel.seeded(seeds)
+    assert np.allclose(trained.predict_proba(texts), again.predict_proba(texts), atol=1e-12)
+    labels = [trained.classes[i] for i in trained.predict_proba(texts).argmax(axis=1)]
+    assert labels[:2] == ["enchantment", "irritant"]
+    stored[0].write_text("{damaged", encoding="utf-8")  # a damaged file is trained again, not an error
+    assert np.allclose(classify.NgramModel.seeded(seeds).predict_proba(texts), trained.predict_proba(texts))

@@ -155,23 +155,98 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
 
 
 NGRAM_WEIGHT = 0.5  # share of the character n-gram model in the vote
+NGRAM_C = 4.0  # its regularisation
 
 
 class NgramModel:
-    """TF-IDF of character n-grams inside words, and a logistic regression over them."""
+    """TF-IDF of character n-grams inside words, and a multinomial logistic regression over them.
 
-    def __init__(self, texts: Sequence[str], labels: Sequence[str], weights: Sequence[float] | None = None):
+    Trained on the seeds alone it is the same for every analysis, so it is kept among the derived
+    artefacts (`seeded`) instead of being retrained each time (about a second).
+    """
+
+    PARAMS = {"analyzer": "char_wb", "ngram_range": (3, 5), "sublinear_tf": True}
+
+    def __init__(self, vectorizer, coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str]):
+        self.vectorizer, self.coef, self.intercept, self.classes = vectorizer, coef, intercept, list(classes)
+
+    @classmethod
+    def train(cls, texts: Sequence[str], labels: Sequence[str], weights: Sequence[float] | None = None) -> NgramModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        x = self.vectorizer.fit_transform(texts)
-        self.clf = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
-        self.clf.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights))
-        self.classes = list(self.clf.classes_)
+        vectorizer = TfidfVectorizer(**cls.PARAMS)
+        x = vectorizer.fit_transform(texts)
+        clf = LogisticRegression(C=NGRAM_C, max_iter=2000, class_weight="balanced")
+        clf.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights))
+        return cls(vectorizer, clf.coef_.astype(np.float64), clf.intercept_.astype(np.float64),
+                   [str(c) for c in clf.classes_])
+
+    @classmethod
+    def seeded(cls, seeds: Sequence[Example]) -> NgramModel:
+        """The model of the seeds: read from the derived artefacts, else trained and kept there."""
+        from research.nlp import derived
+
+        for root in derived.roots():
+            try:
+                return cls.from_dict(json.loads((root / _ngram_file_name()).read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError):
+                continue
+        model = cls.train([e.text for e in seeds], [e.label for e in seeds])
+        try:
+            model.save(derived.writable_root() / _ngram_file_name())
+        except OSError:
+            pass  # nowhere to keep it: trained again next time
+        return model
+
+    def save(self, path: Path) -> None:
+        from research.nlp import derived
+
+        derived.write_atomically(path, json.dumps(self.as_dict(), ensure_ascii=False))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return self.clf.predict_proba(self.vectorizer.transform(texts))
+        z = np.asarray(self.vectorizer.transform(texts) @ self.coef.T) + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def as_dict(self) -> dict:
+        return {"vocabulary": {t: int(i) for t, i in self.vectorizer.vocabulary_.items()},
+                "idf": self.vectorizer.idf_.tolist(), "coef": self.coef.tolist(),
+                "intercept": self.intercept.tolist(), "classes": self.classes}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> NgramModel:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorizer = TfidfVectorizer(vocabulary=data["vocabulary"], **cls.PARAMS)
+        vectorizer.idf_ = np.asarray(data["idf"], np.float64)
+        return cls(vectorizer, np.asarray(data["coef"], np.float64), np.asarray(data["intercept"], np.float64),
+                   data["classes"])
+
+
+def _ngram_file_name() -> str:
+    """Named after the seeds, the model's settings and the installed scikit-learn, for which it is valid."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256(f"{NgramModel.PARAMS}|C={NGRAM_C}|{version('scikit-learn')}".encode())
+    for path in sorted(SEED_DIR.glob("seed_*.tsv")):
+        h.update(path.read_bytes())
+    return f"cx-ngrams-{h.hexdigest()[:16]}.json"
+
+
+def prepare_seed_ngrams(force: bool = False) -> Path:
+    """Train the seed n-gram model into models/derived/ (by `ecoute models prepare`); returns the file."""
+    from research.nlp import derived
+
+    if not force:
+        for root in derived.roots():
+            if (root / _ngram_file_name()).exists():
+                return root / _ngram_file_name()
+    seeds = seed_examples()
+    path = derived.writable_root() / _ngram_file_name()
+    NgramModel.train([e.text for e in seeds], [e.label for e in seeds]).save(path)
+    return path
 
 
 class Classifier:
@@ -196,8 +271,11 @@ class Classifier:
         user = [e for e in user if e.label in LABELS and e.text.strip()]
         seed_texts, seed_labels = [e.text for e in seeds], [e.label for e in seeds]
         w_user = min(5.0, max(1.0, len(seeds) / max(1, len(user)))) if user else 1.0
-        ngrams = NgramModel(seed_texts + [e.text for e in user], seed_labels + [e.label for e in user],
-                            [1.0] * len(seeds) + [w_user] * len(user))
+        if user:
+            ngrams = NgramModel.train(seed_texts + [e.text for e in user], seed_labels + [e.label for e in user],
+                                      [1.0] * len(seeds) + [w_user] * len(user))
+        else:
+            ngrams = NgramModel.seeded(seeds)
         if not user:
             cached = _load_artefact(embedder.model_name)
             if cached is not None:
@@ -216,7 +294,7 @@ class Classifier:
                 test = [i for i in range(len(user)) if i % folds == f]
                 train_idx = list(range(ns)) + [ns + i for i in range(len(user)) if i % folds != f]
                 m = fit(x[train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx])
-                g = NgramModel([texts[i] for i in train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx])
+                g = NgramModel.train([texts[i] for i in train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx])
                 held = cls(m, g).proba(x[[ns + i for i in test]], [texts[ns + i] for i in test])
                 for i, row in zip(test, held):
                     pred[i] = m.classes[int(row.argmax())]

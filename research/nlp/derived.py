@@ -1,8 +1,8 @@
 """Where artefacts derived from installed packages live: `models/derived/` in the project, git-ignored.
 
-They are rebuilt from what `pip` installed (the int8 ONNX embedding model, spaCy's English tokenizer
-rules as plain data), by `ecoute models prepare` at set-up or on first use, so they are never
-committed and never fetched. Not in the analysis cache (`ECOUTE_CACHE_DIR`): benchmarks and tests
+They are rebuilt from what `pip` installed and the seeds (the int8 ONNX embedding model, spaCy's
+English tokenizer rules as plain data, the seeds' character n-gram model), by `ecoute models prepare`
+at set-up or on first use, so they are never committed and never fetched. Not in the analysis cache (`ECOUTE_CACHE_DIR`): benchmarks and tests
 point that at empty folders to measure a cold analysis, and rebuilding a model there each time would
 be measured as analysis. If the project folder is read-only, the user's cache folder
 (~/.cache/ecoute/derived) takes over.
