@@ -6,7 +6,7 @@ from research.errors import DomainError
 from research.synthesis import overview
 from ui.db import get_db
 from ui.i18n import has, t
-from ui.synthesis import coded_records, figure_row
+from ui.synthesis import coded_records, figure_row, run_history_table
 from ui.widgets import page_header, show_error
 
 db = get_db()
@@ -49,4 +49,4 @@ history = synthesis_store.run_history(db)
 if not history:
     st.info(t("synthesis.analysis.never"))
 else:
-    st.dataframe(history, hide_index=True, width="stretch")
+    run_history_table(history)

@@ -100,3 +100,20 @@ def rerun_as_machine(db):
         db[S.T_CODES].insert_all(codes)
         db[S.T_THEMES].insert_all([dict(r, run_id=2, id=r["id"]) for r in db[S.T_THEMES].rows_where("run_id = 1")],
                                   replace=True)
+
+
+@pytest.mark.parametrize("lang,status", [("fr", "terminée"), ("en", "finished")])
+def test_analysis_history_speaks_the_readers_language(study_env, lang, status):
+    from research.store import open_database
+
+    db = open_database(study_env)
+    db["analysis_runs"].insert({"id": 99, "status": "done", "started_at": "2026-11-23T09:30:00+00:00",
+                                "finished_at": "2026-11-23T09:30:08+00:00", "model": "m", "utterances": 600,
+                                "coded": 600, "themes": 17, "computed_embeddings": 20, "kappa": None,
+                                "learned_from": 0, "seconds": 8.2, "message": ""}, alter=True)
+    db.close()
+    at = open_page("pages/analysis.py", lang)
+    table = at.dataframe[-1].value
+    newest = table.iloc[0]
+    assert newest["status"] == status and newest["kappa"] == "—" and newest["computed"] == 20
+    assert newest["started"].year == 2026 and "started_at" not in table.columns

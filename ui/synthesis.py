@@ -119,3 +119,39 @@ def figure_row(figures: list[tuple[str, object]]) -> None:
     cols = st.columns(len(figures))
     for col, (label, value) in zip(cols, figures):
         col.metric(label, value, border=True)
+
+
+RUN_COLUMNS = ("started", "status", "seconds", "utterances", "computed", "themes", "learned_from", "kappa", "model",
+               "message")
+
+
+def run_history_table(history: list[dict]) -> None:
+    """Earlier analysis runs, newest first, with headings, statuses and local times in the reader's language."""
+    from datetime import datetime
+
+    def local(stamp):
+        try:
+            return datetime.fromisoformat(stamp).astimezone().replace(tzinfo=None)
+        except (TypeError, ValueError):
+            return None
+
+    rows = [{"started": local(r.get("started_at")),
+             "status": t(f"synthesis.analysis.status.{r.get('status')}"),
+             "seconds": r.get("seconds"), "utterances": r.get("utterances"),
+             "computed": r.get("computed_embeddings"), "themes": r.get("themes"),
+             "learned_from": r.get("learned_from") or 0,
+             "kappa": "—" if r.get("kappa") is None else f"{r['kappa']:.2f}",
+             "model": r.get("model") or "", "message": r.get("message") or ""} for r in history]
+    heading = {c: t(f"synthesis.analysis.col.{c}") for c in RUN_COLUMNS}
+    st.dataframe(rows, hide_index=True, width="stretch", column_order=RUN_COLUMNS, column_config={
+        "started": st.column_config.DatetimeColumn(heading["started"], format=t("synthesis.analysis.when_format")),
+        "status": st.column_config.TextColumn(heading["status"]),
+        "seconds": st.column_config.NumberColumn(heading["seconds"], format="%.1f s"),
+        "utterances": st.column_config.NumberColumn(heading["utterances"]),
+        "computed": st.column_config.NumberColumn(heading["computed"], help=t("synthesis.analysis.col.computed_help")),
+        "themes": st.column_config.NumberColumn(heading["themes"]),
+        "learned_from": st.column_config.NumberColumn(heading["learned_from"]),
+        "kappa": st.column_config.TextColumn(heading["kappa"], help=t("synthesis.analysis.col.kappa_help")),
+        "model": st.column_config.TextColumn(heading["model"]),
+        "message": st.column_config.TextColumn(heading["message"], width="large"),
+    })
