@@ -96,15 +96,24 @@ def _read_vader_fr() -> dict[str, float]:
     return out
 
 
+def package_file(package: str, name: str) -> Path:
+    """A data file inside an installed package, found without importing it (textblob-fr pulls in NLTK,
+    about three seconds, for a file we only read)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(package)
+    return Path(next(iter(spec.submodule_search_locations))) / name
+
+
 @lru_cache(maxsize=2)
 def lexicon(lang: str) -> dict[str, float]:
     """Word form → polarity in [-1, 1]."""
     words: dict[str, float] = {}
     if lang == "fr":
         try:
-            import textblob_fr
-
-            xml = Path(textblob_fr.__file__).resolve().parent / "fr-sentiment.xml"
+            xml = package_file("textblob_fr", "fr-sentiment.xml")
             sums: dict[str, list[float]] = {}
             for w in ET.parse(xml).getroot().iter("word"):
                 form = (w.get("form") or "").lower()
@@ -117,9 +126,7 @@ def lexicon(lang: str) -> dict[str, float]:
             words.setdefault(form, value)
     else:
         try:
-            import vaderSentiment
-
-            path = Path(vaderSentiment.__file__).resolve().parent / "vader_lexicon.txt"
+            path = package_file("vaderSentiment", "vader_lexicon.txt")
             for line in path.read_text(encoding="utf-8").splitlines():
                 parts = line.split("\t")
                 if len(parts) >= 2 and " " not in parts[0]:
