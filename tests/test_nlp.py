@@ -224,6 +224,17 @@ def test_rows_without_word_vectors_are_coded_by_the_plain_model():
     assert np.allclose(again.predict_proba(x), model.predict_proba(x), atol=1e-4)
 
 
+def test_lukewarm_verdicts_are_a_feature_of_their_own():
+    assert pol("C'était correct, sans plus.").lukewarm == 2
+    assert pol("Un hôtel quelconque, rien de spécial.").lukewarm == 2
+    assert pol("It was fine, nothing special.", "en").lukewarm == 2
+    assert pol("Le conseiller était adorable, je suis ravie.").lukewarm == 0
+    assert pol("The staff were lovely and really helpful.", "en").lukewarm == 0
+    assert pol("J'ai choisi un moyen de paiement en ligne.").lukewarm == 0  # "moyen de": a means, not a verdict
+    features = pol("Service correct.").features()
+    assert len(features) == polarity.FEATURE_COUNT and features[-1] == 0.5
+
+
 def test_french_lexicon_covers_verdict_words_textblob_lacks():
     lexicon = polarity.lexicon("fr")
     assert lexicon["gâché"] < 0 and lexicon["incompétent"] < 0 and lexicon["bien"] > 0

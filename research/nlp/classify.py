@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from research.nlp.polarity import Polarity
+from research.nlp.polarity import FEATURE_COUNT as LEXICON_FEATURES, Polarity
 from research.nlp.wordvectors import DIM as WORD_VECTOR_DIM
 
 LABELS = ("irritant", "enchantment", "neutral")
@@ -57,7 +57,7 @@ def seed_examples() -> list[Example]:
     return out
 
 
-FEATURE_LAYOUT = f"embedding+{LEXICON_WEIGHT}*lexicon+{WORD_VECTOR_WEIGHT}*fr-word-vectors+flag"
+FEATURE_LAYOUT = f"embedding+{LEXICON_WEIGHT}*lexicon{LEXICON_FEATURES}+{WORD_VECTOR_WEIGHT}*fr-word-vectors+flag"
 
 
 def seed_fingerprint() -> str:

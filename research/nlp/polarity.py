@@ -47,6 +47,19 @@ EXPECTATION = {
                      r"|it would help|why not|they need to|if only|lack of|there is no way to|could they)", re.I),
 }
 
+# lukewarm verdicts: an evaluative word that says "neither good nor bad" ("correct, sans plus", "it was fine")
+LUKEWARM = {
+    "fr": re.compile(r"\b(correcte?s?|sans plus|rien d'(extraordinaire|exceptionnel|incroyable|original|inoubliable)"
+                     r"|rien de (spécial|particulier|fou|transcendant|mémorable|plus)|ni plus ni moins|ni bon ni mauvais"
+                     r"|moyen(ne)?s?(?! d)|passables?|convenables?|acceptables?|quelconques?|classiques?|basiques?"
+                     r"|standards?|honnêtes?|ordinaires?|dans la moyenne|ça passe|ça dépanne"
+                     r"|mouais|ni chaud ni froid|sans (surprise|plus)|comme ailleurs)\b", re.I),
+    "en": re.compile(r"\b(fine|ok(ay)?|decent|average|alright|all right|acceptable|adequate|so-so|reasonable"
+                     r"|nothing (special|to write home about|fancy|more|remarkable|much)|not bad|standard|basic"
+                     r"|ordinary|unremarkable|passable|middling|fair enough|mixed|as expected|no more, no less"
+                     r"|neither good nor bad|does the job|serviceable|run of the mill|so so|meh)\b", re.I),
+}
+
 
 @dataclass
 class Polarity:
@@ -58,6 +71,7 @@ class Polarity:
     expectation: bool = False
     question: bool = False
     compound: float = 0.0  # VADER's compound score (English), else the net score squashed
+    lukewarm: int = 0  # lukewarm verdicts ("correct", "sans plus", "fine", "nothing special")
 
     @property
     def net(self) -> float:
@@ -66,7 +80,7 @@ class Polarity:
     def features(self) -> list[float]:
         return [self.positive, self.negative, self.net, min(self.polar_words, 5) / 5,
                 min(self.negations, 3) / 3, float(self.contrast), float(self.expectation),
-                float(self.question), self.compound]
+                float(self.question), self.compound, min(self.lukewarm, 2) / 2]
 
 
 FEATURE_COUNT = len(Polarity().features())
@@ -183,4 +197,5 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
         compound = net / (abs(net) + 1.0)
     return Polarity(positive=pos, negative=negv, polar_words=polar, negations=negations,
                     contrast=cut is not None, expectation=bool(EXPECTATION[lang].search(text or "")),
-                    question=(text or "").rstrip().endswith("?"), compound=compound)
+                    question=(text or "").rstrip().endswith("?"), compound=compound,
+                    lukewarm=len(LUKEWARM[lang].findall(text or "")))
