@@ -156,6 +156,7 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
 
 NGRAM_WEIGHT = 0.5  # share of the character n-gram model in the vote
 NGRAM_C = 4.0  # its regularisation
+USER_WEIGHT_CAP = 5.0  # a researcher's code counts up to this many seeds
 
 
 class NgramModel:
@@ -270,7 +271,7 @@ class Classifier:
         seeds = seed_examples()
         user = [e for e in user if e.label in LABELS and e.text.strip()]
         seed_texts, seed_labels = [e.text for e in seeds], [e.label for e in seeds]
-        w_user = min(5.0, max(1.0, len(seeds) / max(1, len(user)))) if user else 1.0
+        w_user = min(USER_WEIGHT_CAP, max(1.0, len(seeds) / max(1, len(user)))) if user else 1.0
         if user:
             ngrams = NgramModel.train(seed_texts + [e.text for e in user], seed_labels + [e.label for e in user],
                                       [1.0] * len(seeds) + [w_user] * len(user))
