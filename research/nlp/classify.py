@@ -257,13 +257,18 @@ class Classifier:
                  learned_from: int = 0):
         self.model, self.ngrams, self.kappa, self.learned_from = model, ngrams, kappa, learned_from
 
-    def proba(self, x: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    def text_votes(self, texts: Sequence[str]) -> np.ndarray | None:
+        """The n-gram model's probabilities in the model's class order: they need no embeddings, so
+        the pipeline asks for them while the embeddings are being computed."""
+        if self.ngrams is None or not len(texts):
+            return None
+        q = self.ngrams.predict_proba(texts)
+        return q[:, [self.ngrams.classes.index(c) for c in self.model.classes]]
+
+    def proba(self, x: np.ndarray, texts: Sequence[str], votes: np.ndarray | None = None) -> np.ndarray:
         p = self.model.predict_proba(x)
-        if self.ngrams is not None and len(texts):
-            q = self.ngrams.predict_proba(texts)
-            q = q[:, [self.ngrams.classes.index(c) for c in self.model.classes]]
-            p = (1 - NGRAM_WEIGHT) * p + NGRAM_WEIGHT * q
-        return p
+        q = self.text_votes(texts) if votes is None else votes
+        return p if q is None else (1 - NGRAM_WEIGHT) * p + NGRAM_WEIGHT * q
 
     @classmethod
     def train(cls, embedder, describe, user: Sequence[Example] = ()) -> Classifier:
@@ -302,8 +307,10 @@ class Classifier:
             kappa = cohen_kappa([e.label for e in user], pred)
         return cls(fit(x, y, w), ngrams, kappa=kappa, learned_from=len(user))
 
-    def code(self, x: np.ndarray, polarities: Sequence[Polarity], texts: Sequence[str]) -> list[Coding]:
-        proba = self.proba(x, texts) if len(x) else np.zeros((0, 3))
+    def code(self, x: np.ndarray, polarities: Sequence[Polarity], texts: Sequence[str],
+             votes: np.ndarray | None = None) -> list[Coding]:
+        """`votes`: `text_votes(texts)` when already computed."""
+        proba = self.proba(x, texts, votes) if len(x) else np.zeros((0, 3))
         out = []
         for row, pol in zip(proba, polarities):
             k = int(row.argmax())

@@ -72,7 +72,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     embedder = embedder or default_embedder()
     texts = [u.text or "" for u in utterances]
     # the embeddings take longest and need nothing else: start them first, on their own thread, and
-    # do the work that does not need them (languages, lexicon, training the classifier) meanwhile
+    # do the work that does not need them (languages, lexicon, classifier, n-gram votes, dimensions) meanwhile
     pending = embedder.embed_in_background(texts) if hasattr(embedder, "embed_in_background") else None
     langs = [u.lang if u.lang in ("fr", "en") else None for u in utterances]
     detected = language.resolve_languages(texts, lang)
@@ -84,6 +84,8 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     tell(1, 5, "lexicon")
     labels = [classify.Example(e.text, e.label, e.lang or language.detect_language(e.text)) for e in labels]
     clf = classify.Classifier.train(embedder, describe_texts, labels)
+    votes = clf.text_votes(texts)
+    dimensions = [dimension.dimension_of(s) for s in texts]
     embedding_progress = lambda d, t: tell(1 + d / max(t, 1), 5, "embeddings")  # noqa: E731
     if pending is not None:
         emb, computed = pending.result(progress=embedding_progress), pending.computed
@@ -92,7 +94,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
         emb = embedder.embed(texts, progress=embedding_progress)
         computed = embedder.computed - before
     tell(2, 5, "embeddings")
-    codings = clf.code(classify.features(emb, lexical), pols, texts)
+    codings = clf.code(classify.features(emb, lexical), pols, texts, votes)
     tell(3, 5, "classification")
     found, assign = themes.find_themes(emb, [t.lemmas for t in tokens], k=k, langs=langs,
                                       exclude=label_stop_words,
@@ -104,7 +106,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
         th = found[int(assign[i])]
         c = codings[i]
         results.append(Result(id=u.id, label=c.label, confidence=c.confidence, expectation=c.expectation,
-                              intensity=c.intensity, dimension=dimension.dimension_of(texts[i]),
+                              intensity=c.intensity, dimension=dimensions[i],
                               theme=th.id, theme_label=th.label, lang=langs[i]))
     tell(5, 5, "themes")
     return Analysis(results=results, themes=found, embeddings=emb, tokens=tokens, polarities=pols,
