@@ -13,7 +13,7 @@ snippets inside the vaderSentiment source package (both read here for evaluation
 project). Every figure is measured on a whole command run in a fresh process with an empty cache,
 model loading included; "re-analysis" runs `ecoute analyze` again on the unchanged corpus. Peak
 memory is the child process's maximum resident set. Results are printed and written to
-benchmarks/RESULTS.md.
+benchmarks/ANALYSIS_RESULTS.md (its own file: other benchmarks keep theirs in RESULTS.md).
 """
 from __future__ import annotations
 
@@ -204,7 +204,7 @@ def main() -> None:
             b_rss = f"{theirs_t['rss']:.0f}" if theirs_t else "—"
             say(f"| {name} | {n:,} | {ours_t['ups']:.0f} | {b_ups} | {ratio} | {ours_t['rerun']:.2f} s | "
                 f"{ours_t['seconds'] / ours_t['rerun']:.0f}× | {ours_t['rss']:.0f} | {b_rss} |")
-    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (HERE / "ANALYSIS_RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
