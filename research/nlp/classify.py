@@ -282,7 +282,6 @@ class Classifier:
                                       [1.0] * len(seeds) + [w_user] * len(user))
         else:
             ngrams = NgramModel.seeded(seeds)
-        if not user:
             cached = _load_artefact(embedder.model_name)
             if cached is not None:
                 return cls(cached, ngrams)
