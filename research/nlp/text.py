@@ -43,7 +43,7 @@ def stop_words(lang: str) -> frozenset[str]:
                  "faire", "avoir", "être", "aller", "dire", "falloir", "pouvoir", "vouloir", "savoir",
                  "mettre", "venir", "prendre", "donner", "voir", "oui", "non", "alors", "après", "enfin",
                  "quand", "vraiment", "peu", "trop", "très", "tout", "tous", "toute", "toutes", "ni", "quoi", "devoir",
-                 "bonjour", "merci", "madame", "monsieur", "franchement", "rien", "falloir", "passer", "trouver", "rester"}
+                 "bonjour", "merci", "madame", "monsieur", "franchement", "rien", "bien", "falloir", "passer", "trouver", "rester"}
     else:
         from research.nlp import english_tokenizer
 
