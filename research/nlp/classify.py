@@ -186,16 +186,15 @@ class NgramModel:
     @classmethod
     def seeded(cls, seeds: Sequence[Example]) -> NgramModel:
         """The model of the seeds: read from the derived artefacts, else trained and kept there."""
-        from research.nlp import derived
-
-        for root in derived.roots():
+        stored = _stored_seed_ngrams()
+        if stored is not None:
             try:
-                return cls.from_dict(json.loads((root / _ngram_file_name()).read_text(encoding="utf-8")))
+                return cls.from_dict(json.loads(stored.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError):
-                continue
+                pass  # damaged: trained again and written over
         model = cls.train([e.text for e in seeds], [e.label for e in seeds])
         try:
-            model.save(derived.writable_root() / _ngram_file_name())
+            model.save(stored or _seed_ngram_path())
         except OSError:
             pass  # nowhere to keep it: trained again next time
         return model
@@ -236,16 +235,25 @@ def _ngram_file_name() -> str:
     return f"cx-ngrams-{h.hexdigest()[:16]}.json"
 
 
-def prepare_seed_ngrams(force: bool = False) -> Path:
-    """Train the seed n-gram model into models/derived/ (by `ecoute models prepare`); returns the file."""
+def _stored_seed_ngrams() -> Path | None:
     from research.nlp import derived
 
-    if not force:
-        for root in derived.roots():
-            if (root / _ngram_file_name()).exists():
-                return root / _ngram_file_name()
+    return next((root / _ngram_file_name() for root in derived.roots() if (root / _ngram_file_name()).exists()), None)
+
+
+def _seed_ngram_path() -> Path:
+    from research.nlp import derived
+
+    return derived.writable_root() / _ngram_file_name()
+
+
+def prepare_seed_ngrams(force: bool = False) -> Path:
+    """Train the seed n-gram model into models/derived/ (by `ecoute models prepare`); returns the file."""
+    stored = None if force else _stored_seed_ngrams()
+    if stored is not None:
+        return stored
     seeds = seed_examples()
-    path = derived.writable_root() / _ngram_file_name()
+    path = _seed_ngram_path()
     NgramModel.train([e.text for e in seeds], [e.label for e in seeds]).save(path)
     return path
 

@@ -2,10 +2,10 @@
 
 They are rebuilt from what `pip` installed and the seeds (the int8 ONNX embedding model, spaCy's
 English tokenizer rules as plain data, the seeds' character n-gram model), by `ecoute models prepare`
-at set-up or on first use, so they are never committed and never fetched. Not in the analysis cache (`ECOUTE_CACHE_DIR`): benchmarks and tests
-point that at empty folders to measure a cold analysis, and rebuilding a model there each time would
-be measured as analysis. If the project folder is read-only, the user's cache folder
-(~/.cache/ecoute/derived) takes over.
+at set-up or on first use, so they are never committed and never fetched. Not in the analysis cache
+(`ECOUTE_CACHE_DIR`): benchmarks and tests point that at empty folders to measure a cold analysis,
+and rebuilding a model there each time would be measured as analysis. If the project folder is
+read-only, the user's cache folder (~/.cache/ecoute/derived) takes over.
 """
 from __future__ import annotations
 
