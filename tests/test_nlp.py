@@ -241,6 +241,18 @@ def test_french_lexicon_covers_verdict_words_textblob_lacks():
     assert lexicon["nul"] == -0.8  # our own service lexicon still has the last word
 
 
+def test_topic_and_function_words_carry_no_polarity_of_their_own():
+    # the translated VADER lexicon reads "prix" as a prize and "vraiment" as praise
+    assert pol("Mauvais rapport qualité prix.").positive == 0
+    assert pol("Vraiment dommage !").positive == 0
+    assert pol("Tout a été mauvais.").positive == 0 and pol("Tout a été mauvais.").negative > 0.5
+    assert pol("J'ai appelé mon conseiller pour le sinistre.").polar_words == 0
+    # an intensifier strengthens the next verdict instead of counting as one; alone it keeps its own
+    assert pol("C'était super lent.").positive == 0 and pol("C'était super lent.").negative > 0.6
+    assert pol("Super accueil.").positive > 0.5
+    assert pol("No, the wait was fine.", "en").negative == 0
+
+
 def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
     rng = np.random.default_rng(1)
     emb = rng.normal(size=(40, 8)).astype(np.float32)

@@ -61,12 +61,13 @@ FEATURE_LAYOUT = f"embedding+{LEXICON_WEIGHT}*lexicon{LEXICON_FEATURES}+{WORD_VE
 
 
 def seed_fingerprint() -> str:
-    """Seeds, lexicons and feature layout: the stored coefficients are valid only for these."""
+    """Seeds, lexicons, polarity rules and feature layout: the stored coefficients are valid only for these."""
     h = hashlib.sha256(FEATURE_LAYOUT.encode())
     for path in sorted(SEED_DIR.glob("seed_*.tsv")):
         h.update(path.read_bytes())
     for path in sorted((Path(__file__).parent / "resources").glob("*lexicon*")):
         h.update(path.read_bytes())
+    h.update((Path(__file__).parent / "polarity.py").read_bytes())  # the rules that read the lexicons
     return h.hexdigest()[:16]
 
 
