@@ -253,6 +253,14 @@ def test_topic_and_function_words_carry_no_polarity_of_their_own():
     assert pol("No, the wait was fine.", "en").negative == 0
 
 
+def test_french_ne_pas_frame_negates_the_verb_inside_it():
+    assert pol("Je ne le recommande pas.").negative > 0 and pol("Je ne le recommande pas.").positive == 0
+    assert pol("Je ne suis plus du tout satisfait.").positive == 0
+    assert pol("Je recommande.").positive > 0
+    # "ne ... que" restricts, it does not negate
+    assert pol("Je n'ai que des compliments, c'est parfait.").negations == 0
+
+
 def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
     rng = np.random.default_rng(1)
     emb = rng.normal(size=(40, 8)).astype(np.float32)

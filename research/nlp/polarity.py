@@ -160,6 +160,26 @@ def _lookup(lex: dict[str, float], word: str, lemma: str | None) -> float | None
     return value
 
 
+NE = {"ne", "n'"}
+# what completes "ne" into a negation; "ne ... que" is a restriction ("je n'ai que des éloges"), not one
+NEGATION_COMPLETERS = {"pas", "plus", "jamais", "rien", "guère", "point", "aucun", "aucune", "personne"}
+
+
+def _french_negation_frames(words: list[str]) -> set[int]:
+    """Positions negated by a French "ne ... pas" frame: the verb inside it ("je ne le recommande pas")
+    and the three words after its second half ("je ne suis plus du tout satisfait"). The word-window
+    rule alone sees only negators before a word, and "ne" is not one by itself."""
+    out: set[int] = set()
+    for j, w in enumerate(words):
+        if w not in NE:
+            continue
+        close = next((c for c in range(j + 1, min(len(words), j + 5)) if words[c] in NEGATION_COMPLETERS), None)
+        if close is not None:
+            out.update(range(j + 1, close))
+            out.update(range(close + 1, min(len(words), close + 4)))
+    return out
+
+
 def _is_operator(word: str, i: int, values: list[float | None], neg, inten, contr) -> bool:
     """Negators and contrast words act on their neighbours and carry no polarity of their own (the
     translated VADER lexicon gives "vraiment" +0.6, VADER "no" -0.4); nor does an intensifier that
@@ -188,13 +208,15 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     polar = negations = 0
     values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None)
               for i, w in enumerate(words)]
+    framed = _french_negation_frames(words) if lang == "fr" else set()
     for i, w in enumerate(words):
         value = values[i]
         if not value or _is_operator(w, i, values, neg, inten, contr):
             continue
         polar += 1
         window = words[max(0, i - 3): i]
-        if any(x in neg for x in window) or (lang == "en" and any(x.endswith("n't") for x in window)):
+        if (i in framed or any(x in neg for x in window)
+                or (lang == "en" and any(x.endswith("n't") for x in window))):
             value *= -0.7
             negations += 1
         if i > 0 and words[i - 1] in inten:
