@@ -7,7 +7,10 @@ lexicon of our own in `resources/` that overrides them for words that carry a ve
 ("attente", "rappelé", "delayed"). The scorer walks the tokens:
 
 - a negator within the three preceding tokens flips and damps a word's polarity
-  ("n'est pas clair", "not helpful");
+  ("n'est pas clair", "not helpful"), and so does a French "ne ... pas" frame around it or just
+  before it ("je ne le recommande pas");
+- negators, contrast words, an intensifier before a verdict, and topic words the translated
+  lexicon got wrong ("prix", "sinistre") carry no polarity of their own;
 - an intensifier just before a word strengthens it ("très lent", "really slow");
 - after a contrast word ("mais", "but") the clause weighs more than before it, because that is
   where the speaker's verdict usually lies;
