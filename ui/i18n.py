@@ -98,8 +98,16 @@ def init_language() -> None:
     st.session_state.setdefault(keys.LANGUAGE, DEFAULT_LANGUAGE)
 
 
+def _keep_a_language() -> None:
+    """A click on the option already selected clears a segmented control: keep the language shown.
+    (In the widget's own callback, before the next run: afterwards its state may not be set.)"""
+    if st.session_state.get(keys.LANGUAGE) not in LANGUAGES:
+        st.session_state[keys.LANGUAGE] = st.session_state.get(keys.LANGUAGE_SHOWN, DEFAULT_LANGUAGE)
+
+
 def language_switch() -> None:
     """The FR/EN switch, in the sidebar of every page."""
+    st.session_state[keys.LANGUAGE_SHOWN] = current_language()
     st.sidebar.segmented_control(
         t("app.language"),
         options=list(LANGUAGES),
@@ -107,6 +115,5 @@ def language_switch() -> None:
         key=keys.LANGUAGE,
         selection_mode="single",
         label_visibility="collapsed",
+        on_change=_keep_a_language,
     )
-    if st.session_state.get(keys.LANGUAGE) not in LANGUAGES:  # a click on the selected option clears it
-        st.session_state[keys.LANGUAGE] = DEFAULT_LANGUAGE

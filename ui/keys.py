@@ -2,6 +2,7 @@
 
 LANGUAGE = "ecoute.lang"
 LANGUAGE_FROM_URL = "ecoute.lang_from_url"
+LANGUAGE_SHOWN = "ecoute.lang_shown"  # the language of the last run, kept if the switch is cleared
 DB_PATH = "ecoute.db_path"
 BRAND_EDIT_BASE_VERSION = "ecoute.brand.base_version"
 ROUTED = "ecoute.routed"

@@ -131,3 +131,29 @@ def test_page_renders_in_chromium(app_url, browser, url_path, lang):
         assert exceptions.count() == 0, exceptions.first.inner_text()
     finally:
         page.close()
+
+
+def test_clicking_the_language_already_chosen_keeps_it(app_url, browser):
+    """A segmented control clears itself when its selected option is clicked again; the switch must
+    keep the language shown instead of failing."""
+    def settled():
+        time.sleep(1.5)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        return page.locator('[data-testid="stMain"] h1').first.inner_text()
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{app_url}/?lang=en", wait_until="networkidle", timeout=60_000)
+        sign_in(page, "admin", "ecoute-admin-demo")
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+        english = settled()
+        for _ in range(2):
+            page.locator('[data-testid="stSidebar"] button', has_text="EN").first.click()
+            assert settled() == english
+        exceptions = page.locator('[data-testid="stException"]')
+        assert exceptions.count() == 0, exceptions.first.inner_text()
+        page.locator('[data-testid="stSidebar"] button', has_text="FR").first.click()
+        assert settled() != english
+    finally:
+        page.close()
