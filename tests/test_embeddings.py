@@ -264,3 +264,13 @@ def test_the_stored_classifier_is_retrained_for_the_current_embedding_model(tmp_
     counted = Hashed()
     classify.Classifier.train(counted, lambda texts, langs: pytest.fail("retrained instead of loading the file"))
     assert counted.computed == 0  # the pipeline picks the stored coefficients up: no seed is embedded
+
+
+def test_the_shipped_classifier_was_trained_on_the_current_seeds_lexicons_and_rules():
+    """A change to the seeds, the lexicons or polarity.py makes the stored coefficients stale: every
+    analysis would then retrain at run time. `ecoute models train-classifier` rewrites the file."""
+    from research.nlp import classify
+
+    stored = json.loads(classify.ARTEFACT.read_text(encoding="utf-8"))
+    assert stored["seeds"] == classify.seed_fingerprint(), "stale: run `.venv/bin/ecoute models train-classifier`"
+    assert stored["embedding_model"] == embed.ONNX_INT8_MODEL
