@@ -185,6 +185,10 @@ class NgramModel:
                    [str(c) for c in clf.classes_])
 
     @classmethod
+    def train_on(cls, examples: Sequence[Example]) -> NgramModel:
+        return cls.train([e.text for e in examples], [e.label for e in examples])
+
+    @classmethod
     def seeded(cls, seeds: Sequence[Example]) -> NgramModel:
         """The model of the seeds: read from the derived artefacts, else trained and kept there."""
         stored = _stored_seed_ngrams()
@@ -193,7 +197,7 @@ class NgramModel:
                 return cls.from_dict(json.loads(stored.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError):
                 pass  # damaged: trained again and written over
-        model = cls.train([e.text for e in seeds], [e.label for e in seeds])
+        model = cls.train_on(seeds)
         try:
             model.save(stored or _seed_ngram_path())
         except OSError:
@@ -239,7 +243,8 @@ def _ngram_file_name() -> str:
 def _stored_seed_ngrams() -> Path | None:
     from research.nlp import derived
 
-    return next((root / _ngram_file_name() for root in derived.roots() if (root / _ngram_file_name()).exists()), None)
+    name = _ngram_file_name()  # hashes every seed file: once, not per folder
+    return next((root / name for root in derived.roots() if (root / name).exists()), None)
 
 
 def _seed_ngram_path() -> Path:
@@ -253,9 +258,8 @@ def prepare_seed_ngrams(force: bool = False) -> Path:
     stored = None if force else _stored_seed_ngrams()
     if stored is not None:
         return stored
-    seeds = seed_examples()
     path = _seed_ngram_path()
-    NgramModel.train([e.text for e in seeds], [e.label for e in seeds]).save(path)
+    NgramModel.train_on(seed_examples()).save(path)
     return path
 
 
