@@ -232,7 +232,7 @@ def test_lukewarm_verdicts_are_a_feature_of_their_own():
     assert pol("The staff were lovely and really helpful.", "en").lukewarm == 0
     assert pol("J'ai choisi un moyen de paiement en ligne.").lukewarm == 0  # "moyen de": a means, not a verdict
     features = pol("Service correct.").features()
-    assert len(features) == polarity.FEATURE_COUNT and features[-1] == 0.5
+    assert len(features) == polarity.FEATURE_COUNT and features[-2] == 0.5
 
 
 def test_french_lexicon_covers_verdict_words_textblob_lacks():
@@ -251,6 +251,21 @@ def test_topic_and_function_words_carry_no_polarity_of_their_own():
     assert pol("C'était super lent.").positive == 0 and pol("C'était super lent.").negative > 0.6
     assert pol("Super accueil.").positive > 0.5
     assert pol("No, the wait was fine.", "en").negative == 0
+
+
+def test_absence_of_something_expected_is_counted_apart_from_negated_verdicts():
+    # what is missing carries no verdict: a lack of service
+    assert pol("Aucun suivi de mon dossier.").absences == 1
+    assert pol("Toujours pas de remboursement, et sans explication.").absences == 2
+    assert pol("No update on my claim.", "en").absences == 1
+    assert pol("Nobody called me back.", "en").absences == 1
+    # what is missing is itself a nuisance: the negation rule makes it praise, it is no absence
+    assert pol("Aucun souci avec la livraison.").absences == 0 and pol("Aucun souci avec la livraison.").positive > 0
+    assert pol("No problem at all.", "en").absences == 0
+    # set phrases that only look like one
+    assert pol("Sans doute le meilleur accueil.").absences == 0
+    assert pol("I no longer use the app.", "en").absences == 0
+    assert pol("Pas de réponse.").features()[-1] == 0.5
 
 
 def test_french_ne_pas_frame_negates_the_verb_inside_it():

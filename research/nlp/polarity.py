@@ -15,7 +15,11 @@ lexicon of our own in `resources/` that overrides them for words that carry a ve
 - after a contrast word ("mais", "but") the clause weighs more than before it, because that is
   where the speaker's verdict usually lies;
 - expectation markers ("j'aurais aimé", "il faudrait", "I wish", "should") raise a flag: an
-  expectation voiced is an unmet need, usually an irritant.
+  expectation voiced is an unmet need, usually an irritant;
+- an absence ("aucun suivi", "pas de réponse", "no update", "nobody called") is counted when what
+  is missing carries no polarity: the lack of a service the customer expected, usually an
+  irritant. When what is missing is itself a verdict ("aucun souci", "no waiting") the negation
+  rule has already turned it into praise, and it is not an absence.
 """
 from __future__ import annotations
 
@@ -75,6 +79,7 @@ class Polarity:
     question: bool = False
     compound: float = 0.0  # VADER's compound score (English), else the net score squashed
     lukewarm: int = 0  # lukewarm verdicts ("correct", "sans plus", "fine", "nothing special")
+    absences: int = 0  # something expected that did not happen or is missing ("aucun suivi", "no reply")
 
     @property
     def net(self) -> float:
@@ -83,7 +88,7 @@ class Polarity:
     def features(self) -> list[float]:
         return [self.positive, self.negative, self.net, min(self.polar_words, 5) / 5,
                 min(self.negations, 3) / 3, float(self.contrast), float(self.expectation),
-                float(self.question), self.compound, min(self.lukewarm, 2) / 2]
+                float(self.question), self.compound, min(self.lukewarm, 2) / 2, min(self.absences, 2) / 2]
 
 
 FEATURE_COUNT = len(Polarity().features())
@@ -183,6 +188,53 @@ def _french_negation_frames(words: list[str]) -> set[int]:
     return out
 
 
+# words that say "none of": what follows is missing ("aucun suivi", "pas de réponse", "no update")
+ABSENCE_MARKERS = {
+    "fr": {"aucun", "aucune", "sans"},
+    "en": {"no", "nobody", "never", "without", "none", "noone"},
+}
+ABSENCE_PAIRS = {"fr": {("pas", "de"), ("pas", "d'"), ("plus", "de"), ("plus", "d'"), ("jamais", "de"),
+                        ("jamais", "d'")},
+                 "en": {("not", "a"), ("not", "any"), ("not", "one")}}
+# determiners between the marker and what is missing ("pas de mon dossier", "no update on my claim")
+ABSENCE_DETERMINERS = {
+    "fr": {"de", "d'", "du", "des", "la", "le", "les", "l'", "mon", "ma", "mes", "son", "sa", "ses", "leur",
+           "votre", "notre", "un", "une", "autre", "autres"},
+    "en": {"a", "an", "the", "my", "their", "your", "our", "one", "single", "other", "such"},
+}
+# set phrases that only look like an absence ("sans doute", "sans cesse", "no longer", "no idea")
+NOT_ABSENCES = {
+    "fr": {"doute", "cesse", "plus", "moins", "façon", "manière", "compter", "oublier", "que", "qu'", "quoi",
+           "ni", "en", "y", "idée"},
+    "en": {"longer", "doubt", "matter", "wonder", "way", "sooner", "more", "less", "than", "idea"},
+}
+
+
+def _absences(words: list[str], values: list[float | None], lang: str) -> int:
+    """Absences of something with no polarity of its own: "aucun suivi", "pas de réponse", "no update".
+
+    What is missing is the first word after the marker and its determiners; when a word there is
+    polar, the negation rule reads the phrase instead ("aucun problème" is praise)."""
+    markers, pairs = ABSENCE_MARKERS[lang], ABSENCE_PAIRS[lang]
+    determiners, set_phrases = ABSENCE_DETERMINERS[lang], NOT_ABSENCES[lang]
+    count = 0
+    for i, w in enumerate(words):
+        if w in markers:
+            start = i + 1
+        elif i + 1 < len(words) and (w, words[i + 1]) in pairs:
+            start = i + 2
+        else:
+            continue
+        span = range(start, min(len(words), start + 3))
+        if any(values[j] for j in span):
+            continue
+        target = next((j for j in span if words[j] not in determiners), None)
+        if (target is not None and words[target] not in set_phrases and words[target].isalpha()
+                and len(words[target]) > 2):
+            count += 1
+    return count
+
+
 def _is_operator(word: str, i: int, values: list[float | None], neg, inten, contr) -> bool:
     """Negators and contrast words act on their neighbours and carry no polarity of their own (the
     translated VADER lexicon gives "vraiment" +0.6, VADER "no" -0.4); nor does an intensifier that
@@ -239,4 +291,4 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     return Polarity(positive=pos, negative=negv, polar_words=polar, negations=negations,
                     contrast=cut is not None, expectation=bool(EXPECTATION[lang].search(text or "")),
                     question=(text or "").rstrip().endswith("?"), compound=compound,
-                    lukewarm=len(LUKEWARM[lang].findall(text or "")))
+                    lukewarm=len(LUKEWARM[lang].findall(text or "")), absences=_absences(words, values, lang))
