@@ -87,6 +87,20 @@ def test_every_utterance_gets_a_theme_with_a_readable_label():
     assert any("agence" in th.label or "accueil" in th.label for th in result.themes)
 
 
+def test_a_theme_label_speaks_the_language_most_of_its_members_speak():
+    from research.nlp import themes
+
+    lemmas = [["remboursement", "mois"], ["remboursement", "euro"], ["mois", "euro"], ["refund", "refund"],
+              ["agence", "accueil"], ["agence", "sourire"], ["welcome", "branch"], ["branch", "staff"]]
+    langs = ["fr", "fr", "fr", "en", "fr", "fr", "en", "en"]
+    groups = {0: [0, 1, 2, 3], 1: [4, 5, 6, 7]}
+    labels = themes.label_themes(groups, lemmas, langs=langs)
+    assert "refund" not in labels[0] and set(labels[0]) <= {"remboursement", "mois", "euro"}
+    # no main language (two and two): both are heard
+    assert {"branch", "agence"} <= set(labels[1])
+    assert "refund" in themes.label_themes({0: [3]}, lemmas)[0]
+
+
 def test_steps_by_guide_similarity_and_context():
     utt = np.array([[1, 0], [0, 1], [0.1, 0.1], [0.9, 0.1]], np.float32)
     placed = steps.place(utt, [None, 7, None, None], [1, 1, 1, 2], [5, 7], np.array([[1, 0], [0, 1]], np.float32))

@@ -106,9 +106,19 @@ def _slug(words: Sequence[str]) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "theme"
 
 
-def label_themes(groups: dict[int, list[int]], lemmas: Sequence[Sequence[str]], top: int = 3) -> dict[int, list[str]]:
-    """Class-based TF-IDF: lemmas frequent in a theme and rare elsewhere."""
-    per = {g: Counter(l for i in idx for l in set(lemmas[i])) for g, idx in groups.items()}
+def _in_main_language(idx: Sequence[int], langs: Sequence[str] | None) -> list[int]:
+    """The members written in the theme's main language, so that a label does not mix languages
+    ("mois · euro · pay"); all members when the theme has no main language."""
+    if not langs:
+        return list(idx)
+    main, count = Counter(langs[i] for i in idx).most_common(1)[0]
+    return [i for i in idx if langs[i] == main] if count * 2 > len(idx) else list(idx)
+
+
+def label_themes(groups: dict[int, list[int]], lemmas: Sequence[Sequence[str]], top: int = 3,
+                 langs: Sequence[str] | None = None) -> dict[int, list[str]]:
+    """Class-based TF-IDF: lemmas frequent in a theme and rare elsewhere, in the theme's main language."""
+    per = {g: Counter(l for i in _in_main_language(idx, langs) for l in set(lemmas[i])) for g, idx in groups.items()}
     overall = Counter()
     for c in per.values():
         overall.update(c)
@@ -184,7 +194,7 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
         groups.setdefault(g, []).append(i)
     banned = {w.lower() for w in exclude}
     naming = label_words if label_words is not None else lemmas
-    words = label_themes(groups, [[l for l in ls if l not in banned] for ls in naming])
+    words = label_themes(groups, [[l for l in ls if l not in banned] for ls in naming], langs=langs)
     order = sorted(groups, key=lambda g: (-len(groups[g]), g))
     themes, index_of, used = [], {}, set()
     for g in order:
