@@ -118,14 +118,15 @@ def _in_main_language(idx: Sequence[int], langs: Sequence[str] | None) -> list[i
 def label_themes(groups: dict[int, list[int]], lemmas: Sequence[Sequence[str]], top: int = 3,
                  langs: Sequence[str] | None = None) -> dict[int, list[str]]:
     """Class-based TF-IDF: lemmas frequent in a theme and rare elsewhere, in the theme's main language."""
-    per = {g: Counter(l for i in _in_main_language(idx, langs) for l in set(lemmas[i])) for g, idx in groups.items()}
+    heard = {g: _in_main_language(idx, langs) for g, idx in groups.items()}
+    per = {g: Counter(l for i in idx for l in set(lemmas[i])) for g, idx in heard.items()}
     overall = Counter()
     for c in per.values():
         overall.update(c)
     avg = sum(overall.values()) / max(1, len(per))
     out = {}
     for g, counts in per.items():
-        size = max(1, len(groups[g]))
+        size = max(1, len(heard[g]))
         scored = sorted(((n / size) * math.log(1 + avg / overall[w]), w) for w, n in counts.items() if n >= 1)
         words = [w for s, w in sorted(scored, reverse=True)[: top * 3]]
         chosen: list[str] = []
