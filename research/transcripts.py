@@ -217,6 +217,7 @@ def parse(data: bytes, fmt: str) -> Parsed:
             raise TranscriptError(f"This .vtt file is malformed ({e}).", key="transcripts.err.malformed",
                                   format="vtt") from None
         cues = [(c.start_in_seconds, c.text, getattr(c, "voice", None)) for c in vtt]
+        _check_every_cue_was_read(text, len(cues))
         if not cues:
             raise TranscriptError("This .vtt file holds no readable cue.", key="transcripts.err.malformed", format="vtt")
         return Parsed(_cue_turns(cues), enc, "vtt")
@@ -224,10 +225,37 @@ def parse(data: bytes, fmt: str) -> Parsed:
 
     try:
         subs = list(srt.parse(text))
-    except (srt.SRTParseError, ValueError) as e:
+    except srt.SRTParseError as e:
+        # the block the parser could not match: point at its timing line, where the fault usually is
+        first = text.count("\n", 0, e.expected_start) + 1
+        block = text[e.expected_start:e.actual_start].splitlines()
+        line = first + next((k for k, l in enumerate(block) if "-->" in l), 0)
+        raise _malformed_at("srt", text, line) from None
+    except ValueError as e:
         raise TranscriptError(f"This .srt file is malformed ({e}).", key="transcripts.err.malformed",
                               format="srt") from None
     return Parsed(_cue_turns([(s.start.total_seconds(), s.content, None) for s in subs]), enc, "srt")
+
+
+_VTT_TIMING = re.compile(r"^\s*(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}(?:\s.*)?$")
+
+
+def _malformed_at(fmt: str, text: str, line: int) -> TranscriptError:
+    """A subtitle file refused at a line, quoting it so that it can be found and fixed."""
+    lines = text.splitlines()
+    excerpt = lines[line - 1].strip()[:60] if 0 < line <= len(lines) else ""
+    return TranscriptError(f"This .{fmt} file is malformed at line {line} ({excerpt!r}); nothing was imported.",
+                           key="transcripts.err.malformed_at", format=fmt, line=line, excerpt=excerpt)
+
+
+def _check_every_cue_was_read(text: str, cues_read: int) -> None:
+    """webvtt-py skips a cue whose timing it cannot read, and its words with it: refuse the file
+    instead, naming the first timing line that is not valid WebVTT."""
+    timings = [(n, l) for n, l in enumerate(text.splitlines(), start=1) if "-->" in l]
+    if cues_read >= len(timings):
+        return
+    bad = next((n for n, l in timings if not _VTT_TIMING.match(l)), timings[-1][0])
+    raise _malformed_at("vtt", text, bad)
 
 
 def _docx_text(data: bytes) -> str:

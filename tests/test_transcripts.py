@@ -119,7 +119,7 @@ def test_docx_and_cp1252_and_pasted_text(interview):
     (b"   \n  ", "blanc.txt", "transcripts.err.empty"),
     ("Un long texte sans aucun nom de locuteur.\nEt une autre ligne.".encode(), "brut.txt", "transcripts.err.no_speakers"),
     (b"Claire: bonjour", "audio.mp3", "transcripts.err.format"),
-    (b"WEBVTT\n\nceci n'est pas un cue\n00:00 --> xx", "bad.vtt", "transcripts.err.malformed"),
+    (b"WEBVTT\n\nceci n'est pas un cue\n00:00 --> xx", "bad.vtt", "transcripts.err.malformed_at"),
     (b"PK\x03\x04 not really a docx", "bad.docx", "transcripts.err.malformed"),
     (b"\xff\xfe\x00", "odd.txt", "transcripts.err.encoding"),
 ])
@@ -128,6 +128,23 @@ def test_bad_files_are_refused_and_store_nothing(interview, data, filename, key)
     with pytest.raises(T.TranscriptError) as e:
         T.import_transcript(db, iid, data, filename=filename)
     assert e.value.key == key
+    assert db["transcripts"].count == 0 and db["utterances"].count == 0
+
+
+@pytest.mark.parametrize("data, filename, line, excerpt", [
+    # webvtt-py skips a cue whose timing it cannot read, and Marc's words with it
+    (b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Anne>Bonjour\n\n00:00:0x.000 --> 00:00:03.000\n<v Marc>Perdu\n",
+     "lost.vtt", 6, "00:00:0x.000 --> 00:00:03.000"),
+    (b"1\n00:00:01,000 --> 00:00:02,000\nAnne: Bonjour\n\n2\n00:00:03,000 --> oops\nMarc: Perdu\n\n"
+     b"3\n00:00:05,000 --> 00:00:06,000\nAnne: Fin\n", "bad.srt", 6, "00:00:03,000 --> oops"),
+])
+def test_a_subtitle_file_with_an_unreadable_cue_is_refused_at_its_line(interview, data, filename, line, excerpt):
+    db, iid, pid, step = interview
+    with pytest.raises(T.TranscriptError) as e:
+        T.import_transcript(db, iid, data, filename=filename)
+    assert e.value.key == "transcripts.err.malformed_at"
+    assert e.value.params["line"] == line and e.value.params["excerpt"] == excerpt
+    assert f"line {line}" in str(e.value)
     assert db["transcripts"].count == 0 and db["utterances"].count == 0
 
 
