@@ -5,6 +5,7 @@ a clear message and exit status 1, never a traceback.
 """
 from __future__ import annotations
 
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -15,7 +16,7 @@ from research.errors import DomainError
 
 
 def domain_errors(fn):
-    """Show a DomainError as one clear line on stderr and exit 1."""
+    """Show a DomainError, or a file that cannot be read or written, as one clear line on stderr and exit 1."""
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
@@ -23,8 +24,21 @@ def domain_errors(fn):
             return fn(*args, **kwargs)
         except DomainError as e:
             raise click.ClickException(str(e)) from e
+        except OSError as e:
+            if not e.filename:
+                raise
+            raise click.ClickException(f"{e.filename}: {e.strerror or e}") from e
 
     return wrapper
+
+
+def check_can_write(path: Path) -> None:
+    """Refuse an output path whose folder is missing before any work is done, not after."""
+    folder = path.expanduser().resolve().parent
+    if not folder.is_dir():
+        raise click.ClickException(f"{path}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK):
+        raise click.ClickException(f"{path}: the folder {folder} is not writable.")
 
 
 db_option = click.option(
@@ -147,6 +161,7 @@ def analyze(input_path, out_path, lang, labels_path, workspace, no_cache, db_pat
         return
     if input_path is None or out_path is None:
         raise click.UsageError("give INPUT.jsonl and --out OUTPUT.jsonl, or --workspace")
+    check_can_write(out_path)
     from research.nlp.files import analyze_files
 
     summary = analyze_files(input_path, out_path, lang=lang, labels_path=labels_path, echo=echo,

@@ -105,3 +105,25 @@ def test_ecoute_analyze_exits_cleanly_on_garbage(tmp_path_factory, data):
     assert done.returncode in (0, 1)
     if done.returncode == 1:
         assert done.stderr.strip().startswith("Error:")
+
+
+def test_outputs_to_a_missing_folder_get_one_clear_line_not_a_traceback(demo_db_path, tmp_path):
+    from click.testing import CliRunner
+
+    from research.cli import cli
+
+    missing = tmp_path / "no-such-folder"
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "1", "text": "Bonjour"}\n', encoding="utf-8")
+    db = ["--db", str(demo_db_path)]
+    runs = {
+        "analyze": ["analyze", str(src), "--out", str(missing / "out.jsonl")],
+        "committee ics": ["committee", "ics", "1", "--out", str(missing / "c.ics"), *db],
+        "guide export": ["guide", "export", "1", "--out", str(missing / "g.md"), *db],
+    }
+    for name, args in runs.items():
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1, (name, result.output, result.exception)
+        assert "Traceback" not in result.output and not isinstance(result.exception, OSError), name
+        assert str(missing) in result.output, (name, result.output)
+    assert not missing.exists()
