@@ -65,6 +65,35 @@ def test_seed_classifier_codes_obvious_utterances_without_any_label():
     assert all(0 <= c.confidence <= 1 for c in codes)
 
 
+def test_the_ngram_model_learns_a_corpus_s_own_words_from_its_confident_codes():
+    seeds = {"irritant": ["attente horrible", "service nul", "c'est inadmissible", "vraiment horrible", "nul et lent"],
+             "enchantment": ["accueil génial", "super service", "conseillère adorable", "génial et rapide", "très bien"],
+             "neutral": ["j'ai appelé mardi", "le dossier est parti", "nous étions deux", "j'ai envoyé le formulaire",
+                         "le rendez-vous était lundi"]}
+    texts = [t for label in seeds for t in seeds[label]]
+    labels = [label for label in seeds for _ in seeds[label]]
+    classes = sorted(seeds)
+    # the embedding side is sure of each corpus utterance's label and has no opinion on the last one
+    model = classify.LinearModel(4 * np.eye(3, dtype=np.float32), np.zeros(3, np.float32), classes)
+    clf = classify.Classifier(model, classify.NgramModel.train(texts, labels),
+                              ngram_examples=(texts, labels, [1.0] * len(texts)))
+    corpus = ([f"attente horrible, le dossier encore, {i}" for i in range(12)]
+              + [f"accueil génial, {i}" for i in range(12)] + ["le dossier"])
+    x = np.zeros((len(corpus), 3), np.float32)
+    x[:12, classes.index("irritant")] = 1
+    x[12:24, classes.index("enchantment")] = 1
+    view = clf.read_texts(corpus)
+    adapted = clf.adapt(x, view)
+    irritant = classes.index("irritant")
+    # "dossier", neutral in the seeds, comes with confident irritants in this corpus: it now leans that way
+    assert adapted.votes[-1, irritant] > view.votes[-1, irritant] + 0.05, (view.votes[-1], adapted.votes[-1])
+    assert [c.label for c in clf.code(x, [polarity.Polarity()] * len(corpus), corpus, adapted)][:24] == \
+        ["irritant"] * 12 + ["enchantment"] * 12
+    # too small a corpus to learn from is left as it is
+    few = clf.read_texts(corpus[:5])
+    assert clf.adapt(x[:5], few) is few
+
+
 def test_researcher_codes_are_learned_and_agreement_reported():
     base = [("Le parking est toujours plein.", "irritant"), ("Le parking est pratique et gratuit.", "enchantment"),
             ("Je me gare sur le parking.", "neutral")] * 6

@@ -7,6 +7,15 @@ English-trained embedding model does not, and generalises across inflections: "d
 embedding model ship in `models/cx_classifier.json`, so no training happens at run time unless the
 seeds or the model change. Given the researcher's own codes it retrains with them weighted up, and
 reports its agreement with them as Cohen's kappa on held-out folds.
+
+Each corpus also teaches the n-gram model how its own words are used (self-training): the
+utterances both models code with confidence join the seeds as examples of their label, and the
+n-gram model is trained again, starting from its seed coefficients, before the final coding. A
+word neutral in the seeds ("dossier", "délai") may carry a verdict in one study, and what the
+confident utterances around it say is how the model learns it. The vocabulary stays the seeds'
+character n-grams, so a word new to the seeds counts through the pieces it shares with known ones
+(re-learning the vocabulary per corpus cost several times more). The embedding model is left as
+it is: retraining it too added nothing and cost more.
 """
 from __future__ import annotations
 
@@ -158,6 +167,10 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
 NGRAM_WEIGHT = 0.5  # share of the character n-gram model in the vote
 NGRAM_C = 4.0  # its regularisation
 USER_WEIGHT_CAP = 5.0  # a researcher's code counts up to this many seeds
+# self-training on the corpus analysed (see the module's docstring)
+ADAPT_MIN_UTTERANCES = 20  # below this, too few confident codes to learn a corpus's words
+ADAPT_MIN_CONFIDENCE = 0.5  # an utterance becomes an example when both models agree this firmly
+ADAPT_MAX_PER_LABEL = 500  # the most confident, up to a third of the corpus per label and this many: bounds the time
 
 
 class NgramModel:
@@ -209,11 +222,31 @@ class NgramModel:
 
         derived.write_atomically(path, json.dumps(self.as_dict(), ensure_ascii=False))
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        z = np.asarray(self.vectorizer.transform(texts) @ self.coef.T) + self.intercept
+    def matrix(self, texts: Sequence[str]):
+        """The texts' TF-IDF rows in this model's vocabulary (a sparse matrix)."""
+        return self.vectorizer.transform(texts)
+
+    def proba_of(self, matrix) -> np.ndarray:
+        z = np.asarray(matrix @ self.coef.T) + self.intercept
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self.proba_of(self.matrix(texts))
+
+    def retrained(self, matrix, labels: Sequence[str], weights: Sequence[float]) -> NgramModel:
+        """Trained again on rows of this vocabulary, starting from the current coefficients: close to
+        the optimum already, so a looser tolerance than a first training's is enough (a tenth of a
+        second to half a second instead of about one)."""
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=NGRAM_C, max_iter=2000, tol=1e-3, class_weight="balanced", warm_start=True)
+        order = [self.classes.index(c) for c in sorted(self.classes)]  # scikit-learn's class order
+        clf.coef_, clf.intercept_ = self.coef[order].copy(), self.intercept[order].copy()
+        clf.fit(matrix, list(labels), sample_weight=np.asarray(weights))
+        return NgramModel(self.vectorizer, clf.coef_.astype(np.float64), clf.intercept_.astype(np.float64),
+                          [str(c) for c in clf.classes_])
 
     def as_dict(self) -> dict:
         return {"vocabulary": {t: int(i) for t, i in self.vectorizer.vocabulary_.items()},
@@ -263,25 +296,75 @@ def prepare_seed_ngrams(force: bool = False) -> Path:
     return path
 
 
+@dataclass
+class TextView:
+    """What the n-gram model reads of a corpus, computed while the embeddings are: the corpus's
+    and its own training examples' TF-IDF rows, and its votes (in the classifier's class order)."""
+
+    matrix: object
+    votes: np.ndarray
+    training_matrix: object = None
+
+
 class Classifier:
-    """Seeds (and the researcher's codes) → a model that codes new utterances."""
+    """Seeds (and the researcher's codes) → a model that codes new utterances.
+
+    `ngram_examples` are the texts, labels and weights the n-gram model was trained on (seeds, and
+    the researcher's codes), kept so that it can be trained again with a corpus's confident codes.
+    """
 
     def __init__(self, model: LinearModel, ngrams: NgramModel | None = None, kappa: float | None = None,
-                 learned_from: int = 0):
+                 learned_from: int = 0, ngram_examples: tuple[list[str], list[str], list[float]] | None = None):
         self.model, self.ngrams, self.kappa, self.learned_from = model, ngrams, kappa, learned_from
+        self.ngram_examples = ngram_examples
 
-    def text_votes(self, texts: Sequence[str]) -> np.ndarray | None:
-        """The n-gram model's probabilities in the model's class order: they need no embeddings, so
-        the pipeline asks for them while the embeddings are being computed."""
+    def _in_model_order(self, q: np.ndarray, ngrams: NgramModel) -> np.ndarray:
+        return q[:, [ngrams.classes.index(c) for c in self.model.classes]]
+
+    def read_texts(self, texts: Sequence[str]) -> TextView | None:
+        """The n-gram model's view of the texts: it needs no embeddings, so the pipeline asks for it
+        while the embeddings are being computed."""
         if self.ngrams is None or not len(texts):
             return None
-        q = self.ngrams.predict_proba(texts)
-        return q[:, [self.ngrams.classes.index(c) for c in self.model.classes]]
+        matrix = self.ngrams.matrix(texts)
+        training = None
+        if self.ngram_examples is not None and len(texts) >= ADAPT_MIN_UTTERANCES:
+            training = self.ngrams.matrix(self.ngram_examples[0])
+        return TextView(matrix, self._in_model_order(self.ngrams.proba_of(matrix), self.ngrams), training)
+
+    def text_votes(self, texts: Sequence[str]) -> np.ndarray | None:
+        view = self.read_texts(texts)
+        return None if view is None else view.votes
 
     def proba(self, x: np.ndarray, texts: Sequence[str], votes: np.ndarray | None = None) -> np.ndarray:
         p = self.model.predict_proba(x)
         q = self.text_votes(texts) if votes is None else votes
         return p if q is None else (1 - NGRAM_WEIGHT) * p + NGRAM_WEIGHT * q
+
+    def adapt(self, x: np.ndarray, view: TextView | None) -> TextView | None:
+        """The corpus's view after the n-gram model has learned from the corpus's confident codes.
+
+        Unchanged when the corpus is too small, when nothing is confident, or when the n-gram
+        model's training examples are unknown."""
+        if view is None or view.training_matrix is None or self.ngram_examples is None:
+            return view
+        proba = self.proba(x, (), view.votes)
+        best, confidence = proba.argmax(axis=1), proba.max(axis=1)
+        chosen: list[int] = []
+        per_label = min(ADAPT_MAX_PER_LABEL, len(best) // len(self.model.classes) + 1)
+        for k in range(len(self.model.classes)):
+            rows = np.where((best == k) & (confidence >= ADAPT_MIN_CONFIDENCE))[0]
+            chosen += rows[np.argsort(-confidence[rows], kind="stable")][:per_label].tolist()
+        if not chosen:
+            return view
+        import scipy.sparse as sparse
+
+        _, labels, weights = self.ngram_examples
+        matrix = sparse.vstack([view.training_matrix, view.matrix[chosen]]).tocsr()
+        labels = list(labels) + [self.model.classes[int(best[i])] for i in chosen]
+        weights = list(weights) + [1.0] * len(chosen)
+        ngrams = self.ngrams.retrained(matrix, labels, weights)
+        return TextView(view.matrix, self._in_model_order(ngrams.proba_of(view.matrix), ngrams), view.training_matrix)
 
     @classmethod
     def train(cls, embedder, describe, user: Sequence[Example] = ()) -> Classifier:
@@ -290,14 +373,15 @@ class Classifier:
         user = [e for e in user if e.label in LABELS and e.text.strip()]
         seed_texts, seed_labels = [e.text for e in seeds], [e.label for e in seeds]
         w_user = min(USER_WEIGHT_CAP, max(1.0, len(seeds) / max(1, len(user)))) if user else 1.0
+        examples = (seed_texts + [e.text for e in user], seed_labels + [e.label for e in user],
+                    [1.0] * len(seeds) + [w_user] * len(user))
         if user:
-            ngrams = NgramModel.train(seed_texts + [e.text for e in user], seed_labels + [e.label for e in user],
-                                      [1.0] * len(seeds) + [w_user] * len(user))
+            ngrams = NgramModel.train(*examples)
         else:
             ngrams = NgramModel.seeded(seeds)
             cached = _load_artefact(embedder.model_name)
             if cached is not None:
-                return cls(cached, ngrams)
+                return cls(cached, ngrams, ngram_examples=examples)
         texts = [e.text for e in seeds] + [e.text for e in user]
         langs = [e.lang or "fr" for e in seeds] + [e.lang or "fr" for e in user]
         x = features(embedder.embed(texts), describe(texts, langs))
@@ -317,12 +401,12 @@ class Classifier:
                 for i, row in zip(test, held):
                     pred[i] = m.classes[int(row.argmax())]
             kappa = cohen_kappa([e.label for e in user], pred)
-        return cls(fit(x, y, w), ngrams, kappa=kappa, learned_from=len(user))
+        return cls(fit(x, y, w), ngrams, kappa=kappa, learned_from=len(user), ngram_examples=examples)
 
     def code(self, x: np.ndarray, polarities: Sequence[Polarity], texts: Sequence[str],
-             votes: np.ndarray | None = None) -> list[Coding]:
-        """`votes`: `text_votes(texts)` when already computed."""
-        proba = self.proba(x, texts, votes) if len(x) else np.zeros((0, 3))
+             view: TextView | None = None) -> list[Coding]:
+        """`view`: `read_texts(texts)` (or `adapt`'s) when already computed."""
+        proba = self.proba(x, texts, None if view is None else view.votes) if len(x) else np.zeros((0, 3))
         out = []
         for row, pol in zip(proba, polarities):
             k = int(row.argmax())

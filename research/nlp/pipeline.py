@@ -84,7 +84,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     tell(1, 5, "lexicon")
     labels = [classify.Example(e.text, e.label, e.lang or language.detect_language(e.text)) for e in labels]
     clf = classify.Classifier.train(embedder, describe_texts, labels)
-    votes = clf.text_votes(texts)
+    view = clf.read_texts(texts)
     dimensions = [dimension.dimension_of(s) for s in texts]
     embedding_progress = lambda d, t: tell(1 + d / max(t, 1), 5, "embeddings")  # noqa: E731
     if pending is not None:
@@ -94,7 +94,8 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
         emb = embedder.embed(texts, progress=embedding_progress)
         computed = embedder.computed - before
     tell(2, 5, "embeddings")
-    codings = clf.code(classify.features(emb, lexical), pols, texts, votes)
+    x = classify.features(emb, lexical)
+    codings = clf.code(x, pols, texts, clf.adapt(x, view))
     tell(3, 5, "classification")
     found, assign = themes.find_themes(emb, [t.lemmas for t in tokens], k=k, langs=langs,
                                       exclude=label_stop_words,
