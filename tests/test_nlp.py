@@ -302,6 +302,9 @@ def test_absence_of_something_expected_is_counted_apart_from_negated_verdicts():
     assert pol("Toujours pas de remboursement, et sans explication.").absences == 2
     assert pol("No update on my claim.", "en").absences == 1
     assert pol("Nobody called me back.", "en").absences == 1
+    assert pol("Personne à qui parler quand ça se complique.").absences == 1
+    assert pol("Personne ne répond au téléphone.").absences == 1
+    assert pol("Une personne à l'accueil m'a aidé.").absences == 0  # a person, not nobody
     # what is missing is itself a nuisance: the negation rule makes it praise, it is no absence
     assert pol("Aucun souci avec la livraison.").absences == 0 and pol("Aucun souci avec la livraison.").positive > 0
     assert pol("No problem at all.", "en").absences == 0
@@ -315,6 +318,8 @@ def test_french_ne_pas_frame_negates_the_verb_inside_it():
     assert pol("Je ne le recommande pas.").negative > 0 and pol("Je ne le recommande pas.").positive == 0
     assert pol("Je ne suis plus du tout satisfait.").positive == 0
     assert pol("Je recommande.").positive > 0
+    assert pol("Personne n'a été aimable.").negative > 0 and pol("Personne n'a été aimable.").positive == 0
+    assert pol("Rien ne m'a déçu.").positive > 0 and pol("Rien ne m'a déçu.").negative == 0
     # "ne ... que" restricts, it does not negate
     assert pol("Je n'ai que des compliments, c'est parfait.").negations == 0
 

@@ -176,10 +176,14 @@ NEGATION_COMPLETERS = {"pas", "plus", "jamais", "rien", "guère", "point", "aucu
 def _french_negation_frames(words: list[str]) -> set[int]:
     """Positions negated by a French "ne ... pas" frame: the verb inside it ("je ne le recommande pas")
     and the three words after its second half ("je ne suis plus du tout satisfait"). The word-window
-    rule alone sees only negators before a word, and "ne" is not one by itself."""
+    rule alone sees only negators before a word, and "ne" is not one by itself. "Personne ne" and
+    "rien ne" negate the verb that follows ("personne n'a été aimable", "rien ne m'a déçu")."""
     out: set[int] = set()
     for j, w in enumerate(words):
         if w not in NE:
+            continue
+        if j > 0 and words[j - 1] in ("personne", "rien"):  # "personne ne m'a aidé", "rien ne m'a déçu"
+            out.update(range(j + 1, min(len(words), j + 4)))
             continue
         close = next((c for c in range(j + 1, min(len(words), j + 5)) if words[c] in NEGATION_COMPLETERS), None)
         if close is not None:
@@ -202,6 +206,8 @@ ABSENCE_DETERMINERS = {
            "votre", "notre", "un", "une", "autre", "autres"},
     "en": {"a", "an", "the", "my", "their", "your", "our", "one", "single", "other", "such"},
 }
+# after "personne", what makes it "nobody" ("personne ne répond", "personne à qui parler") rather than "a person"
+NOBODY_NEXT = {"ne", "n'", "à", "pour"}
 # set phrases that only look like an absence ("sans doute", "sans cesse", "no longer", "no idea")
 NOT_ABSENCES = {
     "fr": {"doute", "cesse", "plus", "moins", "façon", "manière", "compter", "oublier", "que", "qu'", "quoi",
@@ -223,6 +229,10 @@ def _absences(words: list[str], values: list[float | None], lang: str) -> int:
             start = i + 1
         elif i + 1 < len(words) and (w, words[i + 1]) in pairs:
             start = i + 2
+        elif (lang == "fr" and w == "personne" and i + 1 < len(words) and words[i + 1] in NOBODY_NEXT
+              and (i == 0 or words[i - 1] not in determiners)):
+            count += 1  # "personne à qui parler", "personne ne répond": nobody, not a person
+            continue
         else:
             continue
         span = range(start, min(len(words), start + 3))
