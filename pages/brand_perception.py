@@ -3,6 +3,7 @@ import streamlit as st
 
 from research import synthesis_store
 from research.brand import current_platform
+from research.synthesis import signed
 from research.synthesis_charts import brand_gap_chart
 from ui.db import get_db
 from ui.i18n import current_language, t
@@ -36,7 +37,7 @@ for value in platform.values:
     rows = {b.group: b for b in claimed if b.value == value.name}
     with st.expander(f"**{value.name}** — " + " · ".join(
             t("synthesis.brand.group_line", group=t(f"synthesis.group.{g}"), share=f"{rows[g].share:.0%}",
-              valence=f"{rows[g].valence:+.2f}") for g in ("customer", "employee") if g in rows)
+              valence=signed(rows[g].valence)) for g in ("customer", "employee") if g in rows)
             + ("" if rows else t("synthesis.brand.not_evoked")), expanded=False):
         st.caption(value.definition)
         verdict = synthesis_store.gap_verdict(rows.get("customer"), rows.get("employee"))
@@ -60,7 +61,7 @@ for attribute in dict.fromkeys(b.value for b in unclaimed):
     rows = {b.group: b for b in unclaimed if b.value == attribute}
     with st.expander(f"**{attribute}** — " + " · ".join(
             t("synthesis.brand.group_line", group=t(f"synthesis.group.{g}"), share=f"{rows[g].share:.0%}",
-              valence=f"{rows[g].valence:+.2f}") for g in ("customer", "employee") if g in rows)):
+              valence=signed(rows[g].valence)) for g in ("customer", "employee") if g in rows)):
         cols = st.columns(2)
         for col, group in zip(cols, ("customer", "employee")):
             with col:

@@ -1,7 +1,7 @@
 """The journey as the customers felt it: emotional curve, touchpoint heatmap, moments of truth."""
 import streamlit as st
 
-from research.synthesis import ENCHANTMENT, IRRITANT, Filters, emotional_curve, findings, touchpoint_heat
+from research.synthesis import ENCHANTMENT, IRRITANT, Filters, emotional_curve, findings, signed, touchpoint_heat
 from research.synthesis_charts import emotional_curve_chart, heatmap_chart
 from ui.db import get_db
 from ui.i18n import t
@@ -42,7 +42,7 @@ if not moments:
 for p in moments:
     with st.container(border=True):
         st.markdown(f"**{p.step_position}. {p.step_label}** · "
-                    + t("synthesis.journey.moment_line", score=f"{p.score:+.2f}", irritants=p.irritants,
+                    + t("synthesis.journey.moment_line", score=signed(p.score), irritants=p.irritants,
                         enchantments=p.enchantments))
         at_step = Filters(step_ids=(p.step_id,), persona_ids=filters.persona_ids, channels=filters.channels,
                           kinds=filters.kinds, journey_id=filters.journey_id)

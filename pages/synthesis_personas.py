@@ -2,7 +2,7 @@
 import streamlit as st
 
 from research import synthesis_store
-from research.synthesis import persona_summaries
+from research.synthesis import persona_summaries, signed
 from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
 from ui.i18n import t
@@ -32,7 +32,7 @@ with tab_defined:
             if info and info.profile:
                 st.caption(info.profile)
             st.markdown(t("synthesis.personas.line", participants=p.participants, utterances=p.utterances,
-                          mood=f"{p.mood:+.2f}"))
+                          mood=signed(p.mood)))
             left, right = st.columns(2)
             with left:
                 st.markdown(f"**{t('synthesis.personas.irritated_by')}**")

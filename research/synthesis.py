@@ -99,6 +99,12 @@ class Filters:
         return True
 
 
+def signed(value: float) -> str:
+    """A score from -1 to +1 as shown to readers, "+0.22", "-0.41"; a score that rounds to zero is
+    "+0.00", never "-0.00"."""
+    return f"{round(float(value), 2) + 0.0:+.2f}"
+
+
 def apply_filters(records: Iterable[CodedUtterance], filters: Filters | None) -> list[CodedUtterance]:
     if filters is None:
         return list(records)

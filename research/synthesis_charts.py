@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import altair as alt
 import pandas as pd
 
-from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell
+from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell, signed
 
 Translate = Callable[..., str]
 RED, GREEN, GREY, GOLD = "#c0392b", "#1e8449", "#7f8c8d", "#d4a017"
@@ -124,7 +124,7 @@ def brand_gap_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "c
     if not rows:
         return None
     df = pd.DataFrame([{**r, "group_label": t("synthesis.group." + r["group"])} for r in rows])
-    df["text"] = [f"{g} · {s:.0%} · {v:+.2f}" for g, s, v in zip(df["group_label"], df["share"], df["valence"])]
+    df["text"] = [f"{g} · {s:.0%} · {signed(v)}" for g, s, v in zip(df["group_label"], df["share"], df["valence"])]
     base = alt.Chart(df).encode(
         y=alt.Y("value:N", title=t("synthesis.brand.value"), axis=alt.Axis(labelLimit=220, labelFontSize=13)),
         yOffset=alt.YOffset("group_label:N"),

@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 from research import synthesis_charts as charts
 from research.synthesis import (
     ENCHANTMENT, IRRITANT, LABELS, Agreement, CodedUtterance, Finding, emotional_curve, findings,
-    overview, persona_summaries, theme_summaries, touchpoint_heat,
+    overview, persona_summaries, signed, theme_summaries, touchpoint_heat,
 )
 
 Translate = Callable[..., str]
@@ -347,7 +347,7 @@ def report_html(report: Report, t: Translate, lang: str = "fr") -> str:
         for b, quotes in s.get("brand", []):
             status = "" if b.claimed else f'<span class="tag">{e(t("synthesis.brand.unclaimed"))}</span>'
             out.append(f"<h3>{e(b.value)} — {e(t('synthesis.group.' + b.group))}{status}</h3>"
-                       f"<p class='meta'>{e(t('synthesis.report.brand_line', mentions=b.mentions, share=f'{b.share:.0%}', valence=f'{b.valence:+.2f}'))}</p>")
+                       f"<p class='meta'>{e(t('synthesis.report.brand_line', mentions=b.mentions, share=f'{b.share:.0%}', valence=signed(b.valence)))}</p>")
             out.extend(quote(u) for u in quotes)
         if s.get("table"):
             head, *rows = s["table"]
@@ -410,7 +410,7 @@ def report_docx(report: Report, t: Translate) -> bytes:
                 name += f" ({t('synthesis.brand.unclaimed')})"
             doc.add_heading(name, level=2)
             doc.add_paragraph(t("synthesis.report.brand_line", mentions=b.mentions, share=f"{b.share:.0%}",
-                                valence=f"{b.valence:+.2f}"))
+                                valence=signed(b.valence)))
             for u in quotes:
                 quote(u)
         if s.get("table"):
