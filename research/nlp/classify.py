@@ -333,8 +333,10 @@ class Classifier:
         return TextView(matrix, self._in_model_order(self.ngrams.proba_of(matrix), self.ngrams), training)
 
     def text_votes(self, texts: Sequence[str]) -> np.ndarray | None:
-        view = self.read_texts(texts)
-        return None if view is None else view.votes
+        """The n-gram model's votes alone (no adaptation will follow: its training rows are not read)."""
+        if self.ngrams is None or not len(texts):
+            return None
+        return self._in_model_order(self.ngrams.predict_proba(texts), self.ngrams)
 
     def proba(self, x: np.ndarray, texts: Sequence[str], votes: np.ndarray | None = None) -> np.ndarray:
         p = self.model.predict_proba(x)
@@ -371,10 +373,11 @@ class Classifier:
         """`describe(texts, langs) -> Lexical`; `user` are the researcher's codes."""
         seeds = seed_examples()
         user = [e for e in user if e.label in LABELS and e.text.strip()]
-        seed_texts, seed_labels = [e.text for e in seeds], [e.label for e in seeds]
         w_user = min(USER_WEIGHT_CAP, max(1.0, len(seeds) / max(1, len(user)))) if user else 1.0
-        examples = (seed_texts + [e.text for e in user], seed_labels + [e.label for e in user],
-                    [1.0] * len(seeds) + [w_user] * len(user))
+        everything = [*seeds, *user]
+        texts, y = [e.text for e in everything], [e.label for e in everything]
+        w = [1.0] * len(seeds) + [w_user] * len(user)
+        examples = (texts, y, w)
         if user:
             ngrams = NgramModel.train(*examples)
         else:
@@ -382,11 +385,8 @@ class Classifier:
             cached = _load_artefact(embedder.model_name)
             if cached is not None:
                 return cls(cached, ngrams, ngram_examples=examples)
-        texts = [e.text for e in seeds] + [e.text for e in user]
-        langs = [e.lang or "fr" for e in seeds] + [e.lang or "fr" for e in user]
+        langs = [e.lang or "fr" for e in everything]
         x = features(embedder.embed(texts), describe(texts, langs))
-        y = [e.label for e in seeds] + [e.label for e in user]
-        w = [1.0] * len(seeds) + [w_user] * len(user)
         kappa = None
         if len(user) >= 10 and len({e.label for e in user}) > 1:
             folds = 5 if len(user) >= 25 else 2
