@@ -118,17 +118,37 @@ def _check_file(path: Path, create: bool) -> None:
         return
     if path.is_dir():
         raise NotADatabaseError(f"{path} is a folder, not a workspace database file.")
+    _check_header(path)
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise ReadOnlyDatabaseError(
+            f"The workspace database {path} is read-only (the file or its folder cannot be written). "
+            "Écoute needs to write to it; check its permissions. Nothing was changed."
+        )
+
+
+# (device, inode) of the files this process has opened as databases. Closing any descriptor of a
+# file drops every POSIX lock the process holds on it, those of its open SQLite connections
+# included (sqlite.org/howtocorrupt.html, 2.2): another process closing its connection could then
+# take itself for the file's last user and delete the WAL from under ours. So the header is read
+# only before this process first connects to a file, never while its connections may be open.
+_OPENED: set[tuple[int, int]] = set()
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_dev, info.st_ino
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not an SQLite database before SQLite touches it."""
+    if _file_key(path) in _OPENED:
+        return
     with open(path, "rb") as f:
         header = f.read(len(SQLITE_HEADER))
     if header and header != SQLITE_HEADER:
         raise NotADatabaseError(
             f"{path} is not an Écoute workspace: it is not an SQLite database. "
             "Point --db or ECOUTE_DB at another file; this one was left untouched."
-        )
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-        raise ReadOnlyDatabaseError(
-            f"The workspace database {path} is read-only (the file or its folder cannot be written). "
-            "Écoute needs to write to it; check its permissions. Nothing was changed."
         )
 
 
@@ -234,6 +254,8 @@ def open_database(
         db = connect(path)
     except sqlite3.Error as e:
         raise _translate(e, Path(str(path))) from e
+    if str(path) != ":memory:":
+        _OPENED.add(_file_key(path))  # a database from now on: its header is not read again
     try:
         pending = pending_migrations(db)
         if pending and migrate_schema:

@@ -139,3 +139,23 @@ def test_cli_reports_a_bad_file_without_traceback(tmp_path):
     assert "not an SQLite database" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert bad.read_bytes() == b"\x00garbage" * 10
+
+
+def test_reopening_keeps_the_open_connections_locks_so_another_process_cannot_pull_the_wal_away(db_path):
+    """Closing any descriptor of a file drops every POSIX lock the process holds on it, those of its
+    open SQLite connections included (sqlite.org/howtocorrupt.html, 2.2). The app reopens the
+    workspace at every run while other runs' connections are open; if that reopening read the file's
+    header with open()/close(), a command-line `ecoute` closing its own connection would take itself
+    for the last user and delete the WAL and its index from under the app ("disk I/O error")."""
+    app = store.open_database(db_path)
+    app.execute("CREATE TABLE IF NOT EXISTS probe (x)")
+    app.execute("INSERT INTO probe VALUES (1)")
+    app.conn.commit()
+    assert os.path.exists(f"{db_path}-wal")
+    store.open_database(db_path).close()  # the next run of the app
+    other_process = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                     "c.execute('SELECT count(*) FROM probe').fetchone(); c.close()")
+    subprocess.run([sys.executable, "-c", other_process, str(db_path)], check=True)
+    assert os.path.exists(f"{db_path}-wal") and os.path.exists(f"{db_path}-shm")
+    assert app.execute("SELECT count(*) FROM probe").fetchone()[0] == 1
+    app.close()
