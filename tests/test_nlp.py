@@ -311,6 +311,11 @@ def test_absence_of_something_expected_is_counted_apart_from_negated_verdicts():
     # set phrases that only look like one
     assert pol("Sans doute le meilleur accueil.").absences == 0
     assert pol("I no longer use the app.", "en").absences == 0
+    # "surprise" takes its sign from its adjective; none missing, none negated into a complaint
+    for sentence, lang in (("Aucune surprise, c'est le principal.", "fr"), ("No surprises on the bill.", "en")):
+        assert pol(sentence, lang).absences == 0 and pol(sentence, lang).negative == 0, sentence
+    assert pol("Une mauvaise surprise sur la facture.").positive == 0
+    assert pol("Quelle bonne surprise !").positive > 0
     assert pol("Pas de réponse.").features()[-1] == 0.5
 
 

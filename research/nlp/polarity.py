@@ -211,8 +211,9 @@ NOBODY_NEXT = {"ne", "n'", "à", "pour"}
 # set phrases that only look like an absence ("sans doute", "sans cesse", "no longer", "no idea")
 NOT_ABSENCES = {
     "fr": {"doute", "cesse", "plus", "moins", "façon", "manière", "compter", "oublier", "que", "qu'", "quoi",
-           "ni", "en", "y", "idée"},
-    "en": {"longer", "doubt", "matter", "wonder", "way", "sooner", "more", "less", "than", "idea"},
+           "ni", "en", "y", "idée", "surprise", "surprises"},  # "aucune surprise": nothing unexpected, nothing missing
+    "en": {"longer", "doubt", "matter", "wonder", "way", "sooner", "more", "less", "than", "idea", "surprise",
+           "surprises"},
 }
 
 
