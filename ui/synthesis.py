@@ -108,11 +108,9 @@ def verbatim(u: CodedUtterance, key: str, *, link: bool = True) -> None:
                          if x)
         where = " · ".join(x for x in (u.step_label, u.channel or "") if x)
         meta.append(f"{who}" + (f" — {where}" if where else ""))
-        left, right = st.columns([4, 1])
-        left.caption(" ".join(meta))
-        if link:
-            with right:
-                transcript_link(u, key)
+        st.caption(" ".join(meta))
+        if link:  # on its own line: beside the caption, half-width cards cut it to "Transc"
+            transcript_link(u, key)
 
 
 def figure_row(figures: list[tuple[str, object]]) -> None:
