@@ -99,7 +99,11 @@ def test_researcher_codes_are_learned_and_agreement_reported():
             ("Je me gare sur le parking.", "neutral")] * 6
     labels = [classify.Example(t + f" ({i})", lab, "fr") for i, (t, lab) in enumerate(base)]
     clf = classify.Classifier.train(HashingEmbedder(), describe_texts, labels)
-    assert clf.learned_from == 18 and clf.kappa is not None and -1 <= clf.kappa <= 1
+    assert clf.learned_from == 18 and clf.kappa is not None and clf.kappa > 0.8  # held-out codes agree
+    new = ["Le parking est encore plein.", "Je me gare sur le parking de la gare.", "Le parking est pratique."]
+    lexical = describe_texts(new, ["fr"] * 3)
+    x = classify.features(HashingEmbedder().embed(new), lexical)
+    assert [c.label for c in clf.code(x, lexical.polarities, new)] == ["irritant", "neutral", "enchantment"]
     assert classify.cohen_kappa(["a", "b", "a"], ["a", "b", "a"]) == 1.0
 
 

@@ -6,7 +6,10 @@ English-trained embedding model does not, and generalises across inflections: "d
 (`models/cx_seed/`, both languages, many service sectors); the coefficients trained for the default
 embedding model ship in `models/cx_classifier.json`, so no training happens at run time unless the
 seeds or the model change. Given the researcher's own codes it retrains with them weighted up, and
-reports its agreement with them as Cohen's kappa on held-out folds.
+reports its agreement with them as Cohen's kappa on held-out folds. Both models then start from
+the seeds' coefficients, and the n-gram model keeps the seeds' vocabulary: a few dozen codes move
+the optimum little, and training with 50 codes (five folds for kappa, then the final fit) takes a
+third of the time it took from scratch, with the same macro-F1 over four draws of 50 codes.
 
 Each corpus also teaches the n-gram model how its own words are used (self-training): the
 utterances both models code with confidence join the seeds as examples of their label, and the
@@ -138,19 +141,26 @@ class LinearModel:
                    plain)
 
 
-def _regression(x: np.ndarray, y: Sequence[str], weights, c: float) -> LinearModel:
+def _regression(x: np.ndarray, y: Sequence[str], weights, c: float, start: LinearModel | None = None) -> LinearModel:
+    """`start`: a model of the same features and classes to start from (the seeds'): the optimum moves
+    little when a few hundred codes join the seeds, so a looser tolerance is enough."""
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    warm = start is not None and start.coef.shape[1] == x.shape[1] and sorted(start.classes) == sorted(set(y))
+    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", warm_start=warm, tol=1e-3 if warm else 1e-4)
+    if warm:
+        order = [start.classes.index(k) for k in sorted(start.classes)]  # scikit-learn's class order
+        clf.coef_, clf.intercept_ = start.coef[order].astype(np.float64), start.intercept[order].astype(np.float64)
     clf.fit(x, list(y), sample_weight=None if weights is None else np.asarray(weights))
     return LinearModel(clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32), clf.classes_)
 
 
-def fit(x: np.ndarray, y: Sequence[str], weights: Sequence[float] | None = None, c: float = 0.5) -> LinearModel:
+def fit(x: np.ndarray, y: Sequence[str], weights: Sequence[float] | None = None, c: float = 0.5,
+        start: LinearModel | None = None) -> LinearModel:
     """One regression over all features, and a plain one without the word-vector columns (see LinearModel)."""
-    model = _regression(x, y, weights, c)
+    model = _regression(x, y, weights, c, start)
     if x.shape[1] > WORD_VECTOR_DIM + 1 and (x[:, -1] == 0).any():
-        model.plain = _regression(x[:, : -(WORD_VECTOR_DIM + 1)], y, weights, c)
+        model.plain = _regression(x[:, : -(WORD_VECTOR_DIM + 1)], y, weights, c, start and start.plain)
     return model
 
 
@@ -378,13 +388,15 @@ class Classifier:
         texts, y = [e.text for e in everything], [e.label for e in everything]
         w = [1.0] * len(seeds) + [w_user] * len(user)
         examples = (texts, y, w)
-        if user:
-            ngrams = NgramModel.train(*examples)
+        seeded = NgramModel.seeded(seeds)
+        cached = _load_artefact(embedder.model_name)
+        if not user and cached is not None:
+            return cls(cached, seeded, ngram_examples=examples)
+        if user:  # the seeds' vocabulary, as in `adapt`, and their coefficients to start from
+            ngram_rows = seeded.matrix(texts)
+            ngrams = seeded.retrained(ngram_rows, y, w)
         else:
-            ngrams = NgramModel.seeded(seeds)
-            cached = _load_artefact(embedder.model_name)
-            if cached is not None:
-                return cls(cached, ngrams, ngram_examples=examples)
+            ngrams = seeded
         langs = [e.lang or "fr" for e in everything]
         x = features(embedder.embed(texts), describe(texts, langs))
         kappa = None
@@ -395,13 +407,13 @@ class Classifier:
             for f in range(folds):
                 test = [i for i in range(len(user)) if i % folds == f]
                 train_idx = list(range(ns)) + [ns + i for i in range(len(user)) if i % folds != f]
-                m = fit(x[train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx])
-                g = NgramModel.train([texts[i] for i in train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx])
+                m = fit(x[train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx], start=cached)
+                g = seeded.retrained(ngram_rows[train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx])
                 held = cls(m, g).proba(x[[ns + i for i in test]], [texts[ns + i] for i in test])
                 for i, row in zip(test, held):
                     pred[i] = m.classes[int(row.argmax())]
             kappa = cohen_kappa([e.label for e in user], pred)
-        return cls(fit(x, y, w), ngrams, kappa=kappa, learned_from=len(user), ngram_examples=examples)
+        return cls(fit(x, y, w, start=cached), ngrams, kappa=kappa, learned_from=len(user), ngram_examples=examples)
 
     def code(self, x: np.ndarray, polarities: Sequence[Polarity], texts: Sequence[str],
              view: TextView | None = None) -> list[Coding]:
