@@ -141,16 +141,25 @@ class LinearModel:
                    plain)
 
 
-def _regression(x: np.ndarray, y: Sequence[str], weights, c: float, start: LinearModel | None = None) -> LinearModel:
-    """`start`: a model of the same features and classes to start from (the seeds'): the optimum moves
-    little when a few hundred codes join the seeds, so a looser tolerance is enough."""
+def _logistic(c: float, start=None):
+    """A class-balanced logistic regression. `start` (a LinearModel or NgramModel of the same features
+    and classes) is where it begins: close to the optimum already when a few hundred examples join
+    the ones it was trained on, so a looser tolerance than a first training's is enough."""
     from sklearn.linear_model import LogisticRegression
 
+    if start is None:
+        return LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    clf = LogisticRegression(C=c, max_iter=2000, tol=1e-3, class_weight="balanced", warm_start=True)
+    order = [start.classes.index(k) for k in sorted(start.classes)]  # scikit-learn's class order
+    clf.coef_ = np.asarray(start.coef, np.float64)[order]
+    clf.intercept_ = np.asarray(start.intercept, np.float64)[order]
+    return clf
+
+
+def _regression(x: np.ndarray, y: Sequence[str], weights, c: float, start: LinearModel | None = None) -> LinearModel:
+    """`start`: the seeds' model, used when it has the same features and classes (see `_logistic`)."""
     warm = start is not None and start.coef.shape[1] == x.shape[1] and sorted(start.classes) == sorted(set(y))
-    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", warm_start=warm, tol=1e-3 if warm else 1e-4)
-    if warm:
-        order = [start.classes.index(k) for k in sorted(start.classes)]  # scikit-learn's class order
-        clf.coef_, clf.intercept_ = start.coef[order].astype(np.float64), start.intercept[order].astype(np.float64)
+    clf = _logistic(c, start if warm else None)
     clf.fit(x, list(y), sample_weight=None if weights is None else np.asarray(weights))
     return LinearModel(clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32), clf.classes_)
 
@@ -198,11 +207,10 @@ class NgramModel:
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str], weights: Sequence[float] | None = None) -> NgramModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
 
         vectorizer = TfidfVectorizer(**cls.PARAMS)
         x = vectorizer.fit_transform(texts)
-        clf = LogisticRegression(C=NGRAM_C, max_iter=2000, class_weight="balanced")
+        clf = _logistic(NGRAM_C)
         clf.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights))
         return cls(vectorizer, clf.coef_.astype(np.float64), clf.intercept_.astype(np.float64),
                    [str(c) for c in clf.classes_])
@@ -246,14 +254,9 @@ class NgramModel:
         return self.proba_of(self.matrix(texts))
 
     def retrained(self, matrix, labels: Sequence[str], weights: Sequence[float]) -> NgramModel:
-        """Trained again on rows of this vocabulary, starting from the current coefficients: close to
-        the optimum already, so a looser tolerance than a first training's is enough (a tenth of a
-        second to half a second instead of about one)."""
-        from sklearn.linear_model import LogisticRegression
-
-        clf = LogisticRegression(C=NGRAM_C, max_iter=2000, tol=1e-3, class_weight="balanced", warm_start=True)
-        order = [self.classes.index(c) for c in sorted(self.classes)]  # scikit-learn's class order
-        clf.coef_, clf.intercept_ = self.coef[order].copy(), self.intercept[order].copy()
+        """Trained again on rows of this vocabulary, starting from the current coefficients (see
+        `_logistic`): a tenth of a second to half a second instead of about one."""
+        clf = _logistic(NGRAM_C, self)
         clf.fit(matrix, list(labels), sample_weight=np.asarray(weights))
         return NgramModel(self.vectorizer, clf.coef_.astype(np.float64), clf.intercept_.astype(np.float64),
                           [str(c) for c in clf.classes_])
