@@ -169,6 +169,24 @@ def test_embedding_cache_avoids_recomputing(tmp_path):
     assert np.allclose(again.embed(["b", "a"]), first[[1, 0]]) and again.computed == 0
 
 
+def test_codes_that_teach_nothing_or_too_little_to_measure_are_said_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOUTE_CACHE_DIR", str(tmp_path / "cache"))
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(f'{{"id": "{i}", "text": "Le conseiller a été très aimable, numéro {i}."}}\n'
+                           for i in range(3)), encoding="utf-8")
+    empty, few = tmp_path / "empty.jsonl", tmp_path / "few.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    few.write_text('{"text": "Attente interminable au guichet.", "label": "irritant"}\n', encoding="utf-8")
+    monkeypatch.setattr("research.nlp.embed.SentenceEmbedder", lambda cache=None: HashingEmbedder())
+    said: list[str] = []
+    files.analyze_files(src, out, lang="fr", labels_path=empty, echo=said.append)
+    assert any("empty.jsonl: no coded examples" in s for s in said)
+    said.clear()
+    files.analyze_files(src, out, lang="fr", labels_path=few, echo=said.append)
+    assert any(s.startswith("learned from your 1 code;") for s in said)
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+
+
 @pytest.mark.parametrize("content,needle", [
     ('{"id": "1", "text": "ok"}\n{"id": "2", "text": "ok"\n', "line 2"),
     ('{"id": "1", "text": "ok"}\n["a"]\n', "line 2"),

@@ -118,6 +118,8 @@ def analyze_files(inp: Path, out: Path, lang: str = "auto", labels_path: Path | 
 
     utterances = read_utterances(inp)
     labels = read_labels(labels_path) if labels_path else []
+    if labels_path and not labels:
+        echo(f"{labels_path.name}: no coded examples in it; analysing without codes")
     if not utterances:
         write_results(out, [])
         return {"count": 0, "themes": 0, "kappa": None, "cached": False}
@@ -158,4 +160,8 @@ def analyze_files(inp: Path, out: Path, lang: str = "auto", labels_path: Path | 
             pass
     if analysis.kappa is not None:
         echo(f"agreement with your {analysis.learned_from} codes (held out): Cohen's kappa {analysis.kappa:.2f}")
+    elif analysis.learned_from:
+        n = analysis.learned_from
+        echo(f"learned from your {n} code{'s' if n > 1 else ''}; agreement is measured from 10 codes "
+             "with at least two labels")
     return {"count": len(lines), "themes": len(analysis.themes), "kappa": analysis.kappa, "cached": False}
