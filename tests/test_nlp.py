@@ -120,6 +120,23 @@ def test_every_utterance_gets_a_theme_with_a_readable_label():
     assert any("agence" in th.label or "accueil" in th.label for th in result.themes)
 
 
+def test_a_large_corpus_draws_its_seeds_from_a_sample_and_still_finds_every_group(monkeypatch):
+    monkeypatch.setattr(themes, "SEVERAL_STARTS_UP_TO", 50)
+    monkeypatch.setattr(themes, "SEEDING_SAMPLE", 60)
+    rng = np.random.RandomState(3)
+    centres = rng.normal(size=(8, 24)) * 5
+    group = np.repeat(np.arange(8), 30)
+    emb = (centres[group] + rng.normal(size=(240, 24))).astype(np.float32)
+    lemmas = [[f"mot{g}", f"autre{g}"] for g in group]
+    seeds = themes._seeds(emb, 8)
+    assert seeds.shape == (8, 24) and len({tuple(s) for s in seeds.round(4)}) == 8
+    assert all(np.isclose(emb, s, atol=1e-5).all(axis=1).any() for s in seeds)  # each seed is an utterance
+    found, assign = themes.find_themes(emb, lemmas, k=8)
+    assert len(found) == 8
+    assert all(len(set(assign[group == g])) == 1 for g in range(8))  # every group whole, in a theme of its own
+    assert len({found[assign[group == g][0]].id for g in range(8)}) == 8
+
+
 def test_a_theme_label_speaks_the_language_most_of_its_members_speak():
     from research.nlp import themes
 

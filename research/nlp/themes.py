@@ -32,6 +32,7 @@ class Theme:
 
 
 SEVERAL_STARTS_UP_TO = 2000  # utterances
+SEEDING_SAMPLE = 3000  # utterances k-means++ draws its seeds from, past SEVERAL_STARTS_UP_TO
 
 
 def theme_count(n: int) -> int:
@@ -158,6 +159,22 @@ def _split_giants(x: np.ndarray, assign: np.ndarray, centres: np.ndarray, limit:
     return assign, centres
 
 
+def _seeds(x: np.ndarray, k: int, random_state: int = 0) -> np.ndarray:
+    """k-means++ seeds for a large corpus, drawn from a random sample of it (as scikit-learn's
+    MiniBatchKMeans seeds from `init_size` points); Lloyd's iterations then run over everything.
+
+    The distances are computed in float64, which scikit-learn would otherwise do chunk by chunk from
+    float32: on 10,000 utterances seeding took 0.6 s of the 0.85 s k-means took in all. On four seeds
+    of 10,000 BANKING77 queries, NMI was 0.746 from a sample of 3,000 and 0.745 from all of them.
+    """
+    from sklearn.cluster import kmeans_plusplus
+
+    if len(x) > SEEDING_SAMPLE:
+        x = x[np.random.RandomState(random_state).choice(len(x), SEEDING_SAMPLE, replace=False)]
+    centres, _ = kmeans_plusplus(x.astype(np.float64), k, random_state=random_state)
+    return centres.astype(np.float32)
+
+
 def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int | None = None,
                 min_size: int = 3, quotes: int = 3, langs: Sequence[str] | None = None,
                 exclude: Sequence[str] = (), label_words: Sequence[Sequence[str]] | None = None,
@@ -179,7 +196,10 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
 
         # three k-means++ starts steady the themes of an interview study; past a few thousand
         # utterances one start (scikit-learn's own default) costs a third and scored no worse
-        km = KMeans(n_clusters=k, n_init=3 if n <= SEVERAL_STARTS_UP_TO else 1, random_state=0, max_iter=200).fit(x)
+        if n <= SEVERAL_STARTS_UP_TO:
+            km = KMeans(n_clusters=k, n_init=3, random_state=0, max_iter=200).fit(x)
+        else:
+            km = KMeans(n_clusters=k, init=_seeds(x, k), n_init=1, max_iter=200).fit(x)
         assign, centres = km.labels_.copy(), km.cluster_centers_
         assign, centres = _split_giants(x, assign, centres, limit=max(30, int(0.2 * n)))
         k = len(centres)
