@@ -18,6 +18,14 @@ differently, nothing is put there and spaCy compiles its own: slower, with the s
 Its French lemmatizer asks, for each new word, whether the word is in a list of known words of its
 part of speech (66,000 nouns): a search from one end to the other, 1.6 s a thousand utterances.
 `index_as_sets()` turns those lists into sets; the lemmas are the same (tested).
+
+For an adjective it does not know, the lemmatizer drops a final "e" as from a feminine
+("connectée" to "connecté"). On an adjective that ends in "e" in the masculine too, or a noun
+tagged as an adjective, that makes a word that does not exist ("surcomplémentaire" to
+"surcomplémentair", "plateforme" to "plateform"), and theme labels are made of lemmas.
+`keep_final_e()` leaves the word whole when dropping its "e" would end it as no French word
+ends ("-air", "-iqu", "-ibl", "-form", "-sauc", a double consonant...) or when the feminine has a
+masculine that the rule cannot make ("-ive", "-euse", "-ère"); every other lemma is spaCy's (tested).
 """
 from __future__ import annotations
 
@@ -123,6 +131,33 @@ def index_as_sets(nlp) -> None:
             index[key] = frozenset(index[key])
 
 
+# endings whose final "e" is not a feminine's, or whose masculine is not the word without its "e"
+KEEPS_FINAL_E = re.compile(r"(?:aire|oire|ère|ène|ire|ule|ide|phile|euse|que|gue|ce|che|ge|ve|me|pe|be|fe|xe|ste"
+                           r"|[bcdfgkptv][lr]e|[bcdfglmnprtv]se|([bcdfglmnprstv])\1e)$")
+
+
+def keep_final_e(nlp) -> None:
+    """An unknown adjective whose final "e" cannot be dropped keeps it (see the top)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    lemmatize = getattr(lemmatizer, "lemmatize", None)
+    lookups = getattr(lemmatizer, "lookups", None)
+    if lemmatize is None or lookups is None or not lookups.has_table("lemma_index"):
+        return
+    adjectives = lookups.get_table("lemma_index").get("adj", ())
+
+    def whole(token) -> list[str]:
+        forms = lemmatize(token)
+        word = token.text.lower()
+        if (forms and token.pos_ == "ADJ" and forms[0] + "e" == word and KEEPS_FINAL_E.search(word)
+                and forms[0] not in adjectives):
+            return [word, *forms[1:]]
+        return forms
+
+    lemmatizer.lemmatize = whole
+
+
 def load(exclude: Sequence[str] = ()):
     """`spacy.load` of the French model, quickened as above; raises as spacy.load does."""
     import spacy
@@ -130,4 +165,5 @@ def load(exclude: Sequence[str] = ()):
     quicken_tokenizer_pattern()
     nlp = spacy.load(MODEL, exclude=list(exclude))
     index_as_sets(nlp)
+    keep_final_e(nlp)
     return nlp
