@@ -368,6 +368,24 @@ def test_french_ne_pas_frame_negates_the_verb_inside_it():
     assert pol("Je n'ai que des compliments, c'est parfait.").negations == 0
 
 
+def test_what_a_wish_or_a_regret_describes_counts_as_missing_not_as_praise():
+    for sentence, lang in (("J'aurais aimé un simple message pour dire que c'est bien arrivé.", "fr"),
+                           ("Ils auraient pu être plus aimables.", "fr"),
+                           ("Ça aurait été bien d'être prévenue.", "fr"),
+                           ("Ce serait plus simple avec un suivi en ligne.", "fr"),
+                           ("I would have liked a simple message saying it had arrived.", "en"),
+                           ("They could have been more helpful.", "en"),
+                           ("It would be nice to get a call.", "en")):
+        p = pol(sentence, lang)
+        assert p.positive == 0 and p.negative > 0 and p.compound < 0, sentence
+    # the clause after a contrast is what happened; intentions and reported beliefs are no wish
+    assert pol("J'aurais aimé plus de choix, mais le plat était délicieux.").positive > 0
+    assert pol("Je ne pensais pas que ce serait si rapide.").negative == 0
+    assert pol("I would love to come back.", "en").net > 0
+    assert pol("We would have to wait for hours, a nightmare.", "en").positive == 0  # an obligation, no wish
+    assert pol("Le conseiller était aimable.").net > 0
+
+
 def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
     rng = np.random.default_rng(1)
     emb = rng.normal(size=(40, 8)).astype(np.float32)

@@ -16,6 +16,9 @@ lexicon of our own in `resources/` that overrides them for words that carry a ve
   where the speaker's verdict usually lies;
 - expectation markers ("j'aurais aimé", "il faudrait", "I wish", "should") raise a flag: an
   expectation voiced is an unmet need, usually an irritant;
+- what a wish or a regret describes did not happen ("j'aurais aimé un simple message", "ils auraient
+  pu être plus aimables", "I would have liked a call"): from the counterfactual to the end of its
+  clause, polar words are flipped and damped as under a negation, the wish verb included;
 - an absence ("aucun suivi", "pas de réponse", "no update", "nobody called") is counted when what
   is missing carries no polarity: the lack of a service the customer expected, usually an
   irritant. When what is missing is itself a verdict ("aucun souci", "no waiting") the negation
@@ -246,6 +249,63 @@ def _absences(words: list[str], values: list[float | None], lang: str) -> int:
     return count
 
 
+# counterfactual frames: what follows describes what the customer wanted, not what happened
+CONDITIONAL_AVOIR = {"aurais", "aurait", "aurions", "auriez", "auraient"}
+WISHED_PARTICIPLES = {"aimer", "vouloir", "préférer", "apprécier", "souhaiter", "adorer", "falloir", "devoir",
+                      "pouvoir", "être", "aimé", "voulu", "préféré", "apprécié", "souhaité", "adoré", "fallu",
+                      "dû", "pu", "été"}
+CONDITIONAL_ETRE = {"serait", "seraient"}
+ENGLISH_MODALS = {"would", "'d", "could", "should", "might"}
+CLAUSE_ENDS = {".", "!", "?", ";", "…"}
+
+
+def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float | None], lang: str) -> set[int]:
+    """Positions inside a wish or a regret, from its verb to the end of the clause.
+
+    French: a past conditional of wanting or being able ("j'aurais aimé", "il aurait fallu", "ils
+    auraient pu", "ça aurait été bien"), "il faudrait", "ce serait" before a verdict ("ce serait
+    plus simple", but not "je ne pensais pas que ce serait si rapide"), "si seulement". English: a modal perfect ("would have liked", "could have been
+    better", "should've called"), "I wish", "if only", "it would be nice". A present conditional
+    that speaks of the speaker ("j'aimerais revenir", "I'd love to come back") is left alone: it
+    is as often an intention as an unmet wish.
+    """
+    def lemma(j: int) -> str:
+        return lemmas[j] if lemmas is not None and j < len(lemmas) else words[j]
+
+    contrast = CONTRASTS[lang]
+    out: set[int] = set()
+    for i, w in enumerate(words):
+        start = None
+        nxt = words[i + 1: i + 3]
+        if lang == "fr":
+            if w in CONDITIONAL_AVOIR and any(x in WISHED_PARTICIPLES or lemma(i + 1 + k) in WISHED_PARTICIPLES
+                                              for k, x in enumerate(nxt)):
+                start = i + 1
+            elif w == "faudrait" or (w == "seulement" and i > 0 and words[i - 1] == "si"):
+                start = i + 1
+            elif (w in CONDITIONAL_ETRE and i > 0 and words[i - 1] in ("ce", "ça", "cela")
+                  and not (i > 1 and words[i - 2] in ("que", "qu'"))  # "je ne pensais pas que ce serait si rapide"
+                  and any(values[j] for j in range(i + 1, min(len(words), i + 3)))):
+                start = i + 1
+        else:
+            if w in ENGLISH_MODALS and nxt[:1] and nxt[0] in ("have", "'ve") and nxt[1:] != ["to"]:  # not "I'd have to"
+                start = i + 2
+            elif w in ("wish", "wished") and i > 0 and words[i - 1] in ("i", "we"):
+                start = i
+            elif w == "only" and i > 0 and words[i - 1] == "if":
+                start = i + 1
+            elif (w in ("would", "'d") and i > 0 and words[i - 1] in ("it", "that", "this")
+                  and nxt[:1] == ["be"]):
+                start = i + 1
+        if start is None:
+            continue
+        for j in range(start, len(words)):
+            if words[j] in CLAUSE_ENDS or words[j] in contrast:
+                break
+            out.add(j)
+    return out
+
+
 def _is_operator(word: str, i: int, values: list[float | None], neg, inten, contr) -> bool:
     """Negators and contrast words act on their neighbours and carry no polarity of their own (the
     translated VADER lexicon gives "vraiment" +0.6, VADER "no" -0.4); nor does an intensifier that
@@ -275,6 +335,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None)
               for i, w in enumerate(words)]
     framed = _french_negation_frames(words) if lang == "fr" else set()
+    wished = _wish_frames(words, lemmas, values, lang)
     for i, w in enumerate(words):
         value = values[i]
         if not value or _is_operator(w, i, values, neg, inten, contr):
@@ -287,6 +348,8 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
             negations += 1
         if i > 0 and words[i - 1] in inten:
             value *= 1.5
+        if i in wished:
+            value *= -0.7
         if cut is not None:
             value *= 0.5 if i < cut else 1.5
         if value > 0:
@@ -294,7 +357,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
         else:
             negv -= value
     compound = 0.0
-    if lang == "en" and _vader() is not None:
+    if lang == "en" and _vader() is not None and not wished:  # VADER reads a wish as praise
         compound = _vader().polarity_scores(text)["compound"]
     else:
         net = pos - negv
