@@ -375,15 +375,30 @@ def test_what_a_wish_or_a_regret_describes_counts_as_missing_not_as_praise():
                            ("Ce serait plus simple avec un suivi en ligne.", "fr"),
                            ("I would have liked a simple message saying it had arrived.", "en"),
                            ("They could have been more helpful.", "en"),
-                           ("It would be nice to get a call.", "en")):
+                           ("It would be nice to get a call.", "en"),
+                           # passive or copula: the wished thing is the subject
+                           ("De beaux verres auraient été appréciés pour boire un bon vin.", "fr"),
+                           ("A heads-up about the roadworks would have been nice.", "en")):
         p = pol(sentence, lang)
         assert p.positive == 0 and p.negative > 0 and p.compound < 0, sentence
     # the clause after a contrast is what happened; intentions and reported beliefs are no wish
     assert pol("J'aurais aimé plus de choix, mais le plat était délicieux.").positive > 0
     assert pol("Je ne pensais pas que ce serait si rapide.").negative == 0
+    assert pol("Le plat était délicieux et un café aurait été apprécié.").positive > 0
     assert pol("I would love to come back.", "en").net > 0
     assert pol("We would have to wait for hours, a nightmare.", "en").positive == 0  # an obligation, no wish
     assert pol("Le conseiller était aimable.").net > 0
+
+
+def test_a_quality_said_to_be_missing_counts_against():
+    assert pol("L'accueil manque un peu de chaleur.").positive == 0
+    assert pol("L'accueil manque un peu de chaleur.").negative > 0
+    assert pol("The service lacked warmth.", "en").positive == 0
+    assert pol("Il ne manque de rien, le service est parfait.").negative == 0  # nothing missing
+    assert pol("Le service manque de rapidité, mais quel accueil chaleureux !").positive > 0  # up to the break
+    # what is missing has no polarity: an absence, as "aucun suivi"
+    assert pol("Il manque une fourchette.").absences == 1 and pol("Il ne manque de rien.").absences == 0
+    assert pol("A lack of updates.", "en").absences == 1
 
 
 def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():

@@ -16,6 +16,7 @@ lexicon of our own in `resources/` that overrides them for words that carry a ve
   where the speaker's verdict usually lies;
 - expectation markers ("j'aurais aimé", "il faudrait", "I wish", "should") raise a flag: an
   expectation voiced is an unmet need, usually an irritant;
+- so does a word whose quality is said to be missing ("manque de chaleur", "lacking warmth");
 - what a wish or a regret describes did not happen ("j'aurais aimé un simple message", "ils auraient
   pu être plus aimables", "I would have liked a call"): from the counterfactual to the end of its
   clause, polar words are flipped and damped as under a negation, the wish verb included;
@@ -207,25 +208,26 @@ ABSENCE_PAIRS = {"fr": {("pas", "de"), ("pas", "d'"), ("plus", "de"), ("plus", "
 ABSENCE_DETERMINERS = {
     "fr": {"de", "d'", "du", "des", "la", "le", "les", "l'", "mon", "ma", "mes", "son", "sa", "ses", "leur",
            "votre", "notre", "un", "une", "autre", "autres"},
-    "en": {"a", "an", "the", "my", "their", "your", "our", "one", "single", "other", "such"},
+    "en": {"a", "an", "the", "my", "their", "your", "our", "one", "single", "other", "such", "of"},
 }
 # after "personne", what makes it "nobody" ("personne ne répond", "personne à qui parler") rather than "a person"
 NOBODY_NEXT = {"ne", "n'", "à", "pour"}
 # set phrases that only look like an absence ("sans doute", "sans cesse", "no longer", "no idea")
 NOT_ABSENCES = {
     "fr": {"doute", "cesse", "plus", "moins", "façon", "manière", "compter", "oublier", "que", "qu'", "quoi",
-           "ni", "en", "y", "idée", "surprise", "surprises"},  # "aucune surprise": nothing unexpected, nothing missing
+           "ni", "en", "y", "idée", "surprise", "surprises", "rien", "peu"},  # "aucune surprise": nothing unexpected, nothing missing
     "en": {"longer", "doubt", "matter", "wonder", "way", "sooner", "more", "less", "than", "idea", "surprise",
            "surprises"},
 }
 
 
 def _absences(words: list[str], values: list[float | None], lang: str) -> int:
-    """Absences of something with no polarity of its own: "aucun suivi", "pas de réponse", "no update".
+    """Absences of something with no polarity of its own: "aucun suivi", "pas de réponse", "no update",
+    "manque de suivi", "lack of communication".
 
     What is missing is the first word after the marker and its determiners; when a word there is
     polar, the negation rule reads the phrase instead ("aucun problème" is praise)."""
-    markers, pairs = ABSENCE_MARKERS[lang], ABSENCE_PAIRS[lang]
+    markers, pairs = ABSENCE_MARKERS[lang] | LACKS[lang], ABSENCE_PAIRS[lang]
     determiners, set_phrases = ABSENCE_DETERMINERS[lang], NOT_ABSENCES[lang]
     count = 0
     for i, w in enumerate(words):
@@ -257,6 +259,29 @@ WISHED_PARTICIPLES = {"aimer", "vouloir", "préférer", "apprécier", "souhaiter
 CONDITIONAL_ETRE = {"serait", "seraient"}
 ENGLISH_MODALS = {"would", "'d", "could", "should", "might"}
 CLAUSE_ENDS = {".", "!", "?", ";", "…"}
+CLAUSE_JOINS = {",", "et", "car", "parce", "puisque", "and", "because", "since"}
+
+
+LACKS = {
+    "fr": {"manque", "manquent", "manquait", "manquaient", "manquant", "manquer", "manqué", "manquera"},
+    "en": {"lack", "lacks", "lacked", "lacking"},
+}
+LACK_REACH = 4  # words after "manque" / "lacks" that it can take ("manque un peu de chaleur")
+
+
+def _lack_frames(words: list[str], lang: str) -> set[int]:
+    """Positions whose quality is said to be missing: "l'accueil manque un peu de chaleur", "a
+    service lacking warmth"; up to the clause's next break."""
+    lacks, stops = LACKS[lang], CLAUSE_ENDS | CLAUSE_JOINS | CONTRASTS[lang]
+    out: set[int] = set()
+    for i, w in enumerate(words):
+        if w not in lacks:
+            continue
+        for j in range(i + 1, min(len(words), i + 1 + LACK_REACH)):
+            if words[j] in stops:
+                break
+            out.add(j)
+    return out
 
 
 def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float | None], lang: str) -> set[int]:
@@ -267,7 +292,9 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
     plus simple", but not "je ne pensais pas que ce serait si rapide"), "si seulement". English: a modal perfect ("would have liked", "could have been
     better", "should've called"), "I wish", "if only", "it would be nice". A present conditional
     that speaks of the speaker ("j'aimerais revenir", "I'd love to come back") is left alone: it
-    is as often an intention as an unmet wish.
+    is as often an intention as an unmet wish. When the counterfactual is passive or a copula ("de
+    beaux verres auraient été appréciés", "a heads-up would have been nice"), the clause's subject
+    is the wished thing, and the scope starts with the clause.
     """
     def lemma(j: int) -> str:
         return lemmas[j] if lemmas is not None and j < len(lemmas) else words[j]
@@ -303,6 +330,13 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
             if words[j] in CLAUSE_ENDS or words[j] in contrast:
                 break
             out.add(j)
+        if start < len(words) and words[start] in ("été", "been"):
+            # "de beaux verres auraient été appréciés", "a heads-up would have been nice": the wished
+            # thing is the subject, before the verb (back to the clause's start)
+            for j in range(i - 1, -1, -1):
+                if words[j] in CLAUSE_ENDS or words[j] in contrast or words[j] in CLAUSE_JOINS:
+                    break
+                out.add(j)
     return out
 
 
@@ -336,13 +370,14 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
               for i, w in enumerate(words)]
     framed = _french_negation_frames(words) if lang == "fr" else set()
     wished = _wish_frames(words, lemmas, values, lang)
+    lacking = _lack_frames(words, lang)
     for i, w in enumerate(words):
         value = values[i]
         if not value or _is_operator(w, i, values, neg, inten, contr):
             continue
         polar += 1
         window = words[max(0, i - 3): i]
-        if (i in framed or any(x in neg for x in window)
+        if (i in framed or i in lacking or any(x in neg for x in window)
                 or (lang == "en" and any(x.endswith("n't") for x in window))):
             value *= -0.7
             negations += 1
