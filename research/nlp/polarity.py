@@ -8,7 +8,8 @@ lexicon of our own in `resources/` that overrides them for words that carry a ve
 
 - a negator within the three preceding tokens flips and damps a word's polarity
   ("n'est pas clair", "not helpful"), and so does a French "ne ... pas" frame around it or just
-  before it ("je ne le recommande pas");
+  before it ("je ne le recommande pas"), or a word saying that the quality is missing ("manque de
+  chaleur", "lacking warmth");
 - negators, contrast words, an intensifier before a verdict, and topic words the translated
   lexicon got wrong ("prix", "sinistre") carry no polarity of their own;
 - an intensifier just before a word strengthens it ("très lent", "really slow");
@@ -16,13 +17,12 @@ lexicon of our own in `resources/` that overrides them for words that carry a ve
   where the speaker's verdict usually lies;
 - expectation markers ("j'aurais aimé", "il faudrait", "I wish", "should") raise a flag: an
   expectation voiced is an unmet need, usually an irritant;
-- so does a word whose quality is said to be missing ("manque de chaleur", "lacking warmth");
 - what a wish or a regret describes did not happen ("j'aurais aimé un simple message", "ils auraient
   pu être plus aimables", "I would have liked a call"): from the counterfactual to the end of its
   clause, polar words are flipped and damped as under a negation, the wish verb included;
-- an absence ("aucun suivi", "pas de réponse", "no update", "nobody called") is counted when what
-  is missing carries no polarity: the lack of a service the customer expected, usually an
-  irritant. When what is missing is itself a verdict ("aucun souci", "no waiting") the negation
+- an absence ("aucun suivi", "pas de réponse", "il manque une fourchette", "no update", "nobody
+  called") is counted when what is missing carries no polarity: the lack of a service the
+  customer expected, usually an irritant. When what is missing is itself a verdict ("aucun souci", "no waiting") the negation
   rule has already turned it into praise, and it is not an absence.
 """
 from __future__ import annotations
@@ -289,8 +289,9 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
 
     French: a past conditional of wanting or being able ("j'aurais aimé", "il aurait fallu", "ils
     auraient pu", "ça aurait été bien"), "il faudrait", "ce serait" before a verdict ("ce serait
-    plus simple", but not "je ne pensais pas que ce serait si rapide"), "si seulement". English: a modal perfect ("would have liked", "could have been
-    better", "should've called"), "I wish", "if only", "it would be nice". A present conditional
+    plus simple", but not "je ne pensais pas que ce serait si rapide"), "si seulement". English: a
+    modal perfect ("would have liked", "could have been better", "should've called", but not "I'd
+    have to"), "I wish", "if only", "it would be nice". A present conditional
     that speaks of the speaker ("j'aimerais revenir", "I'd love to come back") is left alone: it
     is as often an intention as an unmet wish. When the counterfactual is passive or a copula ("de
     beaux verres auraient été appréciés", "a heads-up would have been nice"), the clause's subject
