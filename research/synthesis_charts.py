@@ -100,7 +100,10 @@ def heatmap_chart(cells: Sequence[HeatCell], t: Translate, *, width: int | str =
     extent = max(1, int(df["balance"].abs().max()))
     base = alt.Chart(df).encode(
         y=alt.Y("step:N", sort=order, title=t("synthesis.curve.step"), axis=alt.Axis(labelLimit=260)),
-        x=alt.X("channel:N", title=t("synthesis.heat.channel"), axis=alt.Axis(labelAngle=0)),
+        # every channel named, on as many lines as it has words ("Application / mobile"): left to
+        # itself, Vega-Lite dropped every other label once the names met
+        x=alt.X("channel:N", title=t("synthesis.heat.channel"),
+                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')")),
     )
     rect = base.mark_rect(stroke="white").encode(
         color=alt.Color("balance:Q", title=t("synthesis.heat.balance"),

@@ -131,3 +131,16 @@ def test_scores_shown_to_readers_never_read_minus_zero():
 
     assert signed(-0.001) == "+0.00" and signed(0) == "+0.00"
     assert signed(0.224) == "+0.22" and signed(-0.418) == "-0.42" and signed(-1) == "-1.00"
+
+
+def test_the_touchpoint_heatmap_names_every_channel_on_its_axis():
+    from research.synthesis import HeatCell
+    from research.synthesis_charts import heatmap_chart
+
+    channels = ["Agence", "Application mobile", "Chat", "Courrier", "E-mail", "Site web", "Téléphone"]
+    cells = [HeatCell(1, "Je pose une question", 1, False, c, i, 1, i + 1) for i, c in enumerate(channels)]
+    spec = heatmap_chart(cells, lambda key, **kw: key).to_dict()
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["labelOverlap"] is False  # Vega-Lite would otherwise drop every other name
+    assert "split(datum.label, ' ')" in axis["labelExpr"]  # long names on two lines, not over each other
+    assert {row["channel"] for row in spec["datasets"][spec["data"]["name"]]} == set(channels)
