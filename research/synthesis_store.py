@@ -64,6 +64,7 @@ def m002_pins_say_whether_the_researcher_moved_the_utterance(db: sqlite_utils.Da
 # the analysis engine, named once. Optional columns are looked up, so a missing one reads as NULL.
 T_UTTERANCES, T_PARTICIPANTS, T_PERSONAS = "utterances", "participants", "personas"
 T_INTERVIEWS, T_STEPS, T_JOURNEYS, T_CHANNELS = "interviews", "journey_steps", "journeys", "channels"
+T_MACRO_STEPS = "journey_macro_steps"
 T_RUNS, T_CODES, T_THEMES = "analysis_runs", "analysis_codes", "analysis_themes"
 REQUIRED = (T_UTTERANCES, T_PARTICIPANTS, T_RUNS, T_CODES)
 
@@ -107,7 +108,30 @@ def stamp(db: sqlite_utils.Database) -> str:
                        ("synthesis_theme_pins", "pinned_at"), ("synthesis_theme_folds", "folded_at")):
         row = db.execute(f"SELECT count(*), max({col}) FROM {table}").fetchone()
         parts.append(f"{row[0]}:{row[1]}")
+    if "updated_at" in _columns(db, T_JOURNEYS):  # steps moved or renamed in the journey editor
+        parts.append(str(db.execute(f"SELECT max(updated_at) FROM {T_JOURNEYS}").fetchone()[0]))
     return "|".join(parts)
+
+
+def step_order(db: sqlite_utils.Database) -> dict[int, int]:
+    """Each step's rank along its journey, from 1: macro-steps in their order, then steps in theirs.
+
+    A step's own position counts within its macro-step ("Je me soigne" is first of "Le soin", "J'envoie
+    ma facture" first of "La demande"), so it cannot order a journey on its own."""
+    s, m = _columns(db, T_STEPS), _columns(db, T_MACRO_STEPS)
+    if not {"id", "journey_id"} <= s:
+        return {}
+    macro = "coalesce(ms.position, 0)" if "macro_step_id" in s and "position" in m else "0"
+    join = f"LEFT JOIN {T_MACRO_STEPS} ms ON ms.id = st.macro_step_id" if macro != "0" else ""
+    rows = db.execute(f"""SELECT st.id, st.journey_id FROM {T_STEPS} st {join}
+                          ORDER BY st.journey_id, {macro}, {_pick(s, 'st', 'position', 'rank', default='0')}, st.id"""
+                      ).fetchall()
+    order, rank, current = {}, 0, object()
+    for step_id, journey_id in rows:
+        rank = rank + 1 if journey_id == current else 1
+        current = journey_id
+        order[step_id] = rank
+    return order
 
 
 def _machine_query(db: sqlite_utils.Database, run_id) -> tuple[str, list]:
@@ -181,6 +205,7 @@ def load_coded(db: sqlite_utils.Database) -> list[CodedUtterance]:
         if r["manual"]:
             moved.add(r["utterance_id"])
     folds = {r["machine_theme"]: r["theme_key"] for r in db["synthesis_theme_folds"].rows}
+    along = step_order(db)
     out = []
     for r in db.execute(sql, params).fetchall():
         (uid, text, label, conf, intensity, expectation, theme_id, theme_label, dimension, step_id,
@@ -201,7 +226,7 @@ def load_coded(db: sqlite_utils.Database) -> list[CodedUtterance]:
             intensity=float(intensity) if intensity is not None else (conf if final != "neutral" else 0.0),
             expectation=bool(expectation), theme_id=theme_id, theme_label=theme_label or "",
             dimension=dimension, step_id=step_id, step_label=step_label or "",
-            step_position=int(step_pos or 0), moment_of_truth=bool(mot), journey_id=journey_id,
+            step_position=along.get(step_id, int(step_pos or 0)), moment_of_truth=bool(mot), journey_id=journey_id,
             journey_name=journey_name or "", persona_id=persona_id, persona_name=persona_name or "",
             channel=channel or None, participant_kind=kind or "customer", interview_id=interview_id,
             participant_id=participant_id, participant_code=code or "", position=int(position or 0),

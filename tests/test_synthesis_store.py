@@ -143,3 +143,33 @@ def test_utterances_without_a_channel_get_the_one_they_name_or_the_one_just_spok
     after = {u.utterance_id: u.channel for u in S.load_coded(study)}
     assert [after[first.utterance_id], after[second.utterance_id], after[third.utterance_id]] == \
         ["Téléphone", "Téléphone", "Agence"]
+
+
+def test_steps_are_numbered_along_the_journey_not_within_their_macro_step(fresh_db):
+    from research import journeys
+
+    jid = journeys.create_journey(fresh_db, "Me faire rembourser")
+    soin, demande = journeys.add_macro_step(fresh_db, jid, "Le soin"), journeys.add_macro_step(fresh_db, jid, "La demande")
+    facture = journeys.add_step(fresh_db, demande, "J'envoie ma facture")  # first of its macro-step, created first
+    soigne = journeys.add_step(fresh_db, soin, "Je me soigne")
+    verifie = journeys.add_step(fresh_db, soin, "Je vérifie ce qui est pris en charge")
+    other = journeys.create_journey(fresh_db, "J'adhère")
+    compare = journeys.add_step(fresh_db, journeys.add_macro_step(fresh_db, other, "Le choix"), "Je compare")
+    order = S.step_order(fresh_db)
+    assert [order[s] for s in (soigne, verifie, facture)] == [1, 2, 3]
+    assert order[compare] == 1  # each journey counts from one
+    assert order == {s.id: s.order for s in journeys.list_steps(fresh_db)}  # as the journey editor numbers them
+    before = S.stamp(fresh_db)
+    journeys.move_macro_step(fresh_db, demande, -1)
+    assert S.step_order(fresh_db)[facture] == 1
+    assert S.stamp(fresh_db) == before == "none"  # no analysis yet: nothing cached to refresh
+
+
+def test_records_carry_the_step_s_rank_along_its_journey(study):
+    db = study
+    last = max(db["journey_steps"].rows, key=lambda r: r["position"])
+    db["journey_macro_steps"].insert({"id": 2, "journey_id": 1, "position": 0, "name": "Avant"})
+    db["journey_steps"].update(last["id"], {"macro_step_id": 2, "position": 1})  # now the journey's first step
+    placed = [u for u in S.load_coded(db) if u.step_id is not None]
+    assert {u.step_position for u in placed if u.step_id == last["id"]} == {1}
+    assert placed and all(u.step_position == S.step_order(db)[u.step_id] for u in placed)
