@@ -11,7 +11,7 @@ from ui.widgets import page_header
 db = get_db()
 page_header("synthesis.journey.title", "synthesis.journey.intro")
 records = require_analysis(db)
-filters = filter_bar(records, "journey", steps=False)
+filters = filter_bar(records, "journey", steps=False, one_journey=True)
 
 st.subheader(t("synthesis.journey.curve"))
 personas = sorted({u.persona_name for u in records if u.persona_name})

@@ -117,3 +117,26 @@ def test_analysis_history_speaks_the_readers_language(study_env, lang, status):
     newest = table.iloc[0]
     assert newest["status"] == status and newest["kappa"] == "—" and newest["computed"] == 20
     assert newest["started"].year == 2026 and "started_at" not in table.columns
+
+
+def test_a_filter_bar_for_one_journey_offers_no_all_and_starts_with_the_most_talked_about():
+    def page():
+        import streamlit as st
+
+        from research.synthesis import CodedUtterance
+        from ui.synthesis import filter_bar
+
+        records = tuple([CodedUtterance(i, "x", journey_id=1, journey_name="Adhésion", step_id=1) for i in range(3)]
+                        + [CodedUtterance(10 + i, "y", journey_id=2, journey_name="Remboursement", step_id=2)
+                           for i in range(5)])
+        one = filter_bar(records, "one", steps=False, one_journey=True)
+        every = filter_bar(records, "every", steps=False)
+        st.write(f"one={one.journey_id} every={every.journey_id}")
+
+    at = AppTest.from_function(page, default_timeout=30)
+    at.session_state["ecoute.lang"] = "fr"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="one_journey").options == ["Adhésion", "Remboursement"]  # no "all journeys"
+    assert at.selectbox(key="every_journey").options[0] == "Tous les parcours"
+    assert "one=2 every=None" in [m.value for m in at.markdown]

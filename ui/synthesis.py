@@ -1,6 +1,7 @@
 """Shared furniture of the synthesis pages: the cached coded records, the filter bar, verbatims."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import streamlit as st
@@ -43,15 +44,25 @@ def require_analysis(db) -> tuple[CodedUtterance, ...]:
 
 
 def filter_bar(records: tuple[CodedUtterance, ...], prefix: str, *, steps: bool = True,
-               channels: bool = True) -> Filters:
-    """Filters by journey, step, persona, channel and respondent group, laid out in one row."""
+               channels: bool = True, one_journey: bool = False) -> Filters:
+    """Filters by journey, step, persona, channel and respondent group, laid out in one row.
+
+    `one_journey`: no "all journeys" choice (a curve or a grid of steps means one journey's steps in
+    their order); the journey most talked about comes first."""
     journeys = {u.journey_id: u.journey_name for u in records if u.journey_id is not None}
     cols = st.columns(2 + (len(journeys) > 1) + steps + channels)
     i = 0
     journey_id = None
     if len(journeys) > 1:
+        options = sorted(journeys, key=lambda j: journeys[j])
+        index = 0
+        if one_journey:
+            coded = Counter(u.journey_id for u in records if u.journey_id is not None)
+            index = options.index(max(options, key=lambda j: coded[j]))
+        else:
+            options = [None, *options]
         journey_id = cols[0].selectbox(
-            t("synthesis.filter.journey"), [None, *sorted(journeys, key=lambda j: journeys[j])],
+            t("synthesis.filter.journey"), options, index=index,
             format_func=lambda j: t("synthesis.filter.all_journeys") if j is None else journeys[j],
             key=f"{prefix}_journey")
         i = 1
