@@ -11,13 +11,14 @@ import csv
 import html
 import io
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
 from research import synthesis_charts as charts
 from research.synthesis import (
-    ENCHANTMENT, IRRITANT, LABELS, Agreement, CodedUtterance, Finding, emotional_curve, findings,
+    ENCHANTMENT, IRRITANT, LABELS, Agreement, CodedUtterance, Filters, Finding, emotional_curve, findings,
     overview, persona_summaries, signed, theme_summaries, touchpoint_heat,
 )
 
@@ -220,17 +221,26 @@ class Report:
         return (first + rest)[: n or self.quotes_per_finding]
 
 
+def _journeys(records: Sequence[CodedUtterance]) -> list[tuple[int | None, str]]:
+    """The journeys the utterances are placed in, most talked about first; (None, "") when none is."""
+    counts = Counter((u.journey_id, u.journey_name) for u in records if u.journey_id is not None)
+    return [j for j, _ in counts.most_common()] or [(None, "")]
+
+
 def _report_charts(report: Report, t: Translate) -> dict[str, object]:
     records = report.records
     made = {
-        "curve": charts.emotional_curve_chart(emotional_curve(records, by_persona=True, min_utterances=3), t),
         "irritants": charts.findings_chart(findings(records, IRRITANT), t, top=report.top),
         "enchantments": charts.findings_chart(findings(records, ENCHANTMENT), t, top=report.top),
-        "heat": charts.heatmap_chart(touchpoint_heat(records), t),
         "brand": charts.brand_gap_chart([
             {"value": b.value, "group": b.group, "mentions": b.mentions, "share": b.share, "valence": b.valence}
             for b in report.brand if b.claimed], t),
     }
+    for journey_id, _ in _journeys(records):  # a curve and a grid per journey: steps of one journey, in order
+        only = Filters(journey_id=journey_id)
+        made[f"curve/{journey_id}"] = charts.emotional_curve_chart(
+            emotional_curve(records, only, by_persona=True, min_utterances=3), t)
+        made[f"heat/{journey_id}"] = charts.heatmap_chart(touchpoint_heat(records, only), t)
     return {k: v for k, v in made.items() if v is not None}
 
 
@@ -251,8 +261,15 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
         sections[0]["paragraphs"].append(t(
             "synthesis.report.agreement_text", reviewed=report.agreement.reviewed,
             share=f"{(report.agreement.share or 0):.0%}", kappa="—" if kappa is None else f"{kappa:.2f}"))
-    sections.append({"title": t("synthesis.journey.curve"), "chart": "curve",
-                     "paragraphs": [t("synthesis.report.curve_text")]})
+    journeys = _journeys(report.records)
+    several = len(journeys) > 1
+
+    def journey_title(key: str, name: str) -> str:
+        return f"{t(key)} · {name}" if several else t(key)
+
+    for journey_id, name in journeys:
+        sections.append({"title": journey_title("synthesis.journey.curve", name), "chart": f"curve/{journey_id}",
+                         "paragraphs": [t("synthesis.report.curve_text")]})
     for label in (IRRITANT, ENCHANTMENT):
         items = findings(report.records, label)[: report.top]
         sections.append({
@@ -263,8 +280,9 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
     if expected:
         sections.append({"title": t("synthesis.report.top_expectation"),
                          "findings": [(f, report.quotes(f.verbatims)) for f in expected]})
-    sections.append({"title": t("synthesis.journey.heat"), "chart": "heat",
-                     "paragraphs": [t("synthesis.report.heat_text")]})
+    for journey_id, name in journeys:
+        sections.append({"title": journey_title("synthesis.journey.heat", name), "chart": f"heat/{journey_id}",
+                         "paragraphs": [t("synthesis.report.heat_text")]})
     themes = theme_summaries(report.records, quotes=12)
     sections.append({"title": t("synthesis.themes.title"), "table": [
         [t("synthesis.theme"), t("synthesis.themes.size"), t("synthesis.irritants"), t("synthesis.enchantments"),

@@ -117,3 +117,22 @@ def test_docx_report_has_headings_pictures_and_quotes(records):
     assert "Les irritants prioritaires" in text and "Trois semaines" in text
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) >= 3
+
+
+def test_a_report_draws_each_journey_s_curve_and_grid_apart(records):
+    from dataclasses import replace
+
+    from research.synthesis_export import report_sections
+
+    other = [replace(r, utterance_id=100 + r.utterance_id, journey_id=2, journey_name="Adhérer",
+                     step_id=50 + r.step_id, step_label=f"J'adhère, étape {r.step_position}") for r in records[:3]]
+    first = [replace(r, journey_name="Être remboursé") for r in records]
+    report = Report(title="Étude", records=first + other, generated_at="2026-11-24", run_label="analyse n°2")
+    titles = [s["title"] for s in report_sections(report, partial(t, lang="fr"))]
+    assert titles.index("Courbe émotionnelle · Être remboursé") < titles.index("Courbe émotionnelle · Adhérer")
+    assert "Points de contact : irritants / enchantements · Adhérer" in titles
+    page = report_html(report, partial(t, lang="fr"), "fr")
+    assert page.count("Courbe émotionnelle ·") == 2
+    single = report_sections(Report(title="Étude", records=first, generated_at="2026-11-24", run_label="n°1"),
+                             partial(t, lang="fr"))
+    assert "Courbe émotionnelle" in [s["title"] for s in single]  # one journey: no name to add
