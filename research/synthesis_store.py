@@ -121,7 +121,7 @@ def step_order(db: sqlite_utils.Database) -> dict[int, int]:
     s, m = _columns(db, T_STEPS), _columns(db, T_MACRO_STEPS)
     if not {"id", "journey_id"} <= s:
         return {}
-    macro = "coalesce(ms.position, 0)" if "macro_step_id" in s and "position" in m else "0"
+    macro = "coalesce(ms.position, 0), ms.id" if "macro_step_id" in s and "position" in m else "0"
     join = f"LEFT JOIN {T_MACRO_STEPS} ms ON ms.id = st.macro_step_id" if macro != "0" else ""
     rows = db.execute(f"""SELECT st.id, st.journey_id FROM {T_STEPS} st {join}
                           ORDER BY st.journey_id, {macro}, {_pick(s, 'st', 'position', 'rank', default='0')}, st.id"""
