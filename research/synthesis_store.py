@@ -64,7 +64,6 @@ def m002_pins_say_whether_the_researcher_moved_the_utterance(db: sqlite_utils.Da
 # the analysis engine, named once. Optional columns are looked up, so a missing one reads as NULL.
 T_UTTERANCES, T_PARTICIPANTS, T_PERSONAS = "utterances", "participants", "personas"
 T_INTERVIEWS, T_STEPS, T_JOURNEYS, T_CHANNELS = "interviews", "journey_steps", "journeys", "channels"
-T_MACRO_STEPS = "journey_macro_steps"
 T_RUNS, T_CODES, T_THEMES = "analysis_runs", "analysis_codes", "analysis_themes"
 REQUIRED = (T_UTTERANCES, T_PARTICIPANTS, T_RUNS, T_CODES)
 
@@ -114,24 +113,12 @@ def stamp(db: sqlite_utils.Database) -> str:
 
 
 def step_order(db: sqlite_utils.Database) -> dict[int, int]:
-    """Each step's rank along its journey, from 1: macro-steps in their order, then steps in theirs.
+    """Each step's rank along its journey, from 1, as the journey editor numbers them (macro-steps in
+    their order, then steps in theirs). A step's own position counts within its macro-step ("Je me
+    soigne" is first of "Le soin", "J'envoie ma facture" first of "La demande")."""
+    from research import journeys
 
-    A step's own position counts within its macro-step ("Je me soigne" is first of "Le soin", "J'envoie
-    ma facture" first of "La demande"), so it cannot order a journey on its own."""
-    s, m = _columns(db, T_STEPS), _columns(db, T_MACRO_STEPS)
-    if not {"id", "journey_id"} <= s:
-        return {}
-    macro = "coalesce(ms.position, 0), ms.id" if "macro_step_id" in s and "position" in m else "0"
-    join = f"LEFT JOIN {T_MACRO_STEPS} ms ON ms.id = st.macro_step_id" if macro != "0" else ""
-    rows = db.execute(f"""SELECT st.id, st.journey_id FROM {T_STEPS} st {join}
-                          ORDER BY st.journey_id, {macro}, {_pick(s, 'st', 'position', 'rank', default='0')}, st.id"""
-                      ).fetchall()
-    order, rank, current = {}, 0, object()
-    for step_id, journey_id in rows:
-        rank = rank + 1 if journey_id == current else 1
-        current = journey_id
-        order[step_id] = rank
-    return order
+    return {step.id: step.order for step in journeys.list_steps(db)}
 
 
 def _machine_query(db: sqlite_utils.Database, run_id) -> tuple[str, list]:
