@@ -237,6 +237,12 @@ def _curve_for(items: Sequence[CodedUtterance], series: str) -> list[CurvePoint]
     return sorted(points, key=lambda p: (p.step_position, p.step_label))
 
 
+def journeys_by_talk(records: Iterable[CodedUtterance]) -> list[tuple[int, str]]:
+    """(id, name) of the journeys the utterances are placed in, the most talked about first."""
+    counts = Counter((u.journey_id, u.journey_name) for u in records if u.journey_id is not None)
+    return [journey for journey, _ in counts.most_common()]
+
+
 def emotional_curve(
     records: Iterable[CodedUtterance], filters: Filters | None = None, *, by_persona: bool = False,
     min_utterances: int = 1,

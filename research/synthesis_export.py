@@ -11,7 +11,6 @@ import csv
 import html
 import io
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
@@ -19,7 +18,7 @@ from xml.etree import ElementTree as ET
 from research import synthesis_charts as charts
 from research.synthesis import (
     ENCHANTMENT, IRRITANT, LABELS, Agreement, CodedUtterance, Filters, Finding, emotional_curve, findings,
-    overview, persona_summaries, signed, theme_summaries, touchpoint_heat,
+    journeys_by_talk, overview, persona_summaries, signed, theme_summaries, touchpoint_heat,
 )
 
 Translate = Callable[..., str]
@@ -222,9 +221,8 @@ class Report:
 
 
 def _journeys(records: Sequence[CodedUtterance]) -> list[tuple[int | None, str]]:
-    """The journeys the utterances are placed in, most talked about first; (None, "") when none is."""
-    counts = Counter((u.journey_id, u.journey_name) for u in records if u.journey_id is not None)
-    return [j for j, _ in counts.most_common()] or [(None, "")]
+    """The journeys to draw, most talked about first; (None, "") for all utterances when none is named."""
+    return journeys_by_talk(records) or [(None, "")]
 
 
 def _report_charts(report: Report, t: Translate) -> dict[str, object]:

@@ -1,13 +1,12 @@
 """Shared furniture of the synthesis pages: the cached coded records, the filter bar, verbatims."""
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import streamlit as st
 
 from research import synthesis_store
-from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters
+from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters, journeys_by_talk
 from ui.auth import may_open_page
 from ui.db import db_path
 from ui.i18n import t
@@ -57,8 +56,7 @@ def filter_bar(records: tuple[CodedUtterance, ...], prefix: str, *, steps: bool 
         options = sorted(journeys, key=lambda j: journeys[j])
         index = 0
         if one_journey:
-            coded = Counter(u.journey_id for u in records if u.journey_id is not None)
-            index = options.index(max(options, key=lambda j: coded[j]))
+            index = options.index(journeys_by_talk(records)[0][0])
         else:
             options = [None, *options]
         journey_id = cols[0].selectbox(
