@@ -162,6 +162,10 @@ def _cue_turns(cues: list[tuple[float, str, str | None]]) -> list[Turn]:
     return turns
 
 
+WESTERN_ENCODINGS = ("cp1252", "iso8859_15", "mac_roman", "cp850")
+WESTERN_MAX_CHAOS = 0.1  # charset_normalizer's measure of odd characters in the decoded text
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding it was in; a clear error when it is not text."""
     if not data or not data.strip():
@@ -183,7 +187,12 @@ def decode(data: bytes) -> tuple[str, str]:
         raise TranscriptError("This file is not text.", key="transcripts.err.encoding")
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    # French and English transcripts not in UTF-8 come from Word, Notepad or an old Mac: Western
+    # code pages first. Unrestricted, detection read a short French Latin-1 file as Central European
+    # (cp1250: "è" became "č") or even as Big5, without a word of warning.
+    best = from_bytes(data, cp_isolation=list(WESTERN_ENCODINGS)).best()
+    if best is None or best.chaos > WESTERN_MAX_CHAOS:
+        best = from_bytes(data).best()
     if best is None:
         raise TranscriptError("The file's encoding could not be recognised.", key="transcripts.err.encoding")
     enc = best.encoding

@@ -114,6 +114,13 @@ def test_docx_and_cp1252_and_pasted_text(interview):
     assert r.utterances == 2
 
 
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "mac_roman"])
+def test_a_french_transcript_in_a_western_code_page_reads_as_written(encoding):
+    text = "Intervieweur : Bonjour.\nP-001 : J'étais très déçue, ça a traîné ; où est mon dossier ?\n"
+    decoded, _ = T.decode(text.encode(encoding))
+    assert decoded == text  # detection alone read Latin-1 as cp1250 ("trčs") or Big5
+
+
 @pytest.mark.parametrize("data,filename,key", [
     (b"", "vide.txt", "transcripts.err.empty"),
     (b"   \n  ", "blanc.txt", "transcripts.err.empty"),
