@@ -274,3 +274,44 @@ def test_the_shipped_classifier_was_trained_on_the_current_seeds_lexicons_and_ru
     stored = json.loads(classify.ARTEFACT.read_text(encoding="utf-8"))
     assert stored["seeds"] == classify.seed_fingerprint(), "stale: run `.venv/bin/ecoute models train-classifier`"
     assert stored["embedding_model"] == embed.ONNX_INT8_MODEL
+
+
+def _pins(path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.strip().partition("==")
+        if sep and not line.startswith("#"):
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def test_the_shipped_classifier_was_trained_with_the_versions_that_make_setup_installs():
+    """The int8 vectors and the fit move a little with onnxruntime, torch, transformers, scikit-learn
+    (a set-up with newer ones coded French dev at macro-F1 0.588 with coefficients fitted under the
+    older ones, 0.631 once retrained). constraints.txt pins them; renewing it means retraining."""
+    from research.nlp import classify
+
+    stored = json.loads(classify.ARTEFACT.read_text(encoding="utf-8"))
+    pins = _pins(classify.PROJECT / "constraints.txt")
+    assert set(stored.get("trained_with", {})) == set(classify.TRAINED_WITH)
+    differ = {name: (version, pins.get(name)) for name, version in stored["trained_with"].items()
+              if pins.get(name) != version}
+    assert not differ, f"trained with / pinned: {differ}; run `.venv/bin/ecoute models train-classifier`"
+
+
+def test_installed_versions_are_read_as_constraints_pin_them(monkeypatch):
+    import importlib.metadata
+
+    from research.nlp import classify
+
+    known = {"torch": "2.13.0+cpu", "numpy": "2.4.6"}
+
+    def version(name):
+        if name not in known:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return known[name]
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    assert classify.installed_versions(("torch", "numpy", "absent-package")) == {
+        "torch": "2.13.0", "numpy": "2.4.6", "absent-package": "not installed"}
+    assert _pins(classify.PROJECT / "constraints.txt")["torch"] == "2.13.0"

