@@ -129,6 +129,21 @@ def f1(rows, pred) -> tuple[float, float]:
     return round(macro_f1(g, p, LABELS3), 3), round(macro_f1(g, p, LABELS3[:2]), 3)
 
 
+def versions(have_bertopic: bool) -> str:
+    """What the figures depend on besides the code: the commit, the pinned packages that shape the
+    vectors and the fit (see models/README.md), and BERTopic's own environment."""
+    from research.nlp.classify import installed_versions
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    mine = ", ".join(f"{k} {v}" for k, v in installed_versions().items())
+    theirs = ""
+    if have_bertopic:
+        theirs = subprocess.run([str(BERTOPIC_PY), "-c", "from importlib.metadata import version as v; print(', '.join("
+                                 "f'{p} {v(p)}' for p in ('bertopic', 'umap-learn', 'hdbscan', 'torch')))"],
+                                capture_output=True, text=True).stdout.strip()
+    return f"Écoute at {commit or 'an unknown commit'} with {mine}." + (f" Beside {theirs}." if theirs else "")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="skip the 10,000-utterance speed run")
@@ -136,7 +151,7 @@ def main() -> None:
     have_bertopic = BERTOPIC_PY.exists()
     lines = ["# Analysis engine beside BERTopic", "",
              f"Measured {time.strftime('%Y-%m-%d %H:%M')} on this machine ({os.cpu_count()} cores), one run each, "
-             "fresh process and empty cache, model loading included.", ""]
+             "fresh process and empty cache, model loading included.", "", versions(have_bertopic), ""]
 
     def say(text=""):
         print(text, flush=True)
