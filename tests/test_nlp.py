@@ -427,3 +427,58 @@ def test_seed_ngram_model_is_kept_and_read_back_unchanged(tmp_path, monkeypatch)
     assert labels[:2] == ["enchantment", "irritant"]
     stored[0].write_text("{damaged", encoding="utf-8")  # a damaged file is trained again, not an error
     assert np.allclose(classify.NgramModel.seeded(seeds).predict_proba(texts), trained.predict_proba(texts))
+
+
+def test_the_result_cache_key_follows_the_stored_classifier_and_the_installed_packages(tmp_path, monkeypatch):
+    """Retraining the classifier (`ecoute models train-classifier`) or installing other versions
+    changes the codes, so an unchanged corpus must then be analysed again, not read back."""
+    corpus = [Utterance("u1", "Le conseiller m'a rappelé le jour même.")]
+    key = files.fingerprint(corpus, [], "fr", "model")
+    assert files.fingerprint(corpus, [], "fr", "model") == key
+    assert files.fingerprint([Utterance("u1", "Le conseiller ne m'a jamais rappelé.")], [], "fr", "model") != key
+
+    stored = tmp_path / "models"
+    (stored / "cx_seed").mkdir(parents=True)
+    for seed in sorted((files.MODELS / "cx_seed").glob("*.tsv")):
+        (stored / "cx_seed" / seed.name).write_bytes(seed.read_bytes())
+    artefact = stored / "cx_classifier.json"
+    artefact.write_bytes((files.MODELS / "cx_classifier.json").read_bytes())
+    monkeypatch.setattr(files, "MODELS", stored)
+    assert files.fingerprint(corpus, [], "fr", "model") == key  # same files, same key
+    artefact.write_text(artefact.read_text(encoding="utf-8").replace('"examples": ', '"examples": 1'), encoding="utf-8")
+    retrained = files.fingerprint(corpus, [], "fr", "model")
+    assert retrained != key
+
+    monkeypatch.setattr(files, "installed_packages", lambda: ["onnxruntime-9.9.9.dist-info"])
+    assert files.fingerprint(corpus, [], "fr", "model") != retrained
+
+
+def test_installed_packages_are_read_with_their_versions():
+    names = files.installed_packages()
+    assert any(n.startswith("numpy-") and n.endswith(".dist-info") for n in names)
+    assert names == sorted(names)
+
+
+def test_an_unchanged_corpus_is_answered_without_loading_the_engine(tmp_path):
+    """The re-analysis of an unchanged corpus reads the file and its cached result; importing numpy,
+    the classifier and the pipeline took most of its 0.14 s."""
+    import os
+    import subprocess
+    import sys
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(json.dumps({"id": "u1", "text": "Très bon accueil."}) + "\n", encoding="utf-8")
+    env = {**os.environ, "ECOUTE_CACHE_DIR": str(tmp_path / "cache")}
+    key = files.fingerprint(files.read_utterances(src), [], "fr", "model-of-the-test")
+    cached = tmp_path / "cache" / "results" / f"{key}.jsonl"
+    cached.parent.mkdir(parents=True)
+    cached.write_text('{"id": "u1", "label": "enchantment"}\n', encoding="utf-8")
+    probe = ("import sys; from research.cli import main\n"
+             "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
+             "print('numpy' in sys.modules, 'research.nlp.pipeline' in sys.modules, code)")
+    proc = subprocess.run([sys.executable, "-c", probe, "analyze", str(src), "--out", str(out), "--lang", "fr"],
+                          capture_output=True, text=True, env={**env, "ECOUTE_EMBEDDING_MODEL": "model-of-the-test"},
+                          timeout=120)
+    assert "unchanged corpus" in proc.stderr, proc.stderr
+    assert proc.stdout.split()[-3:] == ["False", "False", "0"]
+    assert out.read_text(encoding="utf-8") == '{"id": "u1", "label": "enchantment"}\n'

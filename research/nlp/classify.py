@@ -30,22 +30,15 @@ from pathlib import Path
 
 import numpy as np
 
+from research.nlp.corpus import LABELS, Example
 from research.nlp.polarity import FEATURE_COUNT as LEXICON_FEATURES, Polarity
 from research.nlp.wordvectors import DIM as WORD_VECTOR_DIM
 
-LABELS = ("irritant", "enchantment", "neutral")
 PROJECT = Path(__file__).resolve().parents[2]
 SEED_DIR = PROJECT / "models" / "cx_seed"
 ARTEFACT = PROJECT / "models" / "cx_classifier.json"
 LEXICON_WEIGHT = 2.0  # lexicon features are few; scale them up beside 384 embedding dimensions
 WORD_VECTOR_WEIGHT = 1.5  # French word vectors (zeros for English), beside the sentence embedding
-
-
-@dataclass
-class Example:
-    text: str
-    label: str
-    lang: str = ""
 
 
 @dataclass

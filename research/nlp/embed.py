@@ -22,18 +22,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from research.nlp.settings import ONNX_INT8_MODEL, TORCH_MODEL, default_model_name, user_cache_path  # noqa: F401
+
 if TYPE_CHECKING:
     import sqlite_utils
 
 ProgressFn = Callable[[int, int], None]
-
-
-ONNX_INT8_MODEL = "all-MiniLM-L6-v2 (offline, onnx-int8)"  # the default; its own name keeps its cached vectors apart
-TORCH_MODEL = "all-MiniLM-L6-v2 (offline)"  # the same weights in fp32 through sentence-transformers
-
-
-def default_model_name() -> str:
-    return os.environ.get("ECOUTE_EMBEDDING_MODEL", "").strip() or ONNX_INT8_MODEL
 
 
 def _model_location(name: str) -> str:
@@ -84,12 +78,6 @@ class EmbeddingCache:
         rows = [(model, k, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
         with self.db.atomic():
             self.db.conn.executemany(f"INSERT OR REPLACE INTO {self.TABLE} VALUES (?, ?, ?, ?)", rows)
-
-
-def user_cache_path() -> Path:
-    base = os.environ.get("ECOUTE_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "ecoute")
-    return Path(base) / "embeddings.sqlite"
 
 
 class SentenceEmbedder:

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from research.errors import DomainError
-from research.nlp.classify import LABELS, Example
+from research.nlp.corpus import LABELS, Example, Utterance
+from research.nlp.settings import default_model_name, user_cache_path
 
 ENGINE_VERSION = "1"
 
@@ -25,8 +26,6 @@ class AnalyzeInputError(DomainError):
 
 
 def read_utterances(path: Path) -> list[dict]:
-    from research.nlp.pipeline import Utterance
-
     rows, seen = [], set()
     for n, line in _lines(path):
         obj = _parse(path, n, line)
@@ -87,17 +86,46 @@ def _parse(path: Path, n: int, line: str) -> dict:
 
 
 def result_cache_dir() -> Path:
-    from research.nlp.embed import user_cache_path
-
     return user_cache_path().parent / "results"
 
 
-def fingerprint(utterances, labels, lang: str, model: str) -> str:
-    from research.nlp.classify import seed_fingerprint
+ENGINE = Path(__file__).resolve().parent
+MODELS = ENGINE.parents[1] / "models"
 
-    h = hashlib.sha256(f"{ENGINE_VERSION}|{lang}|{model}|{seed_fingerprint()}".encode())
-    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):  # any change to the engine
-        h.update(source.read_bytes())
+
+def engine_files() -> list[Path]:
+    """What the results follow besides the corpus: the engine's code, its lexicons, the seeds and the
+    stored classifier (retrained by `ecoute models train-classifier`)."""
+    return [*sorted(ENGINE.glob("*.py")), *sorted(p for p in (ENGINE / "resources").rglob("*") if p.is_file()),
+            *sorted((MODELS / "cx_seed").glob("*.tsv")), MODELS / "cx_classifier.json"]
+
+
+def installed_packages() -> list[str]:
+    """The installed distributions with their versions ("onnxruntime-1.32.0.dist-info"): a new
+    onnxruntime, torch or scikit-learn moves the vectors and the codes a little. Read from the folder
+    names, in about a millisecond (importlib.metadata alone takes some 40 ms to import)."""
+    import sys
+
+    names = []
+    for folder in sys.path:
+        try:
+            names += [e for e in os.listdir(folder or ".") if e.endswith((".dist-info", ".egg-info"))]
+        except OSError:
+            continue
+    return sorted(names)
+
+
+def fingerprint(utterances, labels, lang: str, model: str) -> str:
+    """The result cache's key. Computed without loading the engine (no numpy), so that answering an
+    unchanged corpus costs little more than reading it."""
+    h = hashlib.sha256(f"{ENGINE_VERSION}|{lang}|{model}".encode())
+    for path in engine_files():
+        h.update(path.name.encode())
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\x03missing")
+    h.update("\n".join(installed_packages()).encode())
     for u in utterances:
         h.update(f"\x00{u.id}\x01{u.lang}\x01{u.text}".encode())
     for e in labels:
@@ -114,7 +142,6 @@ def write_results(out: Path, lines: list[str]) -> None:
 def analyze_files(inp: Path, out: Path, lang: str = "auto", labels_path: Path | None = None,
                   echo=lambda s: None, use_cache: bool = True) -> dict:
     """Run the pipeline on a JSONL file; returns a summary (count, themes, kappa, cached)."""
-    from research.nlp.embed import EmbeddingCache, default_model_name, user_cache_path
 
     utterances = read_utterances(inp)
     labels = read_labels(labels_path) if labels_path else []
@@ -130,7 +157,7 @@ def analyze_files(inp: Path, out: Path, lang: str = "auto", labels_path: Path | 
         echo(f"unchanged corpus: {len(utterances)} results reused")
         return {"count": len(utterances), "themes": None, "kappa": None, "cached": True}
 
-    from research.nlp.embed import SentenceEmbedder
+    from research.nlp.embed import EmbeddingCache, SentenceEmbedder
     from research.nlp.pipeline import analyze
 
     last = {"pct": -1}

@@ -7,15 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from research.nlp import classify, dimension, language, polarity, text, themes, wordvectors
+from research.nlp.corpus import Utterance
 
 Progress = Callable[[float, float, str], None]
-
-
-@dataclass
-class Utterance:
-    id: str
-    text: str
-    lang: str = ""
 
 
 @dataclass
