@@ -128,7 +128,8 @@ def demo(db_path, force, if_missing, analysis):
               help="Where to write one JSON line per input id.")
 @click.option("--lang", type=click.Choice(["fr", "en", "auto"]), default="auto", show_default=True)
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Your coded examples, lines of {\"text\": ..., \"label\": ...}, to learn from.")
+              help="Your coded examples, lines of {\"text\": ..., \"label\": ...}, to learn from "
+                   "(an utterance you coded keeps your code).")
 @click.option("--workspace", is_flag=True, help="Analyse the workspace's interviews and store the results.")
 @click.option("--no-cache", is_flag=True, help="Recompute even when the corpus is unchanged.")
 @db_option

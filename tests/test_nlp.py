@@ -204,6 +204,31 @@ def test_codes_that_teach_nothing_or_too_little_to_measure_are_said_so(tmp_path,
     assert len(out.read_text(encoding="utf-8").splitlines()) == 3
 
 
+def test_an_utterance_the_researcher_coded_keeps_the_code(tmp_path, monkeypatch):
+    """As a correction in the app: the code given to this very utterance stands, whatever the model
+    learned around it; a later code of the same text replaces an earlier one."""
+    monkeypatch.setenv("ECOUTE_CACHE_DIR", str(tmp_path / "cache"))
+    src, out, codes = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "codes.jsonl"
+    said_praise = "Le conseiller a été très aimable et m'a tout expliqué."
+    src.write_text(json.dumps({"id": "a", "text": said_praise}, ensure_ascii=False) + "\n"
+                   + json.dumps({"id": "b", "text": "Le  colis est arrivé  mardi."}, ensure_ascii=False) + "\n"
+                   + json.dumps({"id": "c", "text": "Un accueil chaleureux, merci à toute l'équipe."}, ensure_ascii=False)
+                   + "\n", encoding="utf-8")
+    codes.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in [
+        {"text": said_praise, "label": "irritant"},  # ironic, in context: the researcher knows
+        {"text": "Le colis est arrivé mardi.", "label": "enchantment"},
+        {"text": "Le colis est arrivé mardi.", "label": "neutral"},
+    ]), encoding="utf-8")
+    monkeypatch.setattr("research.nlp.embed.SentenceEmbedder", lambda cache=None: HashingEmbedder())
+    said: list[str] = []
+    files.analyze_files(src, out, lang="fr", labels_path=codes, echo=said.append)
+    got = {o["id"]: o for o in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert (got["a"]["label"], got["a"]["confidence"], got["a"]["coded"]) == ("irritant", 1.0, True)
+    assert (got["b"]["label"], got["b"]["intensity"], got["b"]["coded"]) == ("neutral", 0.0, True)
+    assert "coded" not in got["c"] and got["c"]["label"] == "enchantment"
+    assert any(s.startswith("2 utterances of the corpus are among your codes") for s in said)
+
+
 @pytest.mark.parametrize("content,needle", [
     ('{"id": "1", "text": "ok"}\n{"id": "2", "text": "ok"\n', "line 2"),
     ('{"id": "1", "text": "ok"}\n["a"]\n', "line 2"),

@@ -133,6 +133,15 @@ def fingerprint(utterances, labels, lang: str, model: str) -> str:
     return h.hexdigest()
 
 
+def _same_text(text: str) -> str:
+    return " ".join(text.split())
+
+
+def codes_by_text(labels: Iterable[Example]) -> dict[str, str]:
+    """The researcher's code of each text (spaces aside); of two codes of one text, the later stands."""
+    return {_same_text(e.text): e.label for e in labels if e.text.strip()}
+
+
 def write_results(out: Path, lines: list[str]) -> None:
     tmp = out.with_name(out.name + ".part")
     tmp.write_text("".join(lines), encoding="utf-8")
@@ -174,10 +183,17 @@ def analyze_files(inp: Path, out: Path, lang: str = "auto", labels_path: Path | 
         cache = None
     analysis = analyze(utterances, lang=lang, labels=labels, embedder=SentenceEmbedder(cache=cache),
                        progress=progress)
-    lines = [json.dumps({"id": r.id, "label": r.label, "confidence": r.confidence, "theme": r.theme,
-                         "theme_label": r.theme_label, "expectation": r.expectation, "intensity": r.intensity,
-                         "dimension": r.dimension, "lang": r.lang}, ensure_ascii=False) + "\n"
-             for r in analysis.results]
+    coded = codes_by_text(labels)
+    lines, kept = [], 0
+    for u, r in zip(utterances, analysis.results):
+        row = {"id": r.id, "label": r.label, "confidence": r.confidence, "theme": r.theme, "theme_label": r.theme_label,
+               "expectation": r.expectation, "intensity": r.intensity, "dimension": r.dimension, "lang": r.lang}
+        code = coded.get(_same_text(u.text))
+        if code:  # the researcher coded this very utterance: their code stands, as a correction does in the app
+            kept += 1
+            row.update(label=code, confidence=1.0, coded=True, expectation=r.expectation and code != "enchantment",
+                       intensity=0.0 if code == "neutral" else r.intensity)
+        lines.append(json.dumps(row, ensure_ascii=False) + "\n")
     write_results(out, lines)
     if use_cache:
         try:
@@ -185,6 +201,9 @@ def analyze_files(inp: Path, out: Path, lang: str = "auto", labels_path: Path | 
             write_results(cached, lines)
         except OSError:
             pass
+    if kept:
+        echo(f"{kept} utterance{'s' if kept > 1 else ''} of the corpus {'are' if kept > 1 else 'is'} among your codes: "
+             "labelled as you coded them")
     if analysis.kappa is not None:
         echo(f"agreement with your {analysis.learned_from} codes (held out): Cohen's kappa {analysis.kappa:.2f}")
     elif analysis.learned_from:
