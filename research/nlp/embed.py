@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from research.nlp.settings import ONNX_INT8_MODEL, TORCH_MODEL, default_model_name, user_cache_path  # noqa: F401
+from research.nlp.settings import ONNX_INT8_MODEL, TORCH_MODEL, default_model_name
 
 if TYPE_CHECKING:
     import sqlite_utils

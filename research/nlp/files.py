@@ -25,7 +25,7 @@ class AnalyzeInputError(DomainError):
     pass
 
 
-def read_utterances(path: Path) -> list[dict]:
+def read_utterances(path: Path) -> list[Utterance]:
     rows, seen = [], set()
     for n, line in _lines(path):
         obj = _parse(path, n, line)
@@ -151,7 +151,6 @@ def write_results(out: Path, lines: list[str]) -> None:
 def analyze_files(inp: Path, out: Path, lang: str = "auto", labels_path: Path | None = None,
                   echo=lambda s: None, use_cache: bool = True) -> dict:
     """Run the pipeline on a JSONL file; returns a summary (count, themes, kappa, cached)."""
-
     utterances = read_utterances(inp)
     labels = read_labels(labels_path) if labels_path else []
     if labels_path and not labels:
