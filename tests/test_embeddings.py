@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from research.nlp import embed, onnx_encoder
+from research.nlp import derived, embed, onnx_encoder
 from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
 from research.nlp.onnx_encoder import l2_normalise, length_batches, mean_pool, pad
 
@@ -47,6 +47,20 @@ def _fake_prepared(root, source):
     (folder / onnx_encoder.MODEL_FILE).write_bytes(b"graph")
     (folder / onnx_encoder.MANIFEST).write_text(json.dumps({"stat_key": onnx_encoder.stat_key(source)}))
     return folder
+
+
+def test_another_exporter_or_quantizer_needs_another_prepared_model(tmp_path, monkeypatch):
+    """The stored classifier was fitted on one graph's vectors: a graph built by another torch or
+    onnxruntime is another model, in its own folder, not the old one reused."""
+    source = _fake_source(tmp_path / "wheel")
+    root = tmp_path / "derived"
+    folder = _fake_prepared(root, source)
+    assert onnx_encoder.find_prepared(source, [root]) == folder
+    real = derived.installed_packages
+    monkeypatch.setattr(derived, "installed_packages", lambda names=(): [
+        "onnxruntime-9.9.9.dist-info" if n.startswith("onnxruntime-") else n for n in real(names)])
+    assert onnx_encoder.find_prepared(source, [root]) is None
+    assert onnx_encoder.source_fingerprint(source) not in folder.name
 
 
 def test_a_prepared_model_is_found_by_its_source_files_and_a_new_wheel_needs_a_new_one(tmp_path):

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from research.nlp import brand_gap, classify, dimension, files, language, polarity, steps, text, themes
+from research.nlp import brand_gap, classify, derived, dimension, files, language, polarity, steps, text, themes
 from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
 from research.nlp.pipeline import Utterance, analyze, describe_texts
 
@@ -474,14 +474,17 @@ def test_the_result_cache_key_follows_the_stored_classifier_and_the_installed_pa
     retrained = files.fingerprint(corpus, [], "fr", "model")
     assert retrained != key
 
-    monkeypatch.setattr(files, "installed_packages", lambda: ["onnxruntime-9.9.9.dist-info"])
+    monkeypatch.setattr(derived, "installed_packages", lambda names=(): ["onnxruntime-9.9.9.dist-info"])
     assert files.fingerprint(corpus, [], "fr", "model") != retrained
 
 
 def test_installed_packages_are_read_with_their_versions():
-    names = files.installed_packages()
-    assert any(n.startswith("numpy-") and n.endswith(".dist-info") for n in names)
-    assert names == sorted(names)
+    from importlib.metadata import version
+
+    names = derived.installed_packages()
+    assert f"numpy-{version('numpy')}.dist-info" in names and names == sorted(names)
+    assert derived.installed_packages(["scikit-learn", "numpy"]) == [
+        f"numpy-{version('numpy')}.dist-info", f"scikit_learn-{version('scikit-learn')}.dist-info"]
 
 
 def test_an_unchanged_corpus_is_answered_without_loading_the_engine(tmp_path):

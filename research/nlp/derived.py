@@ -10,6 +10,8 @@ read-only, the user's cache folder (~/.cache/ecoute/derived) takes over.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -39,3 +41,22 @@ def write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def installed_packages(names: Sequence[str] = ()) -> list[str]:
+    """The installed distributions with their versions, as their folder names say
+    ("onnxruntime-1.32.0.dist-info"); only those of `names` (as pip spells them) when given.
+    Read from sys.path's folders, in about a millisecond: importlib.metadata alone takes some 40 ms
+    to import, which would double the time of answering an unchanged corpus from the cache."""
+    wanted = {n.lower().replace("-", "_") for n in names}
+    found = []
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith((".dist-info", ".egg-info")) and (
+                    not wanted or entry.partition("-")[0].lower().replace("-", "_") in wanted):
+                found.append(entry)
+    return sorted(found)

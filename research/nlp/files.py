@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from research.errors import DomainError
+from research.nlp import derived
 from research.nlp.corpus import LABELS, Example, Utterance
 from research.nlp.settings import default_model_name, user_cache_path
 
@@ -100,21 +101,6 @@ def engine_files() -> list[Path]:
             *sorted((MODELS / "cx_seed").glob("*.tsv")), MODELS / "cx_classifier.json"]
 
 
-def installed_packages() -> list[str]:
-    """The installed distributions with their versions ("onnxruntime-1.32.0.dist-info"): a new
-    onnxruntime, torch or scikit-learn moves the vectors and the codes a little. Read from the folder
-    names, in about a millisecond (importlib.metadata alone takes some 40 ms to import)."""
-    import sys
-
-    names = []
-    for folder in sys.path:
-        try:
-            names += [e for e in os.listdir(folder or ".") if e.endswith((".dist-info", ".egg-info"))]
-        except OSError:
-            continue
-    return sorted(names)
-
-
 def fingerprint(utterances, labels, lang: str, model: str) -> str:
     """The result cache's key. Computed without loading the engine (no numpy), so that answering an
     unchanged corpus costs little more than reading it."""
@@ -125,7 +111,7 @@ def fingerprint(utterances, labels, lang: str, model: str) -> str:
             h.update(path.read_bytes())
         except OSError:
             h.update(b"\x03missing")
-    h.update("\n".join(installed_packages()).encode())
+    h.update("\n".join(derived.installed_packages()).encode())
     for u in utterances:
         h.update(f"\x00{u.id}\x01{u.lang}\x01{u.text}".encode())
     for e in labels:

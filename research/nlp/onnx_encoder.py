@@ -74,9 +74,19 @@ def _source_paths(source: Path) -> list[Path]:
     return [source / name for name in SOURCE_FILES if (source / name).exists()]
 
 
+BUILDERS = ("torch", "transformers", "onnx", "onnxruntime")  # export and quantize: their versions shape the graph
+
+
+def recipe() -> str:
+    """The recipe and the installed versions of what carries it out: another torch exporter or
+    onnxruntime quantizer makes another graph, so it gets its own folder (the stored classifier was
+    fitted on one graph's vectors, see models/README.md)."""
+    return f"{RECIPE}; {' '.join(derived.installed_packages(BUILDERS))}"
+
+
 def stat_key(source: Path) -> str:
     """Cheap identity of the source files (path, size, modification time) and the recipe."""
-    h = hashlib.sha256(RECIPE.encode())
+    h = hashlib.sha256(recipe().encode())
     for path in _source_paths(source):
         st = path.stat()
         h.update(f"\x00{path}\x01{st.st_size}\x01{st.st_mtime_ns}".encode())
@@ -85,7 +95,7 @@ def stat_key(source: Path) -> str:
 
 def source_fingerprint(source: Path) -> str:
     """Identity of the source files' contents and the recipe (reads the 90 MB of weights)."""
-    h = hashlib.sha256(RECIPE.encode())
+    h = hashlib.sha256(recipe().encode())
     for path in _source_paths(source):
         h.update(f"\x00{path.relative_to(source)}\x01".encode())
         with path.open("rb") as f:
@@ -185,7 +195,7 @@ def prepare(source: Path | None = None, root: Path | None = None, force: bool = 
 
         manifest = {
             "name": "all-MiniLM-L6-v2, int8 ONNX",
-            "source": str(source), "fingerprint": fingerprint, "stat_key": stat_key(source), "recipe": RECIPE,
+            "source": str(source), "fingerprint": fingerprint, "stat_key": stat_key(source), "recipe": recipe(),
             "max_seq_length": MAX_SEQ_LENGTH, "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "seconds": round(time.perf_counter() - started, 1),
             "versions": {"torch": torch.__version__, "onnxruntime": onnxruntime.__version__},
