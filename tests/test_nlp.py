@@ -487,6 +487,19 @@ def test_installed_packages_are_read_with_their_versions():
         f"numpy-{version('numpy')}.dist-info", f"scikit_learn-{version('scikit-learn')}.dist-info"]
 
 
+
+def test_installed_packages_do_not_depend_on_the_folder_the_command_runs_from(tmp_path, monkeypatch):
+    """`python -m research.cli` puts the current folder on sys.path; an egg-info lying there (the
+    project's own, after `pip install -e`) must not change the result cache's key."""
+    import sys
+
+    before = derived.installed_packages()
+    (tmp_path / "someproject.egg-info").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", ["", str(tmp_path), *sys.path])
+    assert derived.installed_packages() == before
+
+
 def test_an_unchanged_corpus_is_answered_without_loading_the_engine(tmp_path):
     """The re-analysis of an unchanged corpus reads the file and its cached result; importing numpy,
     the classifier and the pipeline took most of its 0.14 s."""
