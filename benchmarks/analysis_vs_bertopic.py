@@ -132,10 +132,11 @@ def f1(rows, pred) -> tuple[float, float]:
 def versions(have_bertopic: bool) -> str:
     """What the figures depend on besides the code: the commit, the pinned packages that shape the
     vectors and the fit (see models/README.md), and BERTopic's own environment."""
-    from research.nlp.classify import installed_versions
+    from research.nlp.classify import TRAINED_WITH
+    from research.nlp.derived import installed_versions
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
-    mine = ", ".join(f"{k} {v}" for k, v in installed_versions().items())
+    mine = ", ".join(f"{k} {v}" for k, v in installed_versions(TRAINED_WITH).items())
     theirs = ""
     if have_bertopic:
         theirs = subprocess.run([str(BERTOPIC_PY), "-c", "from importlib.metadata import version as v; print(', '.join("

