@@ -426,6 +426,30 @@ def test_a_quality_said_to_be_missing_counts_against():
     assert pol("A lack of updates.", "en").absences == 1
 
 
+def test_a_set_expression_speaks_as_one_word_and_a_negation_turns_it_round():
+    def net(sentence, lang="fr"):
+        tok = text.analyse_texts([sentence], [lang])[0]
+        return polarity.score(tok.words, sentence, lang, tok.word_lemmas)
+
+    # its words one by one would say the opposite ("désirer", "laisser" and "redire" carry no complaint)
+    assert net("Le service laisse vraiment beaucoup à désirer.").net < 0
+    assert net("Passez votre chemin.").net < 0  # "passez" found under its lemma
+    assert net("It leaves a lot to be desired.", "en").net < 0
+    assert net("Ça vaut le détour.").net > 0
+    # "ne ... pas" inside the expression: the frame turns the whole expression round, not "vaut" alone
+    assert net("Ça ne vaut vraiment pas le détour.").net < net("Ça ne vaut pas.").net < 0
+    assert net("Worth it.", "en").net > 0 and net("Not worth it.", "en").net < 0
+    assert net("You can't go wrong with it.", "en").net > 0
+    # the negator inside the expression negates nothing: neither the expression nor what follows it
+    assert net("Il n'y a rien à redire.").net > 0
+    assert net("Un sans faute, rapide et aimable.").negative == 0
+    assert net("Un sans faute, rapide et aimable.").absences == 0
+    assert net("Delivered in no time.", "en").absences == 0
+    # the expressions live in our lexicon's file, apart from its single words
+    assert ("laisser", "à", "désirer") in [parts for parts, _ in polarity.expressions("fr")["laisser"]]
+    assert not any(" " in form for form in polarity.lexicon("fr"))
+
+
 def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
     rng = np.random.default_rng(1)
     emb = rng.normal(size=(40, 8)).astype(np.float32)

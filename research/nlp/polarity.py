@@ -159,8 +159,71 @@ def lexicon(lang: str) -> dict[str, float]:
                     words[parts[0].lower()] = max(-1.0, min(1.0, float(parts[1]) / 3.0))
         except (ImportError, OSError, ValueError):
             words = {}
-    words.update(_read_tsv(RESOURCES / f"cx_lexicon_{lang}.tsv"))
+    words.update({form: value for form, value in _read_tsv(RESOURCES / f"cx_lexicon_{lang}.tsv").items()
+                  if " " not in form})
     return words
+
+
+# adverbs that may sit inside a set expression without breaking it ("laisse vraiment à désirer", "ne vaut
+# pas le détour": the negation still turns it round, through the "ne ... pas" frame)
+EXPRESSION_GAPS = {
+    "fr": {"pas", "plus", "jamais", "guère", "point", "vraiment", "très", "trop", "même", "toujours", "encore",
+           "franchement", "absolument", "carrément", "complètement", "beaucoup", "un", "peu"},
+    "en": {"really", "truly", "definitely", "certainly", "just", "even", "not", "n't", "never", "always"},
+}
+EXPRESSION_GAP_MAX = 2  # such words, in one expression
+
+
+@lru_cache(maxsize=2)
+def expressions(lang: str) -> dict[str, list[tuple[tuple[str, ...], float]]]:
+    """Set expressions of our customer-experience lexicon (its entries of several words), by first
+    word, longest first: "laisser à désirer", "passer * chemin", "worth every penny". A part matches
+    a token's form or its lemma; "*" matches any one token."""
+    out: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+    for form, value in _read_tsv(RESOURCES / f"cx_lexicon_{lang}.tsv").items():
+        parts = tuple(form.split())
+        if len(parts) > 1 and parts[0] != "*":
+            out.setdefault(parts[0], []).append((parts, value))
+    for entries in out.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return out
+
+
+def _expression_spans(words: list[str], lemmas: list[str] | None, lang: str) -> list[tuple[int, int, float, bool]]:
+    """(start, end, polarity, whether the expression holds its own negator: "rien à redire") of each
+    set expression found, left to right, without overlaps."""
+    table, gaps = expressions(lang), EXPRESSION_GAPS.get(lang, set())
+    if not table:
+        return []
+
+    def matches(part: str, j: int) -> bool:
+        return part == "*" or part == words[j] or (lemmas is not None and j < len(lemmas) and part == lemmas[j])
+
+    def end_of(parts: tuple[str, ...], i: int) -> int | None:
+        j, skipped = i, 0
+        for k, part in enumerate(parts):
+            while (k and j < len(words) and skipped < EXPRESSION_GAP_MAX and words[j] in gaps
+                   and not matches(part, j)):
+                j, skipped = j + 1, skipped + 1
+            if j >= len(words) or not matches(part, j):
+                return None
+            j += 1
+        return j
+
+    spans, i = [], 0
+    while i < len(words):
+        candidates = table.get(words[i], [])
+        if lemmas is not None and i < len(lemmas) and lemmas[i] != words[i]:
+            candidates = sorted(candidates + table.get(lemmas[i], []), key=lambda e: -len(e[0]))
+        found = next(((parts, value, end) for parts, value in candidates
+                      if (end := end_of(parts, i)) is not None), None)
+        if found is None:
+            i += 1
+            continue
+        parts, value, end = found
+        spans.append((i, end, value, any(part in NEGATORS[lang] for part in parts)))
+        i = end
+    return spans
 
 
 def _lookup(lex: dict[str, float], word: str, lemma: str | None) -> float | None:
@@ -221,7 +284,7 @@ NOT_ABSENCES = {
 }
 
 
-def _absences(words: list[str], values: list[float | None], lang: str) -> int:
+def _absences(words: list[str], values: list[float | None], lang: str, inside: set[int] = frozenset()) -> int:
     """Absences of something with no polarity of its own: "aucun suivi", "pas de réponse", "no update",
     "manque de suivi", "lack of communication".
 
@@ -231,6 +294,8 @@ def _absences(words: list[str], values: list[float | None], lang: str) -> int:
     determiners, set_phrases = ABSENCE_DETERMINERS[lang], NOT_ABSENCES[lang]
     count = 0
     for i, w in enumerate(words):
+        if i in inside:  # "sans faute", "in no time": a set expression, not an absence
+            continue
         if w in markers:
             start = i + 1
         elif i + 1 < len(words) and (w, words[i + 1]) in pairs:
@@ -369,16 +434,26 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     polar = negations = 0
     values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None)
               for i, w in enumerate(words)]
+    # a set expression speaks as one word, at its last: "laisse à désirer" is a complaint though "désirer"
+    # is positive, and the "rien" of "rien à redire" negates nothing outside the expression
+    heads: dict[int, bool] = {}  # last position → whether the expression holds its own negator
+    inside: set[int] = set()
+    for start, end, value, own_negation in _expression_spans(words, lemmas, lang):
+        values[start:end] = [0.0] * (end - start - 1) + [value]
+        heads[end - 1] = own_negation
+        inside.update(range(start, end - 1))
     framed = _french_negation_frames(words) if lang == "fr" else set()
     wished = _wish_frames(words, lemmas, values, lang)
     lacking = _lack_frames(words, lang)
     for i, w in enumerate(words):
         value = values[i]
-        if not value or _is_operator(w, i, values, neg, inten, contr):
+        if not value or (i not in heads and _is_operator(w, i, values, neg, inten, contr)):
             continue
         polar += 1
-        window = words[max(0, i - 3): i]
-        if (i in framed or i in lacking or any(x in neg for x in window)
+        window = [words[j] for j in range(max(0, i - 3), i) if j not in inside]
+        if heads.get(i):
+            pass  # "rien à redire", "sans faute": the negation is the expression's own
+        elif (i in framed or i in lacking or any(x in neg for x in window)
                 or (lang == "en" and any(x.endswith("n't") for x in window))):
             value *= -0.7
             negations += 1
@@ -401,4 +476,5 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     return Polarity(positive=pos, negative=negv, polar_words=polar, negations=negations,
                     contrast=cut is not None, expectation=bool(EXPECTATION[lang].search(text or "")),
                     question=(text or "").rstrip().endswith("?"), compound=compound,
-                    lukewarm=len(LUKEWARM[lang].findall(text or "")), absences=_absences(words, values, lang))
+                    lukewarm=len(LUKEWARM[lang].findall(text or "")),
+                    absences=_absences(words, values, lang, inside | set(heads)))
