@@ -28,6 +28,11 @@ def test_negation_flips_and_contrast_weighs_the_end():
     assert pol("The app is not helpful at all.", "en").net < 0
     assert pol("Un accueil agréable mais une attente interminable.").net < 0
     assert pol("Un peu d'attente, mais un conseiller parfait.").net > 0
+    # contrasts of two words weigh the end as well
+    assert pol("Un conseiller parfait, par contre une attente interminable.").net < 0
+    assert pol("Une attente interminable, en revanche un conseiller parfait.").net > 0
+    assert pol("The staff were lovely; that said, the wait was awful.", "en").contrast
+    assert not pol("Je suis contre les frais de dossier.").contrast
     assert pol("J'aurais aimé être prévenue.").expectation and pol("I wish they had called.", "en").expectation
 
 

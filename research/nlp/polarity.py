@@ -13,7 +13,7 @@ lexicon of our own in `resources/` that overrides them for words that carry a ve
 - negators, contrast words, an intensifier before a verdict, and topic words the translated
   lexicon got wrong ("prix", "sinistre") carry no polarity of their own;
 - an intensifier just before a word strengthens it ("très lent", "really slow");
-- after a contrast word ("mais", "but") the clause weighs more than before it, because that is
+- after a contrast ("mais", "par contre", "but", "that said") the clause weighs more than before it, because that is
   where the speaker's verdict usually lies;
 - expectation markers ("j'aurais aimé", "il faudrait", "I wish", "should") raise a flag: an
   expectation voiced is an unmet need, usually an irritant;
@@ -48,7 +48,12 @@ INTENSIFIERS = {
 }
 CONTRASTS = {
     "fr": {"mais", "cependant", "pourtant", "toutefois", "néanmoins", "sauf", "hélas"},
-    "en": {"but", "however", "although", "though", "yet", "except", "unfortunately"},
+    "en": {"but", "however", "although", "though", "yet", "except", "unfortunately", "whereas"},
+}
+# contrasts of two words, found at their second ("par contre", "en revanche", "that said", "on the other hand")
+CONTRAST_PAIRS = {
+    "fr": {("par", "contre"), ("en", "revanche"), ("cela", "dit"), ("ceci", "dit"), ("n'", "empêche")},
+    "en": {("that", "said"), ("even", "so"), ("other", "hand")},
 }
 EXPECTATION = {
     "fr": re.compile(r"\b(j'aurais (aimé|voulu|préféré|apprécié)|il faudrait|faudrait|ce serait (bien|mieux|bien)"
@@ -429,7 +434,8 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     "caoutchouteuses" is found under "caoutchouteux")."""
     lang = lang if lang in NEGATORS else "fr"
     lex, neg, inten, contr = lexicon(lang), NEGATORS[lang], INTENSIFIERS[lang], CONTRASTS[lang]
-    cut = next((i for i, w in enumerate(words) if w in contr and i > 0), None)
+    pairs = CONTRAST_PAIRS[lang]
+    cut = next((i for i, w in enumerate(words) if i > 0 and (w in contr or (words[i - 1], w) in pairs)), None)
     pos = negv = 0.0
     polar = negations = 0
     values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None)
