@@ -418,6 +418,9 @@ def test_what_a_wish_or_a_regret_describes_counts_as_missing_not_as_praise():
     assert pol("I would love to come back.", "en").net > 0
     assert pol("We would have to wait for hours, a nightmare.", "en").positive == 0  # an obligation, no wish
     assert pol("Le conseiller était aimable.").net > 0
+    # a wish ends at a contrast of two words as at "mais"
+    assert pol("J'aurais aimé un appel, par contre l'accueil était parfait.").net > 0
+    assert pol("I would have liked a call, on the other hand the staff were lovely.", "en").net > 0
 
 
 def test_a_quality_said_to_be_missing_counts_against():

@@ -339,22 +339,30 @@ LACKS = {
 LACK_REACH = 4  # words after "manque" / "lacks" that it can take ("manque un peu de chaleur")
 
 
-def _lack_frames(words: list[str], lang: str) -> set[int]:
+def contrast_positions(words: list[str], lang: str) -> set[int]:
+    """Where a contrast stands: a contrast word ("mais", "but"), or the second word of a contrast of
+    two ("par contre", "that said"). What follows weighs more, and a wish or a lack stops there."""
+    single, pairs = CONTRASTS[lang], CONTRAST_PAIRS[lang]
+    return {i for i, w in enumerate(words) if w in single or (i > 0 and (words[i - 1], w) in pairs)}
+
+
+def _lack_frames(words: list[str], lang: str, contrasts: set[int]) -> set[int]:
     """Positions whose quality is said to be missing: "l'accueil manque un peu de chaleur", "a
     service lacking warmth"; up to the clause's next break."""
-    lacks, stops = LACKS[lang], CLAUSE_ENDS | CLAUSE_JOINS | CONTRASTS[lang]
+    lacks, stops = LACKS[lang], CLAUSE_ENDS | CLAUSE_JOINS
     out: set[int] = set()
     for i, w in enumerate(words):
         if w not in lacks:
             continue
         for j in range(i + 1, min(len(words), i + 1 + LACK_REACH)):
-            if words[j] in stops:
+            if words[j] in stops or j in contrasts:
                 break
             out.add(j)
     return out
 
 
-def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float | None], lang: str) -> set[int]:
+def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float | None], lang: str,
+                 contrasts: set[int]) -> set[int]:
     """Positions inside a wish or a regret, from its verb to the end of the clause.
 
     French: a past conditional of wanting or being able ("j'aurais aimé", "il aurait fallu", "ils
@@ -370,7 +378,6 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
     def lemma(j: int) -> str:
         return lemmas[j] if lemmas is not None and j < len(lemmas) else words[j]
 
-    contrast = CONTRASTS[lang]
     out: set[int] = set()
     for i, w in enumerate(words):
         start = None
@@ -398,14 +405,14 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
         if start is None:
             continue
         for j in range(start, len(words)):
-            if words[j] in CLAUSE_ENDS or words[j] in contrast:
+            if words[j] in CLAUSE_ENDS or j in contrasts:
                 break
             out.add(j)
         if start < len(words) and words[start] in ("été", "been"):
             # "de beaux verres auraient été appréciés", "a heads-up would have been nice": the wished
             # thing is the subject, before the verb (back to the clause's start)
             for j in range(i - 1, -1, -1):
-                if words[j] in CLAUSE_ENDS or words[j] in contrast or words[j] in CLAUSE_JOINS:
+                if words[j] in CLAUSE_ENDS or j in contrasts or words[j] in CLAUSE_JOINS:
                     break
                 out.add(j)
     return out
@@ -434,8 +441,8 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     "caoutchouteuses" is found under "caoutchouteux")."""
     lang = lang if lang in NEGATORS else "fr"
     lex, neg, inten, contr = lexicon(lang), NEGATORS[lang], INTENSIFIERS[lang], CONTRASTS[lang]
-    pairs = CONTRAST_PAIRS[lang]
-    cut = next((i for i, w in enumerate(words) if i > 0 and (w in contr or (words[i - 1], w) in pairs)), None)
+    contrasts = contrast_positions(words, lang)
+    cut = min((i for i in contrasts if i > 0), default=None)
     pos = negv = 0.0
     polar = negations = 0
     values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None)
@@ -449,8 +456,8 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
         heads[end - 1] = own_negation
         inside.update(range(start, end - 1))
     framed = _french_negation_frames(words) if lang == "fr" else set()
-    wished = _wish_frames(words, lemmas, values, lang)
-    lacking = _lack_frames(words, lang)
+    wished = _wish_frames(words, lemmas, values, lang, contrasts)
+    lacking = _lack_frames(words, lang, contrasts)
     for i, w in enumerate(words):
         value = values[i]
         if not value or (i not in heads and _is_operator(w, i, values, neg, inten, contr)):
