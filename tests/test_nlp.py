@@ -458,6 +458,54 @@ def test_a_set_expression_speaks_as_one_word_and_a_negation_turns_it_round():
     assert not any(" " in form for form in polarity.lexicon("fr"))
 
 
+def test_excess_and_insufficiency_blame_even_without_a_verdict_word():
+    def net(sentence, lang="fr"):
+        tok = text.analyse_texts([sentence], [lang])[0]
+        return polarity.score(tok.words, sentence, lang, tok.word_lemmas).net
+
+    # an excess of a good thing is blame ("rapide" alone is praise), and needs no verdict word
+    assert net("Le service est beaucoup trop rapide.") < 0 < net("Le service est rapide.")
+    assert net("The dessert was too sweet.", "en") < 0 < net("The dessert was sweet.", "en")
+    assert net("Il y a trop de monde le samedi.") < 0
+    assert net("Way too small for the price.", "en") < 0
+    # unless it is the colloquial praise of "trop bon"; and "pas trop de monde" is praise again
+    assert net("C'était trop bon !") > net("C'était bon.") > 0
+    assert net("J'ai trop aimé ce restaurant.") > 0
+    assert net("Il n'y avait pas trop de monde.") > 0
+    # "too" meaning "also" blames nothing
+    assert net("The staff were lovely too, and the food was great.", "en") > 0
+    # "pas assez" and "not enough" say something is missing; their negation is their own
+    assert net("La dinde n'était pas assez cuite.") < 0
+    assert net("Pas assez de personnel en caisse.") < 0
+    assert net("Not enough staff on a Saturday.", "en") < 0
+    assert net("Ce n'était pas assez chaud.") < 0  # a verdict word after it: the negation reads it
+
+
+def test_a_comparison_after_never_is_not_negated_and_bien_strengthens_the_next_verdict():
+    def net(sentence, lang="fr"):
+        tok = text.analyse_texts([sentence], [lang])[0]
+        return polarity.score(tok.words, sentence, lang, tok.word_lemmas).net
+
+    assert net("Je n'ai jamais été aussi bien reçue.") > 0
+    assert net("Jamais vu un service aussi lent.") < 0
+    assert net("I've never had such good service.", "en") > 0
+    assert net("Je n'ai jamais été déçue.") > 0  # no comparison: the negation still acts
+    # "bien" before a verdict strengthens it instead of praising ("c'est bien dommage")
+    assert net("C'est bien dommage.") < net("C'est dommage.") < 0
+    assert net("Tout s'est bien passé.") > 0
+
+
+def test_frais_is_fresh_alone_and_fees_after_a_determiner():
+    def score(sentence):
+        tok = text.analyse_texts([sentence], ["fr"])[0]
+        return polarity.score(tok.words, sentence, "fr", tok.word_lemmas)
+
+    assert score("Le saumon n'était pas très frais.").net < 0 < score("Des produits frais.").net
+    assert score("On m'a facturé des frais de dossier.").net < 0
+    assert score("Il n'y a pas de frais de dossier.").net > 0
+    assert score("On peut payer en trois fois sans frais.").net >= 0
+
+
 def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
     rng = np.random.default_rng(1)
     emb = rng.normal(size=(40, 8)).astype(np.float32)

@@ -12,7 +12,13 @@ lexicon of our own in `resources/` that overrides them for words that carry a ve
   chaleur", "lacking warmth");
 - negators, contrast words, an intensifier before a verdict, and topic words the translated
   lexicon got wrong ("prix", "sinistre") carry no polarity of their own;
-- an intensifier just before a word strengthens it ("très lent", "really slow");
+- an intensifier just before a word strengthens it ("très lent", "really slow", "bien dommage");
+- an excess blames: "trop" or "too" turns the praise that follows into blame ("trop rapide", "too
+  sweet"), except in colloquial praise ("trop bon"), and blames by itself before a word with no
+  verdict ("trop de monde", "too small"); "pas assez" and "not enough" say something is short
+  ("pas assez cuit", "not enough staff");
+- a comparison after "jamais" or "never" is not negated: "jamais été aussi bien reçue" is praise,
+  "never seen service this slow" blame;
 - after a contrast ("mais", "par contre", "but", "that said") the clause weighs more than before it, because that is
   where the speaker's verdict usually lies;
 - expectation markers ("j'aurais aimé", "il faudrait", "I wish", "should") raise a flag: an
@@ -42,7 +48,7 @@ NEGATORS = {
 }
 INTENSIFIERS = {
     "fr": {"très", "trop", "vraiment", "super", "hyper", "extrêmement", "tellement", "vachement",
-           "complètement", "totalement", "particulièrement", "absolument", "si", "franchement"},
+           "complètement", "totalement", "particulièrement", "absolument", "si", "franchement", "bien"},
     "en": {"very", "really", "so", "extremely", "too", "totally", "absolutely", "incredibly", "super",
            "completely", "particularly", "truly", "utterly", "pretty"},
 }
@@ -75,6 +81,33 @@ LUKEWARM = {
                      r"|ordinary|unremarkable|passable|middling|fair enough|mixed|as expected|no more, no less"
                      r"|neither good nor bad|does the job|serviceable|run of the mill|so so|meh)\b", re.I),
 }
+
+
+# excess: "trop rapide", "too sweet" blame what would be praise in the right measure, and "trop de monde",
+# "too small" complain with no verdict word at all; except in the colloquial praise of "trop bon", "too cute"
+EXCESS = {"fr": {"trop"}, "en": {"too"}}
+EXCESS_PRAISE = {
+    "fr": {"bon", "bonne", "bons", "bonnes", "bien", "beau", "belle", "beaux", "belles", "mignon", "mignonne", "sympa",
+           "cool", "génial", "géniale", "top", "fort", "chou", "drôle", "mimi", "aimer", "aimé", "adorer", "adoré",
+           "kiffer", "kiffé", "hâte",
+           "envie", "content", "contente", "contents", "heureux", "heureuse", "gentil", "gentille", "gentils",
+           "agréable", "classe", "stylé", "magnifique"},
+    "en": {"good", "cute", "adorable", "funny", "kind", "happy", "glad"},
+}
+# after "too", what makes it "also" rather than "excessively" ("the staff were lovely too, and ...")
+NOT_EXCESS_NEXT = {"and", "but", "or", "as", "i", "we", "they", "he", "she", "it", "you", "the", "a", "an", "so",
+                   "which", "who", "that", "when", "if", "because", "though", "lol"}
+EXCESS_VALUE = -0.4  # "trop" or "too" before a word with no polarity: "trop de monde", "too small"
+# insufficiency: "pas assez cuit", "not enough staff"; the negation is the phrase's own
+INSUFFICIENT = {"fr": ({"pas", "plus", "jamais"}, "assez"), "en": ({"not", "n't", "never"}, "enough")}
+INSUFFICIENT_VALUE = -0.5
+# a negated comparison is praise or blame as it stands: "jamais mangé aussi bien", "never had such good
+# service", "jamais vu un service aussi lent"; the negator stops acting on the words it compares
+NEVER = {"fr": {"jamais", "rarement"}, "en": {"never", "rarely", "seldom"}}
+COMPARATIVES = {"fr": {"aussi", "si", "autant", "tellement", "mieux", "meilleur", "meilleure", "meilleurs",
+                       "meilleures", "pire", "pires"},
+                "en": {"so", "as", "such", "this", "better", "best", "worse", "worst"}}
+COMPARISON_REACH = 5  # words after "jamais" where the comparative may stand ("jamais été reçus aussi bien")
 
 
 @dataclass
@@ -339,6 +372,55 @@ LACKS = {
 LACK_REACH = 4  # words after "manque" / "lacks" that it can take ("manque un peu de chaleur")
 
 
+def _compared(words: list[str], lang: str) -> set[int]:
+    """Positions a "never" compares rather than negates: from the comparative after "jamais" or
+    "never" to the end of its clause ("je n'ai jamais été aussi bien reçu", "never had better")."""
+    out: set[int] = set()
+    stops = CLAUSE_ENDS | CLAUSE_JOINS
+    for i, w in enumerate(words):
+        if w not in NEVER[lang]:
+            continue
+        for c in range(i + 1, min(len(words), i + 1 + COMPARISON_REACH)):
+            if words[c] in stops:
+                break
+            if words[c] in COMPARATIVES[lang]:
+                for j in range(c, len(words)):
+                    if words[j] in stops:
+                        break
+                    out.add(j)
+                break
+    return out
+
+
+def _measures(words: list[str], lemmas: list[str] | None, values: list[float | None],
+              lang: str) -> tuple[set[int], dict[int, float], set[int]]:
+    """Excess and insufficiency: the positions whose praise an excess turns to blame ("trop rapide",
+    "too sweet"), the values of "trop", "too", "pas assez", "not enough" when no verdict word
+    follows them ("trop de monde", "pas assez cuit", "not enough staff"), and which of those are
+    insufficiencies, whose negator is their own."""
+    turned: set[int] = set()
+    own: dict[int, float] = {}
+    insufficient: set[int] = set()
+    praise = EXCESS_PRAISE[lang]
+    negators, word = INSUFFICIENT[lang]
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        polar_next = i + 1 < len(values) and bool(values[i + 1])
+        if w in EXCESS[lang]:
+            if not nxt.replace("'", "").isalpha() or (lang == "en" and nxt in NOT_EXCESS_NEXT):
+                continue
+            if polar_next:
+                lemma = lemmas[i + 1] if lemmas is not None and i + 1 < len(lemmas) else nxt
+                if (values[i + 1] or 0) > 0 and nxt not in praise and lemma not in praise:
+                    turned.add(i + 1)
+            elif nxt not in praise:
+                own[i] = EXCESS_VALUE
+        elif w == word and i > 0 and words[i - 1] in negators and not polar_next:
+            own[i] = INSUFFICIENT_VALUE
+            insufficient.add(i)
+    return turned, own, insufficient
+
+
 def contrast_positions(words: list[str], lang: str) -> set[int]:
     """Where a contrast stands: a contrast word ("mais", "but"), or the second word of a contrast of
     two ("par contre", "that said"). What follows weighs more, and a wish or a lack stops there."""
@@ -458,14 +540,21 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     framed = _french_negation_frames(words) if lang == "fr" else set()
     wished = _wish_frames(words, lemmas, values, lang, contrasts)
     lacking = _lack_frames(words, lang, contrasts)
+    compared = _compared(words, lang)
+    excessive, measured, insufficient = _measures(words, lemmas, values, lang)
+    for i, value in measured.items():  # "trop de monde" ("pas trop de monde" is praise), "pas assez cuit"
+        values[i] = value
+    heads.update(dict.fromkeys(insufficient, True))  # the negation of "pas assez" is the phrase's own
     for i, w in enumerate(words):
         value = values[i]
         if not value or (i not in heads and _is_operator(w, i, values, neg, inten, contr)):
             continue
         polar += 1
         window = [words[j] for j in range(max(0, i - 3), i) if j not in inside]
-        if heads.get(i):
-            pass  # "rien à redire", "sans faute": the negation is the expression's own
+        if i in excessive:
+            value *= -0.7  # "trop rapide", "too sweet"
+        if heads.get(i) or i in compared:
+            pass  # "rien à redire", "sans faute", "pas assez": the negation is the phrase's own
         elif (i in framed or i in lacking or any(x in neg for x in window)
                 or (lang == "en" and any(x.endswith("n't") for x in window))):
             value *= -0.7
