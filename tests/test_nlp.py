@@ -506,6 +506,20 @@ def test_frais_is_fresh_alone_and_fees_after_a_determiner():
     assert score("On peut payer en trois fois sans frais.").net >= 0
 
 
+def test_the_intention_to_come_back_is_praise_and_its_negation_the_harshest_blame():
+    def net(sentence, lang="fr"):
+        tok = text.analyse_texts([sentence], [lang])[0]
+        return polarity.score(tok.words, sentence, lang, tok.word_lemmas).net
+
+    assert net("J'y retournerai sans hésiter.") > 0 and net("On y reviendra avec plaisir.") > 0
+    assert net("Je n'y retournerai plus jamais.") < 0 and net("Je n'y retournerais plus") < 0
+    assert net("Je n'y remettrai plus les pieds.") < 0  # "remettre les pieds", found under its lemma
+    assert net("We'll definitely be back.", "en") > 0
+    # a negator among an expression's gaps turns it round, as one before it does
+    assert net("We will not be back.", "en") < 0 and net("We won't be back.", "en") < 0
+    assert net("I would not recommend this place.", "en") < 0
+
+
 def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
     rng = np.random.default_rng(1)
     emb = rng.normal(size=(40, 8)).astype(np.float32)

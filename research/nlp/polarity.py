@@ -10,6 +10,9 @@ lexicon of our own in `resources/` that overrides them for words that carry a ve
   ("n'est pas clair", "not helpful"), and so does a French "ne ... pas" frame around it or just
   before it ("je ne le recommande pas"), or a word saying that the quality is missing ("manque de
   chaleur", "lacking warmth");
+- a set expression of our lexicon ("laisse à désirer", "worth every penny", "be back") speaks as one
+  word at its last place; a negation before it or among its gaps turns it round ("ne vaut vraiment
+  pas le détour", "won't be back"), unless the negator is its own ("rien à redire");
 - negators, contrast words, an intensifier before a verdict, and topic words the translated
   lexicon got wrong ("prix", "sinistre") carry no polarity of their own;
 - an intensifier just before a word strengthens it ("très lent", "really slow", "bien dommage");
@@ -533,10 +536,13 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     # is positive, and the "rien" of "rien à redire" negates nothing outside the expression
     heads: dict[int, bool] = {}  # last position → whether the expression holds its own negator
     inside: set[int] = set()
+    negated_inside: set[int] = set()  # heads of expressions with a negator among their gaps ("won't be back")
     for start, end, value, own_negation in _expression_spans(words, lemmas, lang):
         values[start:end] = [0.0] * (end - start - 1) + [value]
         heads[end - 1] = own_negation
         inside.update(range(start, end - 1))
+        if not own_negation and any(w in neg or w.endswith("n't") for w in words[start:end - 1]):
+            negated_inside.add(end - 1)
     framed = _french_negation_frames(words) if lang == "fr" else set()
     wished = _wish_frames(words, lemmas, values, lang, contrasts)
     lacking = _lack_frames(words, lang, contrasts)
@@ -555,7 +561,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
             value *= -0.7  # "trop rapide", "too sweet"
         if heads.get(i) or i in compared:
             pass  # "rien à redire", "sans faute", "pas assez": the negation is the phrase's own
-        elif (i in framed or i in lacking or any(x in neg for x in window)
+        elif (i in framed or i in lacking or i in negated_inside or any(x in neg for x in window)
                 or (lang == "en" and any(x.endswith("n't") for x in window))):
             value *= -0.7
             negations += 1
