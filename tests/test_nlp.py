@@ -490,6 +490,9 @@ def test_a_comparison_after_never_is_not_negated_and_bien_strengthens_the_next_v
     assert net("Jamais vu un service aussi lent.") < 0
     assert net("I've never had such good service.", "en") > 0
     assert net("Je n'ai jamais été déçue.") > 0  # no comparison: the negation still acts
+    # the comparison ends with its clause: a negation after a contrast still acts
+    assert net("Jamais vu un service aussi rapide mais pas aimable du tout.") < 0
+    assert net("Never seen service so fast, but not friendly at all.", "en") < 0
     # "bien" before a verdict strengthens it instead of praising ("c'est bien dommage")
     assert net("C'est bien dommage.") < net("C'est dommage.") < 0
     assert net("Tout s'est bien passé.") > 0

@@ -375,23 +375,31 @@ LACKS = {
 LACK_REACH = 4  # words after "manque" / "lacks" that it can take ("manque un peu de chaleur")
 
 
-def _compared(words: list[str], lang: str) -> set[int]:
+def _clause_from(words: list[str], start: int, contrasts: set[int], stops: set[str],
+                 reach: int | None = None) -> list[int]:
+    """Positions from `start` to the clause's next break (a stop word or a contrast), at most `reach`."""
+    end = len(words) if reach is None else min(len(words), start + reach)
+    out = []
+    for j in range(start, end):
+        if words[j] in stops or j in contrasts:
+            break
+        out.append(j)
+    return out
+
+
+def _compared(words: list[str], lang: str, contrasts: set[int]) -> set[int]:
     """Positions a "never" compares rather than negates: from the comparative after "jamais" or
-    "never" to the end of its clause ("je n'ai jamais été aussi bien reçu", "never had better")."""
+    "never" to the end of its clause or the next negator ("je n'ai jamais été aussi bien reçu",
+    "never had better", but not "aimable" in "jamais aussi rapide mais pas aimable")."""
     out: set[int] = set()
     stops = CLAUSE_ENDS | CLAUSE_JOINS
     for i, w in enumerate(words):
         if w not in NEVER[lang]:
             continue
-        for c in range(i + 1, min(len(words), i + 1 + COMPARISON_REACH)):
-            if words[c] in stops:
-                break
-            if words[c] in COMPARATIVES[lang]:
-                for j in range(c, len(words)):
-                    if words[j] in stops:
-                        break
-                    out.add(j)
-                break
+        c = next((j for j in _clause_from(words, i + 1, contrasts, stops, COMPARISON_REACH)
+                  if words[j] in COMPARATIVES[lang]), None)
+        if c is not None:
+            out.update(_clause_from(words, c, contrasts, stops | NEGATORS[lang]))
     return out
 
 
@@ -437,12 +445,8 @@ def _lack_frames(words: list[str], lang: str, contrasts: set[int]) -> set[int]:
     lacks, stops = LACKS[lang], CLAUSE_ENDS | CLAUSE_JOINS
     out: set[int] = set()
     for i, w in enumerate(words):
-        if w not in lacks:
-            continue
-        for j in range(i + 1, min(len(words), i + 1 + LACK_REACH)):
-            if words[j] in stops or j in contrasts:
-                break
-            out.add(j)
+        if w in lacks:
+            out.update(_clause_from(words, i + 1, contrasts, stops, LACK_REACH))
     return out
 
 
@@ -489,10 +493,7 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
                 start = i + 1
         if start is None:
             continue
-        for j in range(start, len(words)):
-            if words[j] in CLAUSE_ENDS or j in contrasts:
-                break
-            out.add(j)
+        out.update(_clause_from(words, start, contrasts, CLAUSE_ENDS))
         if start < len(words) and words[start] in ("été", "been"):
             # "de beaux verres auraient été appréciés", "a heads-up would have been nice": the wished
             # thing is the subject, before the verb (back to the clause's start)
@@ -534,23 +535,26 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
               for i, w in enumerate(words)]
     # a set expression speaks as one word, at its last: "laisse à désirer" is a complaint though "désirer"
     # is positive, and the "rien" of "rien à redire" negates nothing outside the expression
-    heads: dict[int, bool] = {}  # last position → whether the expression holds its own negator
-    inside: set[int] = set()
+    heads: set[int] = set()  # the last position of each expression
+    inside: set[int] = set()  # its other positions
+    self_negated: set[int] = set()  # negated by nothing outside: "rien à redire", "sans faute", "pas assez"
     negated_inside: set[int] = set()  # heads of expressions with a negator among their gaps ("won't be back")
     for start, end, value, own_negation in _expression_spans(words, lemmas, lang):
         values[start:end] = [0.0] * (end - start - 1) + [value]
-        heads[end - 1] = own_negation
+        heads.add(end - 1)
         inside.update(range(start, end - 1))
-        if not own_negation and any(w in neg or w.endswith("n't") for w in words[start:end - 1]):
+        if own_negation:
+            self_negated.add(end - 1)
+        elif any(w in neg or w.endswith("n't") for w in words[start:end - 1]):
             negated_inside.add(end - 1)
     framed = _french_negation_frames(words) if lang == "fr" else set()
     wished = _wish_frames(words, lemmas, values, lang, contrasts)
     lacking = _lack_frames(words, lang, contrasts)
-    compared = _compared(words, lang)
+    compared = _compared(words, lang, contrasts)
     excessive, measured, insufficient = _measures(words, lemmas, values, lang)
     for i, value in measured.items():  # "trop de monde" ("pas trop de monde" is praise), "pas assez cuit"
         values[i] = value
-    heads.update(dict.fromkeys(insufficient, True))  # the negation of "pas assez" is the phrase's own
+    self_negated |= insufficient
     for i, w in enumerate(words):
         value = values[i]
         if not value or (i not in heads and _is_operator(w, i, values, neg, inten, contr)):
@@ -559,7 +563,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
         window = [words[j] for j in range(max(0, i - 3), i) if j not in inside]
         if i in excessive:
             value *= -0.7  # "trop rapide", "too sweet"
-        if heads.get(i) or i in compared:
+        if i in self_negated or i in compared:
             pass  # "rien à redire", "sans faute", "pas assez": the negation is the phrase's own
         elif (i in framed or i in lacking or i in negated_inside or any(x in neg for x in window)
                 or (lang == "en" and any(x.endswith("n't") for x in window))):
@@ -585,4 +589,4 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
                     contrast=cut is not None, expectation=bool(EXPECTATION[lang].search(text or "")),
                     question=(text or "").rstrip().endswith("?"), compound=compound,
                     lukewarm=len(LUKEWARM[lang].findall(text or "")),
-                    absences=_absences(words, values, lang, inside | set(heads)))
+                    absences=_absences(words, values, lang, inside | heads))
