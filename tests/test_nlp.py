@@ -523,6 +523,47 @@ def test_the_intention_to_come_back_is_praise_and_its_negation_the_harshest_blam
     assert net("I would not recommend this place.", "en") < 0
 
 
+def test_speed_waits_efforts_and_less_carry_a_verdict_without_a_verdict_word():
+    def net(sentence, lang="fr"):
+        tok = text.analyse_texts([sentence], [lang])[0]
+        return polarity.score(tok.words, sentence, lang, tok.word_lemmas).net
+
+    # a short time after "en", "dans l'", "within", "in": speed, praised
+    assert net("Des séances d'ostéopathie, remboursées en quarante-huit heures.") > 0
+    assert net("Le conseiller m'a rappelé dans l'heure.") > 0
+    assert net("Servis en moins de 10min.") > 0  # "moins de" is part of the time, not a reversal
+    assert net("An adviser called me within an hour.", "en") > 0
+    assert net("It takes seconds.", "en") > 0 and net("Ça prend trente secondes.") > 0
+    # a time that says when, not how fast, says nothing
+    assert net("Je vous rappelle dans deux jours.") == 0
+    assert net("In the days that followed I moved house.", "en") == 0
+    # a long time taken, or any time "au bout de": a wait
+    assert net("La carte de tiers payant est arrivée au bout de trois semaines.") < 0
+    assert net("The card took almost three weeks to arrive.", "en") < 0
+    # an effort the customer was made to make
+    assert net("J'ai dû avancer les frais chez le médecin.") < 0
+    assert net("Il a fallu un mois au lieu d'une semaine.") < net("Il a fallu tout renvoyer.") < 0
+    assert net("I had to pay the orthodontist upfront.", "en") < 0
+    # "moins" and "less" reverse what they qualify
+    assert net("C'est moins cher qu'avant.") > 0 > net("C'est cher.")
+    assert net("La carte est moins complète.") < 0 < net("La carte est complète.")
+    assert net("Less expensive than the others.", "en") > 0 > net("Less reliable than before.", "en")
+    assert net("Il faut au moins être patient.") > 0  # "au moins" reverses nothing
+
+
+def test_our_lexicon_speaks_for_all_the_forms_of_a_lemma_it_lists():
+    def words(sentence):
+        tok = text.analyse_texts([sentence], ["fr"])[0]
+        return polarity.score(tok.words, sentence, "fr", tok.word_lemmas)
+
+    # the translated lexicon scores "assureurs" (+0.37) and "patients" (+0.5, from English "patient");
+    # ours says "assureur" and "patients" name what is spoken of
+    assert words("J'ai comparé trois assureurs.").polar_words == 0
+    assert words("Je passe mes journées avec des patients.").polar_words == 0
+    # a form our lexicon lists keeps its own value: "remboursé" is the service, "rembourser" a claim
+    assert words("J'ai été remboursée en trois jours.").negative == 0
+
+
 def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
     rng = np.random.default_rng(1)
     emb = rng.normal(size=(40, 8)).astype(np.float32)

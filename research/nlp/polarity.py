@@ -4,7 +4,8 @@ Lexicons come from registry packages (textblob-fr's French adjectives; VADER's E
 French translation of VADER's lexicon (vaderSentiment-fr, MIT, vendored in `resources/`) for the French
 words textblob-fr lacks ("gâché", "incompétent", "déçoit"), and a small customer-experience
 lexicon of our own in `resources/` that overrides them for words that carry a verdict in service talk
-("attente", "rappelé", "delayed"). The scorer walks the tokens:
+("attente", "rappelé", "delayed"); its entry for a lemma speaks for all the lemma's forms ("assureur" at 0
+silences the translated lexicon's "assureurs"). The scorer walks the tokens:
 
 - a negator within the three preceding tokens flips and damps a word's polarity
   ("n'est pas clair", "not helpful"), and so does a French "ne ... pas" frame around it or just
@@ -20,6 +21,12 @@ lexicon of our own in `resources/` that overrides them for words that carry a ve
   sweet"), except in colloquial praise ("trop bon"), and blames by itself before a word with no
   verdict ("trop de monde", "too small"); "pas assez" and "not enough" say something is short
   ("pas assez cuit", "not enough staff");
+- "moins" and "less" reverse the word they qualify: "moins cher" and "less expensive" praise, "moins
+  bien" and "less reliable" blame ("au moins", "less than" reverse nothing);
+- a time says speed or a wait with no verdict word: a short one after "en", "dans l'", "within"
+  ("remboursé en quarante-huit heures", "within an hour") is praise, any after "au bout de" and
+  weeks or months taken ("took three weeks", "il a fallu un mois") blame;
+- an effort the customer was made to make ("j'ai dû", "il a fallu", "I had to") is blame;
 - a comparison after "jamais" or "never" is not negated: "jamais été aussi bien reçue" is praise,
   "never seen service this slow" blame;
 - after a contrast ("mais", "par contre", "but", "that said") the clause weighs more than before it, because that is
@@ -267,7 +274,18 @@ def _expression_spans(words: list[str], lemmas: list[str] | None, lang: str) -> 
     return spans
 
 
-def _lookup(lex: dict[str, float], word: str, lemma: str | None) -> float | None:
+@lru_cache(maxsize=2)
+def own_words(lang: str) -> frozenset[str]:
+    """The single words of our customer-experience lexicon."""
+    return frozenset(form for form in _read_tsv(RESOURCES / f"cx_lexicon_{lang}.tsv") if " " not in form)
+
+
+def _lookup(lex: dict[str, float], word: str, lemma: str | None, own: frozenset[str] = frozenset()) -> float | None:
+    """The word's polarity: our lexicon's entry for its lemma speaks for all its forms, unless the form
+    has its own ("assureurs", which the translated lexicon scores, takes "assureur"'s 0); then the form's,
+    a plural's singular, the lemma's."""
+    if lemma is not None and lemma != word and lemma in own and word not in own:
+        return lex[lemma]
     value = lex.get(word)
     if value is None and word.endswith("s") and len(word) > 4:
         value = lex.get(word[:-1])
@@ -432,6 +450,113 @@ def _measures(words: list[str], lemmas: list[str] | None, values: list[float | N
     return turned, own, insufficient
 
 
+# "moins" and "less" reverse the word they qualify: "moins cher", "moins d'attente" and "less expensive"
+# praise, "moins bien" and "less reliable" blame; not "au moins", "plus ou moins", "less than"
+LESS = {"fr": "moins", "en": "less"}
+NOT_LESS_BEFORE = {"fr": {"au", "du", "ou", "ni", "à"}, "en": {"or", "no", "more"}}
+NOT_LESS_AFTER = {"fr": {"que", "qu'"}, "en": {"than"}}
+LESS_GAPS = {"fr": {"de", "d'", "en", "un", "peu"}, "en": {"of", "a", "bit"}}
+LESS_REACH = 3  # words after "moins" where the qualified word may stand ("moins de temps d'attente")
+
+# how long it took: a service done "en quarante-huit heures", "dans l'heure", "within a day" is praised
+# for its speed, and a thing that came "au bout de trois semaines" or "took three weeks" is a wait
+SHORT_UNITS = {"fr": {"seconde", "secondes", "minute", "minutes", "min", "heure", "heures", "journée", "jour", "jours"},
+               "en": {"second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours", "day", "days"}}
+LONG_UNITS = {"fr": {"semaine", "semaines", "mois", "an", "ans", "année", "années"},
+              "en": {"week", "weeks", "month", "months", "year", "years"}}
+GLUED_UNIT = re.compile(r"^\d+(h|min|mn|s|sec)$")  # "48h", "10min"
+QUANTITIES = {
+    "fr": {"un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+           "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent", "-", "et", "quelques",
+           "moins", "de", "d'", "à", "peine", "seulement", "petite", "petites", "demi", "l'", "la", "les", "même"},
+    "en": {"a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve",
+           "fifteen", "twenty", "thirty", "forty", "fifty", "few", "couple", "of", "under", "less", "than", "just",
+           "only", "about", "around", "nearly", "almost", "over", "more", "half", "-", "the", "same", "me", "us",
+           "them", "him", "her"},
+}
+FAST_FRAMES = {"fr": {"en", "sous", "dans"}, "en": {"within", "in"}}
+TAKES = {"fr": {"prend", "prennent", "prenait", "pris"}, "en": {"take", "takes", "took", "taking", "taken"}}
+DURATION_VALUE = 0.5
+
+
+def _fast_frame(frame: str, first: str, counted: bool, unit: str) -> bool:
+    """Whether a short time after `frame` says how fast: "en deux jours", "in ten minutes" and
+    "within the hour" do; "dans deux jours" and "in the days that followed" say when."""
+    if frame == "dans":
+        return (first in ("l'", "la") and not unit.endswith("s")) or (first == "les" and counted)
+    return frame == "within" or counted
+
+
+def _durations(words: list[str], lang: str) -> dict[int, float]:
+    """Speed and waits, at the unit's place: +0.5 for a short time after "en", "sous", "dans l'",
+    "within", "in" ("remboursé en quarante-huit heures", "dans l'heure", "within an hour") or for
+    seconds taken ("ça prend trente secondes", "it takes seconds"); -0.5 for any time after "au bout
+    de", or for weeks or months taken ("took almost three weeks", "il a fallu un mois")."""
+    out: dict[int, float] = {}
+    short, long_, quantities = SHORT_UNITS[lang], LONG_UNITS[lang], QUANTITIES[lang]
+    for i, w in enumerate(words):
+        if w in FAST_FRAMES[lang]:
+            kind = "fast"
+        elif w in TAKES[lang] or (w == "fallu" and lang == "fr"):
+            kind = "takes"
+        elif lang == "fr" and w == "bout" and i > 0 and words[i - 1] == "au":
+            kind = "wait"
+        else:
+            continue
+        j, counted = i + 1, False
+        while j < len(words) and j - i <= 5 and (words[j] in quantities or words[j].isdigit()):
+            counted = counted or words[j] not in ("l'", "la", "les", "the", "de", "d'", "of")
+            j += 1
+        if j >= len(words) or j == i + 1 and kind != "takes":
+            continue
+        unit = words[j]
+        is_short, is_long = unit in short or bool(GLUED_UNIT.match(unit)), unit in long_
+        if kind == "wait" and (is_short or is_long):
+            out[j] = -DURATION_VALUE
+        elif kind == "fast" and is_short and _fast_frame(w, words[i + 1], counted, unit):
+            out[j] = DURATION_VALUE
+        elif kind == "takes" and unit in ("secondes", "seconds", "second", "seconde"):
+            out[j] = DURATION_VALUE
+        elif kind == "takes" and is_long:
+            out[j] = -DURATION_VALUE
+    return out
+
+
+# an effort the customer was made to make: "j'ai dû rappeler", "il a fallu tout renvoyer", "I had to call"
+EFFORT_VALUE = -0.4
+AVOIR = {"ai", "as", "a", "avons", "avez", "ont", "avais", "avait", "avions", "aviez", "avaient"}
+EFFORT_SUBJECTS = {"i", "we", "you", "they", "he", "she", "'ve", "have", "has"}
+
+
+def _efforts(words: list[str], lang: str) -> set[int]:
+    """Positions of "dû" and "fallu" after "avoir", and of "had" in "I had to"."""
+    out = set()
+    for i, w in enumerate(words):
+        before = words[i - 1] if i > 0 else ""
+        if lang == "fr" and w in ("dû", "du", "fallu") and before in AVOIR:
+            out.add(i)
+        elif lang == "en" and w == "had" and i + 1 < len(words) and words[i + 1] == "to" and before in EFFORT_SUBJECTS:
+            out.add(i)
+    return out
+
+
+def _lessened(words: list[str], values: list[float | None], lang: str, contrasts: set[int]) -> set[int]:
+    """Positions whose polarity a "moins" or "less" before them reverses."""
+    out = set()
+    stops = CLAUSE_ENDS | CLAUSE_JOINS | NEGATORS[lang]
+    for i, w in enumerate(words):
+        if (w != LESS[lang] or (i > 0 and words[i - 1] in NOT_LESS_BEFORE[lang])
+                or (i + 1 < len(words) and words[i + 1] in NOT_LESS_AFTER[lang])):
+            continue
+        for j in _clause_from(words, i + 1, contrasts, stops, LESS_REACH):
+            if values[j]:
+                out.add(j)
+                break
+            if words[j] not in LESS_GAPS[lang] and words[j] not in INTENSIFIERS[lang]:
+                break
+    return out
+
+
 def contrast_positions(words: list[str], lang: str) -> set[int]:
     """Where a contrast stands: a contrast word ("mais", "but"), or the second word of a contrast of
     two ("par contre", "that said"). What follows weighs more, and a wish or a lack stops there."""
@@ -531,7 +656,8 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     cut = min((i for i in contrasts if i > 0), default=None)
     pos = negv = 0.0
     polar = negations = 0
-    values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None)
+    own = own_words(lang)
+    values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None, own)
               for i, w in enumerate(words)]
     # a set expression speaks as one word, at its last: "laisse à désirer" is a complaint though "désirer"
     # is positive, and the "rien" of "rien à redire" negates nothing outside the expression
@@ -555,14 +681,21 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     for i, value in measured.items():  # "trop de monde" ("pas trop de monde" is praise), "pas assez cuit"
         values[i] = value
     self_negated |= insufficient
+    lessened = _lessened(words, values, lang, contrasts)
+    for i in _efforts(words, lang):  # "j'ai dû rappeler"
+        if not values[i]:
+            values[i] = EFFORT_VALUE
+    for i, value in _durations(words, lang).items():  # "remboursé en deux jours", "au bout de trois semaines"
+        values[i] = value
+        lessened.discard(i)  # "en moins de 10 min" is fast, not slow
     for i, w in enumerate(words):
         value = values[i]
         if not value or (i not in heads and _is_operator(w, i, values, neg, inten, contr)):
             continue
         polar += 1
         window = [words[j] for j in range(max(0, i - 3), i) if j not in inside]
-        if i in excessive:
-            value *= -0.7  # "trop rapide", "too sweet"
+        if i in excessive or i in lessened:
+            value *= -0.7  # "trop rapide", "too sweet"; "moins cher", "less reliable"
         if i in self_negated or i in compared:
             pass  # "rien à redire", "sans faute", "pas assez": the negation is the phrase's own
         elif (i in framed or i in lacking or i in negated_inside or any(x in neg for x in window)
