@@ -70,6 +70,19 @@ def test_seed_classifier_codes_obvious_utterances_without_any_label():
     assert all(0 <= c.confidence <= 1 for c in codes)
 
 
+def test_courtesies_to_the_interviewer_are_coded_neutral_and_nothing_else_is():
+    texts = ["Bonjour, pas de souci, avec plaisir.", "Hello, no problem at all.", "I'm glad to help.",
+             "Bonjour, avec plaisir, c'est un sujet qui me tient à cœur.", "Pas de problème avec le remboursement.",
+             "Hi, the staff were lovely and really helpful."]
+    langs = [language.detect_language(t) for t in texts]
+    lexical = describe_texts(texts, langs)
+    assert [p.courtesy for p in lexical.polarities] == [True, True, True, False, False, False]
+    clf = classify.Classifier.train(HashingEmbedder(), describe_texts)
+    codes = clf.code(classify.features(HashingEmbedder().embed(texts), lexical), lexical.polarities, texts)
+    assert [c.label for c in codes[:3]] == ["neutral"] * 3
+    assert codes[-1].label == "enchantment"
+
+
 def test_the_ngram_model_learns_a_corpus_s_own_words_from_its_confident_codes():
     seeds = {"irritant": ["attente horrible", "service nul", "c'est inadmissible", "vraiment horrible", "nul et lent"],
              "enchantment": ["accueil génial", "super service", "conseillère adorable", "génial et rapide", "très bien"],

@@ -178,6 +178,7 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
 
 NGRAM_WEIGHT = 0.5  # share of the character n-gram model in the vote
 NGRAM_C = 4.0  # its regularisation
+COURTESY_CONFIDENCE = 0.9  # a rule, not a vote: how sure the coding of a bare courtesy as neutral is
 USER_WEIGHT_CAP = 5.0  # a researcher's code counts up to this many seeds
 # self-training on the corpus analysed (see the module's docstring)
 ADAPT_MIN_UTTERANCES = 20  # below this, too few confident codes to learn a corpus's words
@@ -417,6 +418,9 @@ class Classifier:
         proba = self.proba(x, texts, None if view is None else view.votes) if len(x) else np.zeros((0, 3))
         out = []
         for row, pol in zip(proba, polarities):
+            if pol.courtesy:  # "Bonjour, avec plaisir" judges nothing, whatever "plaisir" weighs
+                out.append(Coding(label="neutral", confidence=COURTESY_CONFIDENCE, expectation=False, intensity=0.0))
+                continue
             k = int(row.argmax())
             label = self.model.classes[k]
             strength = min(1.0, (pol.positive if label == "enchantment" else pol.negative) / 1.5)

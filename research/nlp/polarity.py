@@ -36,6 +36,8 @@ silences the translated lexicon's "assureurs"). The scorer walks the tokens:
 - what a wish or a regret describes did not happen ("j'aurais aimé un simple message", "ils auraient
   pu être plus aimables", "I would have liked a call"): from the counterfactual to the end of its
   clause, polar words are flipped and damped as under a negation, the wish verb included;
+- an utterance made of nothing but courtesies to the interviewer ("Bonjour, pas de souci, avec
+  plaisir", "Hello, no problem at all") is marked as such: the classifier codes it neutral;
 - an absence ("aucun suivi", "pas de réponse", "il manque une fourchette", "no update", "nobody
   called") is counted when what is missing carries no polarity: the lack of a service the
   customer expected, usually an irritant. When what is missing is itself a verdict ("aucun souci", "no waiting") the negation
@@ -80,6 +82,16 @@ EXPECTATION = {
 }
 
 # lukewarm verdicts: an evaluative word that says "neither good nor bad" ("correct, sans plus", "it was fine")
+# what an interviewee says to open or close the talk ("Bonjour, avec plaisir", "No problem, go ahead"): an
+# utterance made of nothing else judges no service, though "plaisir" and "no problem" read as praise
+_FR_COURTESY = (r"bonjour|bonsoir|salut|oui|bien sûr|avec plaisir|c'est avec plaisir|volontiers|pas de soucis?"
+                r"|pas de problème|aucun (?:souci|problème)|je vous en prie|allez-y|je vous écoute|d'accord"
+                r"|merci à vous|merci à toi|bonne (?:fin de )?(?:journée|soirée)|de rien|pas de quoi|entrez(?: donc)?")
+_EN_COURTESY = (r"hello|hi|good (?:morning|afternoon|evening)|yes|sure|of course|with pleasure|my pleasure"
+                r"|no problem(?: at all)?|not at all|(?:i'm |i am )?(?:happy|glad) to help|go ahead"
+                r"|you're welcome|thanks to you(?: too)?|thank you too|(?:do )?come in|have a (?:good|nice) day")
+COURTESY = {lang: re.compile(rf"^(?:[\W_]*(?:{alternatives})(?![\w'’]))+[\W_]*$", re.I)
+            for lang, alternatives in (("fr", _FR_COURTESY), ("en", _EN_COURTESY))}
 LUKEWARM = {
     "fr": re.compile(r"\b(correcte?s?|sans plus|rien d'(extraordinaire|exceptionnel|incroyable|original|inoubliable)"
                      r"|rien de (spécial|particulier|fou|transcendant|mémorable|plus)|ni plus ni moins|ni bon ni mauvais"
@@ -132,6 +144,7 @@ class Polarity:
     compound: float = 0.0  # VADER's compound score (English), else the net score squashed
     lukewarm: int = 0  # lukewarm verdicts ("correct", "sans plus", "fine", "nothing special")
     absences: int = 0  # something expected that did not happen or is missing ("aucun suivi", "no reply")
+    courtesy: bool = False  # nothing but courtesies to the interviewer ("Bonjour, avec plaisir"); not a feature
 
     @property
     def net(self) -> float:
@@ -722,4 +735,5 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
                     contrast=cut is not None, expectation=bool(EXPECTATION[lang].search(text or "")),
                     question=(text or "").rstrip().endswith("?"), compound=compound,
                     lukewarm=len(LUKEWARM[lang].findall(text or "")),
-                    absences=_absences(words, values, lang, inside | heads))
+                    absences=_absences(words, values, lang, inside | heads),
+                    courtesy=bool(COURTESY[lang].match((text or "").strip())))
