@@ -554,7 +554,7 @@ def test_speed_waits_efforts_and_less_carry_a_verdict_without_a_verdict_word():
     assert net("La carte de tiers payant est arrivée au bout de trois semaines.") < 0
     assert net("The card took almost three weeks to arrive.", "en") < 0
     # an effort the customer was made to make
-    assert net("J'ai dû avancer les frais chez le médecin.") < 0
+    assert net("J'ai dû avancer les frais chez le médecin.") < 0 < net("Je n'ai rien avancé, la clinique a tout fait.")
     assert net("Il a fallu un mois au lieu d'une semaine.") < net("Il a fallu tout renvoyer.") < 0
     assert net("I had to pay the orthodontist upfront.", "en") < 0
     # "moins" and "less" reverse what they qualify
