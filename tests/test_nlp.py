@@ -549,6 +549,9 @@ def test_speed_waits_efforts_and_less_carry_a_verdict_without_a_verdict_word():
     assert net("It takes seconds.", "en") > 0 and net("Ça prend trente secondes.") > 0
     # a time that says when, not how fast, says nothing
     assert net("Je vous rappelle dans deux jours.") == 0
+    assert net("Réparé en quinze jours.") == 0 and net("Fixed within 10 days.", "en") == 0  # not quick
+    assert net("Il y a du monde le samedi.") == 0  # "y a du" is no "a dû"
+    assert net("J'ai du rappeler trois fois.") < 0  # but "ai du" is "ai dû" misspelt
     assert net("In the days that followed I moved house.", "en") == 0
     # a long time taken, or any time "au bout de": a wait
     assert net("La carte de tiers payant est arrivée au bout de trois semaines.") < 0
@@ -562,6 +565,7 @@ def test_speed_waits_efforts_and_less_carry_a_verdict_without_a_verdict_word():
     assert net("La carte est moins complète.") < 0 < net("La carte est complète.")
     assert net("Less expensive than the others.", "en") > 0 > net("Less reliable than before.", "en")
     assert net("Il faut au moins être patient.") > 0  # "au moins" reverses nothing
+    assert polarity.score(["du", "bon", "et", "du", "moins", "bon"], "du bon et du moins bon", "fr").negative > 0
 
 
 def test_our_lexicon_speaks_for_all_the_forms_of_a_lemma_it_lists():

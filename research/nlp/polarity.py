@@ -81,7 +81,6 @@ EXPECTATION = {
                      r"|it would help|why not|they need to|if only|lack of|there is no way to|could they)", re.I),
 }
 
-# lukewarm verdicts: an evaluative word that says "neither good nor bad" ("correct, sans plus", "it was fine")
 # what an interviewee says to open or close the talk ("Bonjour, avec plaisir", "No problem, go ahead"): an
 # utterance made of nothing else judges no service, though "plaisir" and "no problem" read as praise
 _FR_COURTESY = (r"bonjour|bonsoir|salut|oui|bien sûr|avec plaisir|c'est avec plaisir|volontiers|pas de soucis?"
@@ -92,6 +91,7 @@ _EN_COURTESY = (r"hello|hi|good (?:morning|afternoon|evening)|yes|sure|of course
                 r"|you're welcome|thanks to you(?: too)?|thank you too|(?:do )?come in|have a (?:good|nice) day")
 COURTESY = {lang: re.compile(rf"^(?:[\W_]*(?:{alternatives})(?![\w'’]))+[\W_]*$", re.I)
             for lang, alternatives in (("fr", _FR_COURTESY), ("en", _EN_COURTESY))}
+# lukewarm verdicts: an evaluative word that says "neither good nor bad" ("correct, sans plus", "it was fine")
 LUKEWARM = {
     "fr": re.compile(r"\b(correcte?s?|sans plus|rien d'(extraordinaire|exceptionnel|incroyable|original|inoubliable)"
                      r"|rien de (spécial|particulier|fou|transcendant|mémorable|plus)|ni plus ni moins|ni bon ni mauvais"
@@ -466,7 +466,7 @@ def _measures(words: list[str], lemmas: list[str] | None, values: list[float | N
 # "moins" and "less" reverse the word they qualify: "moins cher", "moins d'attente" and "less expensive"
 # praise, "moins bien" and "less reliable" blame; not "au moins", "plus ou moins", "less than"
 LESS = {"fr": "moins", "en": "less"}
-NOT_LESS_BEFORE = {"fr": {"au", "du", "ou", "ni", "à"}, "en": {"or", "no", "more"}}
+NOT_LESS_BEFORE = {"fr": {"au", "ou", "ni", "à"}, "en": {"or", "no", "more"}}
 NOT_LESS_AFTER = {"fr": {"que", "qu'"}, "en": {"than"}}
 LESS_GAPS = {"fr": {"de", "d'", "en", "un", "peu"}, "en": {"of", "a", "bit"}}
 LESS_REACH = 3  # words after "moins" where the qualified word may stand ("moins de temps d'attente")
@@ -478,6 +478,12 @@ SHORT_UNITS = {"fr": {"seconde", "secondes", "minute", "minutes", "min", "heure"
 LONG_UNITS = {"fr": {"semaine", "semaines", "mois", "an", "ans", "année", "années"},
               "en": {"week", "weeks", "month", "months", "year", "years"}}
 GLUED_UNIT = re.compile(r"^\d+(h|min|mn|s|sec)$")  # "48h", "10min"
+DAYS = {"jour", "jours", "journée", "day", "days"}
+# numbers of days that are quick ("en trois jours"); "en quinze jours" and "within ten days" are not
+FEW = {"un", "une", "deux", "trois", "1", "2", "3", "a", "an", "one", "two", "three"}
+NUMBERS = {"quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "quinze", "vingt", "trente",
+           "quarante", "cinquante", "soixante", "cent", "four", "five", "six", "seven", "eight", "nine", "ten",
+           "twelve", "fifteen", "twenty", "thirty", "forty", "fifty"}
 QUANTITIES = {
     "fr": {"un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
            "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent", "-", "et", "quelques",
@@ -524,6 +530,9 @@ def _durations(words: list[str], lang: str) -> dict[int, float]:
             continue
         unit = words[j]
         is_short, is_long = unit in short or bool(GLUED_UNIT.match(unit)), unit in long_
+        if (kind == "fast" and unit in DAYS
+                and any(q in NUMBERS or (q.isdigit() and q not in FEW) for q in words[i + 1:j])):
+            is_short = False  # "en quinze jours" is not quick ("au bout de quinze jours" is a wait)
         if kind == "wait" and (is_short or is_long):
             out[j] = -DURATION_VALUE
         elif kind == "fast" and is_short and _fast_frame(w, words[i + 1], counted, unit):
@@ -546,7 +555,8 @@ def _efforts(words: list[str], lang: str) -> set[int]:
     out = set()
     for i, w in enumerate(words):
         before = words[i - 1] if i > 0 else ""
-        if lang == "fr" and w in ("dû", "du", "fallu") and before in AVOIR:
+        # "du" is often "dû" misspelt ("j'ai du rappeler"), but not in "il y a du monde"
+        if lang == "fr" and w in ("dû", "du", "fallu") and before in AVOIR and not (w == "du" and "y" in words[i - 2:i]):
             out.add(i)
         elif lang == "en" and w == "had" and i + 1 < len(words) and words[i + 1] == "to" and before in EFFORT_SUBJECTS:
             out.add(i)
