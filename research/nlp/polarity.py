@@ -479,19 +479,21 @@ LONG_UNITS = {"fr": {"semaine", "semaines", "mois", "an", "ans", "année", "ann�
               "en": {"week", "weeks", "month", "months", "year", "years"}}
 GLUED_UNIT = re.compile(r"^\d+(h|min|mn|s|sec)$")  # "48h", "10min"
 DAYS = {"jour", "jours", "journée", "day", "days"}
-# numbers of days that are quick ("en trois jours"); "en quinze jours" and "within ten days" are not
-FEW = {"un", "une", "deux", "trois", "1", "2", "3", "a", "an", "one", "two", "three"}
-NUMBERS = {"quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "quinze", "vingt", "trente",
-           "quarante", "cinquante", "soixante", "cent", "four", "five", "six", "seven", "eight", "nine", "ten",
-           "twelve", "fifteen", "twenty", "thirty", "forty", "fifty"}
-QUANTITIES = {
+NUMBER_WORDS = {
     "fr": {"un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
-           "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent", "-", "et", "quelques",
-           "moins", "de", "d'", "à", "peine", "seulement", "petite", "petites", "demi", "l'", "la", "les", "même"},
-    "en": {"a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve",
-           "fifteen", "twenty", "thirty", "forty", "fifty", "few", "couple", "of", "under", "less", "than", "just",
-           "only", "about", "around", "nearly", "almost", "over", "more", "half", "-", "the", "same", "me", "us",
-           "them", "him", "her"},
+           "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent"},
+    "en": {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "fifteen",
+           "twenty", "thirty", "forty", "fifty"},
+}
+# numbers of days that are quick ("en trois jours"); "en quinze jours" and "within ten days" are not
+FEW = {"un", "une", "deux", "trois", "one", "two", "three", "1", "2", "3"}
+# what may stand between "en", "within", "took"... and the unit: numbers and the words around them
+QUANTITIES = {
+    "fr": NUMBER_WORDS["fr"] | {"-", "et", "quelques", "moins", "de", "d'", "à", "peine", "seulement", "petite",
+                                "petites", "demi", "l'", "la", "les", "même"},
+    "en": NUMBER_WORDS["en"] | {"a", "an", "few", "couple", "of", "under", "less", "than", "just", "only", "about",
+                                "around", "nearly", "almost", "over", "more", "half", "-", "the", "same", "me", "us",
+                                "them", "him", "her"},
 }
 FAST_FRAMES = {"fr": {"en", "sous", "dans"}, "en": {"within", "in"}}
 TAKES = {"fr": {"prend", "prennent", "prenait", "pris"}, "en": {"take", "takes", "took", "taking", "taken"}}
@@ -531,7 +533,7 @@ def _durations(words: list[str], lang: str) -> dict[int, float]:
         unit = words[j]
         is_short, is_long = unit in short or bool(GLUED_UNIT.match(unit)), unit in long_
         if (kind == "fast" and unit in DAYS
-                and any(q in NUMBERS or (q.isdigit() and q not in FEW) for q in words[i + 1:j])):
+                and any((q in NUMBER_WORDS[lang] or q.isdigit()) and q not in FEW for q in words[i + 1:j])):
             is_short = False  # "en quinze jours" is not quick ("au bout de quinze jours" is a wait)
         if kind == "wait" and (is_short or is_long):
             out[j] = -DURATION_VALUE
