@@ -18,8 +18,13 @@ def test_language_of_an_utterance(sentence, lang):
 
 
 def pol(sentence, lang="fr"):
+    """The lexicon polarity of a sentence, read as the pipeline reads it (tokens and their lemmas)."""
     tok = text.analyse_texts([sentence], [lang])[0]
-    return polarity.score(tok.words, sentence, lang)
+    return polarity.score(tok.words, sentence, lang, tok.word_lemmas)
+
+
+def net(sentence, lang="fr"):
+    return pol(sentence, lang).net
 
 
 def test_negation_flips_and_contrast_weighs_the_end():
@@ -448,34 +453,26 @@ def test_a_quality_said_to_be_missing_counts_against():
 
 
 def test_a_set_expression_speaks_as_one_word_and_a_negation_turns_it_round():
-    def net(sentence, lang="fr"):
-        tok = text.analyse_texts([sentence], [lang])[0]
-        return polarity.score(tok.words, sentence, lang, tok.word_lemmas)
-
     # its words one by one would say the opposite ("désirer", "laisser" and "redire" carry no complaint)
-    assert net("Le service laisse vraiment beaucoup à désirer.").net < 0
-    assert net("Passez votre chemin.").net < 0  # "passez" found under its lemma
-    assert net("It leaves a lot to be desired.", "en").net < 0
-    assert net("Ça vaut le détour.").net > 0
+    assert pol("Le service laisse vraiment beaucoup à désirer.").net < 0
+    assert pol("Passez votre chemin.").net < 0  # "passez" found under its lemma
+    assert pol("It leaves a lot to be desired.", "en").net < 0
+    assert pol("Ça vaut le détour.").net > 0
     # "ne ... pas" inside the expression: the frame turns the whole expression round, not "vaut" alone
-    assert net("Ça ne vaut vraiment pas le détour.").net < net("Ça ne vaut pas.").net < 0
-    assert net("Worth it.", "en").net > 0 and net("Not worth it.", "en").net < 0
-    assert net("You can't go wrong with it.", "en").net > 0
+    assert pol("Ça ne vaut vraiment pas le détour.").net < pol("Ça ne vaut pas.").net < 0
+    assert pol("Worth it.", "en").net > 0 and pol("Not worth it.", "en").net < 0
+    assert pol("You can't go wrong with it.", "en").net > 0
     # the negator inside the expression negates nothing: neither the expression nor what follows it
-    assert net("Il n'y a rien à redire.").net > 0
-    assert net("Un sans faute, rapide et aimable.").negative == 0
-    assert net("Un sans faute, rapide et aimable.").absences == 0
-    assert net("Delivered in no time.", "en").absences == 0
+    assert pol("Il n'y a rien à redire.").net > 0
+    assert pol("Un sans faute, rapide et aimable.").negative == 0
+    assert pol("Un sans faute, rapide et aimable.").absences == 0
+    assert pol("Delivered in no time.", "en").absences == 0
     # the expressions live in our lexicon's file, apart from its single words
     assert ("laisser", "à", "désirer") in [parts for parts, _ in polarity.expressions("fr")["laisser"]]
     assert not any(" " in form for form in polarity.lexicon("fr"))
 
 
 def test_excess_and_insufficiency_blame_even_without_a_verdict_word():
-    def net(sentence, lang="fr"):
-        tok = text.analyse_texts([sentence], [lang])[0]
-        return polarity.score(tok.words, sentence, lang, tok.word_lemmas).net
-
     # an excess of a good thing is blame ("rapide" alone is praise), and needs no verdict word
     assert net("Le service est beaucoup trop rapide.") < 0 < net("Le service est rapide.")
     assert net("The dessert was too sweet.", "en") < 0 < net("The dessert was sweet.", "en")
@@ -495,10 +492,6 @@ def test_excess_and_insufficiency_blame_even_without_a_verdict_word():
 
 
 def test_a_comparison_after_never_is_not_negated_and_bien_strengthens_the_next_verdict():
-    def net(sentence, lang="fr"):
-        tok = text.analyse_texts([sentence], [lang])[0]
-        return polarity.score(tok.words, sentence, lang, tok.word_lemmas).net
-
     assert net("Je n'ai jamais été aussi bien reçue.") > 0
     assert net("Jamais vu un service aussi lent.") < 0
     assert net("I've never had such good service.", "en") > 0
@@ -512,21 +505,13 @@ def test_a_comparison_after_never_is_not_negated_and_bien_strengthens_the_next_v
 
 
 def test_frais_is_fresh_alone_and_fees_after_a_determiner():
-    def score(sentence):
-        tok = text.analyse_texts([sentence], ["fr"])[0]
-        return polarity.score(tok.words, sentence, "fr", tok.word_lemmas)
-
-    assert score("Le saumon n'était pas très frais.").net < 0 < score("Des produits frais.").net
-    assert score("On m'a facturé des frais de dossier.").net < 0
-    assert score("Il n'y a pas de frais de dossier.").net > 0
-    assert score("On peut payer en trois fois sans frais.").net >= 0
+    assert pol("Le saumon n'était pas très frais.").net < 0 < pol("Des produits frais.").net
+    assert pol("On m'a facturé des frais de dossier.").net < 0
+    assert pol("Il n'y a pas de frais de dossier.").net > 0
+    assert pol("On peut payer en trois fois sans frais.").net >= 0
 
 
 def test_the_intention_to_come_back_is_praise_and_its_negation_the_harshest_blame():
-    def net(sentence, lang="fr"):
-        tok = text.analyse_texts([sentence], [lang])[0]
-        return polarity.score(tok.words, sentence, lang, tok.word_lemmas).net
-
     assert net("J'y retournerai sans hésiter.") > 0 and net("On y reviendra avec plaisir.") > 0
     assert net("Je n'y retournerai plus jamais.") < 0 and net("Je n'y retournerais plus") < 0
     assert net("Je n'y remettrai plus les pieds.") < 0  # "remettre les pieds", found under its lemma
@@ -537,10 +522,6 @@ def test_the_intention_to_come_back_is_praise_and_its_negation_the_harshest_blam
 
 
 def test_speed_waits_efforts_and_less_carry_a_verdict_without_a_verdict_word():
-    def net(sentence, lang="fr"):
-        tok = text.analyse_texts([sentence], [lang])[0]
-        return polarity.score(tok.words, sentence, lang, tok.word_lemmas).net
-
     # a short time after "en", "dans l'", "within", "in": speed, praised
     assert net("Des séances d'ostéopathie, remboursées en quarante-huit heures.") > 0
     assert net("Le conseiller m'a rappelé dans l'heure.") > 0
@@ -569,16 +550,12 @@ def test_speed_waits_efforts_and_less_carry_a_verdict_without_a_verdict_word():
 
 
 def test_our_lexicon_speaks_for_all_the_forms_of_a_lemma_it_lists():
-    def words(sentence):
-        tok = text.analyse_texts([sentence], ["fr"])[0]
-        return polarity.score(tok.words, sentence, "fr", tok.word_lemmas)
-
     # the translated lexicon scores "assureurs" (+0.37) and "patients" (+0.5, from English "patient");
     # ours says "assureur" and "patients" name what is spoken of
-    assert words("J'ai comparé trois assureurs.").polar_words == 0
-    assert words("Je passe mes journées avec des patients.").polar_words == 0
+    assert pol("J'ai comparé trois assureurs.").polar_words == 0
+    assert pol("Je passe mes journées avec des patients.").polar_words == 0
     # a form our lexicon lists keeps its own value: "remboursé" is the service, "rembourser" a claim
-    assert words("J'ai été remboursée en trois jours.").negative == 0
+    assert pol("J'ai été remboursée en trois jours.").negative == 0
 
 
 def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
