@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from research.nlp import brand_gap, classify, derived, dimension, files, language, polarity, steps, text, themes
+from research.nlp import attributes, brand_gap, classify, derived, dimension, files, language, polarity, steps, text, themes
 from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
 from research.nlp.pipeline import Utterance, analyze, describe_texts
 
@@ -188,12 +188,59 @@ def test_brand_gap_counts_groups_and_keeps_evidence():
     rows = brand_gap.gap(values, HashingEmbedder().embed([f"{n}. {d}" for n, d in values]), texts, vecs,
                          ["enchantment", "irritant", "irritant", "enchantment", "irritant"], [0.9] * 5,
                          [1, 2, 3, 10, 3], ["customer", "customer", "customer", "employee", "customer"],
-                         [101, 102, 103, 104, 105], [("parking · loin", [2, 4])], vecs[[2, 4]].mean(axis=0, keepdims=True))
+                         [101, 102, 103, 104, 105])
     by = {(r.value, r.group): r for r in rows}
-    assert 104 in by[("Proximité", "employee")].evidence
+    assert set(by) == {(v, g) for v, _ in values for g in ("customer", "employee")} and all(r.claimed for r in rows)
+    assert 104 in by[("Proximité", "employee")].evidence and by[("Proximité", "employee")].share == 1.0
     assert by[("Transparence", "customer")].valence < 0 and 102 in by[("Transparence", "customer")].evidence
-    unclaimed = [r for r in rows if not r.claimed]
-    assert unclaimed and unclaimed[0].value == "parking · loin" and set(unclaimed[0].evidence) == {103, 105}
+
+
+def said(sentence, lang="fr"):
+    return attributes.said(text.analyse_texts([sentence], [lang])[0], pol(sentence, lang), lang)
+
+
+def test_attributes_are_evaluative_adjectives_with_their_value_where_said():
+    assert [w for w, _ in said("Les conseillers sont sérieux et très réactifs.")] == ["sérieux", "réactif"]
+    (word, value), = said("Trois e-mails automatiques identiques, et pas un conseiller humain.")
+    assert word == "humain" and value < 0  # negated; "automatiques" and "identiques" carry no verdict
+    assert said("C'est sympa, mais je voulais surtout une réponse.")[0][0] == "sympa"  # praise inside a complaint
+    assert [w for w, _ in said("Je me suis senti trompée, le formulaire est compliqué.")] == ["trompé", "compliqué"]
+    assert said("Le dossier était parfait et j'étais ravie.") == []  # a bare verdict, the speaker's feeling
+    assert [w for w, _ in said("The staff were helpful but the process is slow.", "en")] == ["helpful", "slow"]
+    assert said("I was happy, it was great.", "en") == []
+
+
+def test_an_attribute_is_claimed_by_a_stem_or_by_its_family():
+    claims = attributes.platform_words(["Remboursé vite, compris toujours", "Transparence des garanties lisibles",
+                                        "Solidarité entre adhérents", "Chaleureux et direct"])
+    assert "toujours" not in claims and "vite" in claims  # stop words are no claim; short words count whole
+
+    def claimed(*words):
+        a = attributes.Attribute(attributes.families().get(attributes.fold(words[0]), words[0]))
+        a.words.update(words)
+        return attributes.claimed_by(a, claims)
+
+    assert claimed("illisible") == "lisibles"  # a negative prefix set aside
+    assert claimed("lent", "interminable") == "vite" and claimed("slow") == "vite"  # the family of speed
+    assert claimed("sympa") == "chaleureux"
+    assert claimed("sérieux") is None  # "solidarité" is no "solide"
+    assert claimed("cher") is None
+
+
+def test_unclaimed_attributes_rank_by_people_and_keep_employees_and_evidence():
+    said_by = [[("sérieux", 0.3)], [("sérieuse", 0.3), ("rapide", 0.6)], [("sérieux", -0.2)], [("cher", -0.5)],
+               [("sérieux", 0.3)], [("vital", 0.1)]]
+    rows = brand_gap.unclaimed_attributes(said_by, [1, 2, 3, 4, 10, 5], ["customer"] * 4 + ["employee", "customer"],
+                                          [201, 202, 203, 204, 205, 206], claims=["vite"])
+    by = {(r.value, r.group): r for r in rows}
+    # "rapide" is claimed by "vite"; "cher" and "vital" were said by one customer only
+    assert set(by) == {("sérieux · sérieuse", "customer"), ("sérieux · sérieuse", "employee")}
+    customer = by[("sérieux · sérieuse", "customer")]
+    assert customer.mentions == 3 and customer.share == 0.6 and not customer.claimed
+    assert customer.valence == round((0.3 + 0.3 - 0.2) / 0.8, 3) and customer.evidence[-1] == 203
+    assert by[("sérieux · sérieuse", "employee")].evidence == [205]
+    assert brand_gap.unclaimed_attributes(said_by, [1, 2, 3, 4, 10, 5], ["customer"] * 4 + ["employee", "customer"],
+                                          [201, 202, 203, 204, 205, 206], claims=["sérieux"]) == []
 
 
 def test_embedding_cache_avoids_recomputing(tmp_path):

@@ -13,6 +13,7 @@ A pipeline of small stages, each in its own module, run in order by `pipeline.py
     themes     every utterance in a theme, labels from lemmas         (themes.py)
     personas   first-person traits, archetypes against personas       (personas.py)
     brand_gap  platform values as evoked by customers and employees   (brand_gap.py)
+    attributes qualities customers give the brand, claimed or not     (attributes.py)
 
 Heavy libraries (spaCy, sentence-transformers, scikit-learn) are imported inside the stage that
 needs them, so the command line answers fast and unit tests run with a fake embedder.

@@ -4,17 +4,20 @@ For each value of the brand platform, the utterances that evoke it: those naming
 word of its definition's wording the researcher can see in the evidence) and those closest to its
 name and definition in meaning. Per group (customers, employees): how many participants evoke it,
 as a share of the group, and with what valence (enchantments count +1, irritants -1, weighted by
-confidence). Then the perceived attributes the platform does not claim: the themes customers
-talk about most with feeling that no value covers. Every figure keeps the utterance ids behind it.
+confidence). Then the perceived attributes the platform does not claim: the qualities customers
+give the brand in their own words, which no value, trait, promise or tone of the platform echoes
+(attributes.py). Every figure keeps the utterance ids behind it.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from research.nlp import attributes
+from research.nlp.attributes import fold
 
 
 @dataclass
@@ -26,11 +29,6 @@ class GapRow:
     valence: float
     claimed: bool
     evidence: list[int] = field(default_factory=list)
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", (text or "").lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def stems(name: str) -> list[str]:
@@ -62,32 +60,50 @@ def evoking(texts: Sequence[str], vectors: np.ndarray, value_text: str, value_ve
 
 def gap(values: Sequence[tuple[str, str]], value_vectors: np.ndarray, texts: Sequence[str], vectors: np.ndarray,
         labels: Sequence[str], confidences: Sequence[float], participants: Sequence[int | None],
-        groups: Sequence[str], utterance_ids: Sequence[int], themes: Sequence[tuple[str, list[int]]] = (),
-        theme_vectors: np.ndarray | None = None, unclaimed: int = 4) -> list[GapRow]:
-    """One row per value and group, then the unclaimed attributes (customers only)."""
+        groups: Sequence[str], utterance_ids: Sequence[int]) -> list[GapRow]:
+    """One row per value and group."""
     out: list[GapRow] = []
-    group_size = {g: len({p for p, gg in zip(participants, groups) if gg == g and p is not None}) for g in set(groups)}
-    covered: set[int] = set()
+    size = _group_sizes(participants, groups)
     for (name, definition), vec in zip(values, value_vectors):
         idx = evoking(texts, vectors, f"{name}. {definition}", vec, name)
-        covered.update(idx)
         for g in ("customer", "employee"):
             mine = [i for i in idx if groups[i] == g]
-            out.append(_row(name, g, mine, labels, confidences, participants, utterance_ids, group_size.get(g, 0), True))
-    if themes and theme_vectors is not None and len(values):
-        v = value_vectors / np.maximum(np.linalg.norm(value_vectors, axis=1, keepdims=True), 1e-9)
-        ranked = []
-        for (label, members), tv in zip(themes, theme_vectors):
-            felt = [i for i in members if groups[i] == "customer" and labels[i] != "neutral" and i not in covered]
-            if len(felt) < 2:
-                continue
-            closeness = float((v @ (tv / max(np.linalg.norm(tv), 1e-9))).max())
-            people = len({participants[i] for i in felt})
-            ranked.append((people, -closeness, label, felt))
-        for people, _, label, felt in sorted(ranked, reverse=True)[:unclaimed]:
-            out.append(_row(label, "customer", felt, labels, confidences, participants, utterance_ids,
-                            group_size.get("customer", 0), False))
+            out.append(_row(name, g, mine, labels, confidences, participants, utterance_ids, size.get(g, 0), True))
     return out
+
+
+def unclaimed_attributes(said: Sequence[Sequence[tuple[str, float]]], participants: Sequence[int | None],
+                         groups: Sequence[str], utterance_ids: Sequence[int], claims: Sequence[str],
+                         limit: int = 6, min_people: int = 2) -> list[GapRow]:
+    """The attributes customers give the brand that the platform does not claim (see attributes.py), most
+    widely said first, each with the employees' row when they use the word too."""
+    size = _group_sizes(participants, groups)
+    by_group = {g: attributes.gather(said, participants, [gg == g for gg in groups]) for g in ("customer", "employee")}
+    ranked = sorted((a for a in by_group["customer"].values() if len(a.participants) >= min_people),
+                    key=lambda a: (-len(a.participants), -len(a.mentions), a.key))
+    out: list[GapRow] = []
+    kept = 0
+    for a in ranked:
+        if kept == limit:
+            break
+        if attributes.claimed_by(a, claims):
+            continue
+        kept += 1
+        for g in ("customer", "employee"):
+            found = by_group[g].get(a.key)
+            if found is None:
+                continue
+            people = {p for p in found.participants if p is not None}
+            ranked_mentions = [m for _, m in sorted(zip((-abs(v) for v in found.values), found.mentions))]
+            out.append(GapRow(value=a.label, group=g, mentions=len(found.mentions),
+                              share=round(len(people) / size[g], 3) if size.get(g) else 0.0,
+                              valence=found.valence, claimed=False,
+                              evidence=[utterance_ids[i] for i in ranked_mentions]))
+    return out
+
+
+def _group_sizes(participants: Sequence[int | None], groups: Sequence[str]) -> dict[str, int]:
+    return {g: len({p for p, gg in zip(participants, groups) if gg == g and p is not None}) for g in set(groups)}
 
 
 def _row(value, group, idx, labels, confidences, participants, utterance_ids, size, claimed) -> GapRow:

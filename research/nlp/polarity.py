@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -145,6 +145,9 @@ class Polarity:
     lukewarm: int = 0  # lukewarm verdicts ("correct", "sans plus", "fine", "nothing special")
     absences: int = 0  # something expected that did not happen or is missing ("aucun suivi", "no reply")
     courtesy: bool = False  # nothing but courtesies to the interviewer ("Bonjour, avec plaisir"); not a feature
+    # each polar word's value where it was said, by position, once negations, measures and wishes are read
+    # ("pas un humain": "humain" counts against); not a feature
+    word_values: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def net(self) -> float:
@@ -681,6 +684,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     cut = min((i for i in contrasts if i > 0), default=None)
     pos = negv = 0.0
     polar = negations = 0
+    word_values: dict[int, float] = {}
     own = own_words(lang)
     values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None, own)
               for i, w in enumerate(words)]
@@ -731,6 +735,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
             value *= 1.5
         if i in wished:
             value *= -0.7
+        word_values[i] = value
         if cut is not None:
             value *= 0.5 if i < cut else 1.5
         if value > 0:
@@ -748,4 +753,4 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
                     question=(text or "").rstrip().endswith("?"), compound=compound,
                     lukewarm=len(LUKEWARM[lang].findall(text or "")),
                     absences=_absences(words, values, lang, inside | heads),
-                    courtesy=bool(COURTESY[lang].match((text or "").strip())))
+                    courtesy=bool(COURTESY[lang].match((text or "").strip())), word_values=word_values)

@@ -23,6 +23,7 @@ class Tokens:
     lemmas: list[str] = field(default_factory=list)  # content lemmas (no stop words, no punctuation)
     nouns: list[str] = field(default_factory=list)   # the lemmas that are nouns (French), to name themes
     word_lemmas: list[str] = field(default_factory=list)  # one lemma per word of `words`, for lexicon look-ups
+    tags: list[str] = field(default_factory=list)  # spaCy's part of speech for each of `words` (French)
 
 
 @lru_cache(maxsize=2)
@@ -102,10 +103,11 @@ def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> 
         nlp, stops = spacy_pipeline(lang), stop_words(lang)
         docs = nlp.pipe((texts[i] or "" for i in idx), batch_size=batch_size)
         for i, doc in zip(idx, docs):
-            words, lemmas, nouns, word_lemmas = [], [], [], []
+            words, lemmas, nouns, word_lemmas, tags = [], [], [], [], []
             for tok in doc:
                 low = tok.text.lower()
                 words.append(low)
+                tags.append(tok.pos_)
                 word_lemmas.append((tok.lemma_ or low).lower() if lang == "fr" else english_lemma(low))
                 if tok.is_punct or tok.is_space or not _CONTENT.match(low) or low in stops:
                     continue
@@ -115,7 +117,7 @@ def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> 
                 lemmas.append(lemma)
                 if tok.pos_ in ("NOUN", "PROPN") or (lang != "fr"):
                     nouns.append(lemma)
-            out[i] = Tokens(words, lemmas, nouns, word_lemmas)
+            out[i] = Tokens(words, lemmas, nouns, word_lemmas, tags)
     return [t or Tokens() for t in out]
 
 

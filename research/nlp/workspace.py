@@ -14,7 +14,7 @@ import numpy as np
 import sqlite_utils
 
 from research.errors import DomainError
-from research.nlp import brand_gap, classify, personas, steps
+from research.nlp import attributes, brand_gap, classify, personas, steps
 from research.nlp.embed import EmbeddingCache, SentenceEmbedder
 from research.nlp.pipeline import Utterance, analyze
 from research.store import dumps, now_iso
@@ -141,13 +141,20 @@ def analyze_workspace(db: sqlite_utils.Database, progress=None, labels=None, emb
     platform = current_platform(db)
     values = [(v.name, v.definition) for v in platform.values]
     gap_rows = []
+    groups = ["employee" if r["kind"] == "employee" else "customer" for r in rows]
     if values:
         value_vecs = embedder.embed([f"{n}. {d}" for n, d in values])
-        theme_vecs = np.vstack([vectors[t.members].mean(axis=0) for t in analysis.themes])
         gap_rows = brand_gap.gap(values, value_vecs, texts, vectors, [r.label for r in analysis.results],
                                  [r.confidence for r in analysis.results], [r["participant_id"] for r in rows],
-                                 ["employee" if r["kind"] == "employee" else "customer" for r in rows],
-                                 [r["id"] for r in rows], [(t.label, t.members) for t in analysis.themes], theme_vecs)
+                                 groups, [r["id"] for r in rows])
+    if not platform.is_empty:
+        claims = attributes.platform_words([platform.mission, platform.vision, platform.promise,
+                                            platform.tone_of_voice, *platform.personality,
+                                            *(f"{n} {d}" for n, d in values)])
+        said = [attributes.said(tok, pol, res.lang)
+                for tok, pol, res in zip(analysis.tokens, analysis.polarities, analysis.results)]
+        gap_rows += brand_gap.unclaimed_attributes(said, [r["participant_id"] for r in rows], groups,
+                                                   [r["id"] for r in rows], claims)
 
     tell(9, 10, "analysis.progress.store")
     with db.atomic():
