@@ -4,7 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from research.nlp import attributes, brand_gap, classify, derived, dimension, files, language, polarity, steps, text, themes
+from research.nlp import (attributes, brand_gap, classify, derived, dimension, files, language, personas, polarity,
+                          steps, text, themes)
 from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
 from research.nlp.pipeline import Utterance, analyze, describe_texts
 
@@ -193,6 +194,29 @@ def test_brand_gap_counts_groups_and_keeps_evidence():
     assert set(by) == {(v, g) for v, _ in values for g in ("customer", "employee")} and all(r.claimed for r in rows)
     assert 104 in by[("Proximité", "employee")].evidence and by[("Proximité", "employee")].share == 1.0
     assert by[("Transparence", "customer")].valence < 0 and 102 in by[("Transparence", "customer")].evidence
+
+
+def test_persona_traits_are_self_descriptions_preferences_and_habits_not_verdicts():
+    kinds = {t: personas.trait_kind(t, lang) for t, lang in [
+        ("Je suis graphiste indépendant à Bordeaux.", "fr"), ("Je suis seule avec trois enfants.", "fr"),
+        ("Je préfère appeler plutôt qu'écrire.", "fr"), ("D'habitude je passe par l'appli.", "fr"),
+        ("Pour le reste, je suis plutôt satisfait, c'est une mutuelle sérieuse.", "fr"),
+        ("Je suis très déçue.", "fr"), ("Je suis allée en agence.", "fr"),
+        ("I'm a nurse in Lyon.", "en"), ("I would rather write than call.", "en"),
+        ("I am quite happy with them.", "en")]}
+    assert list(kinds.values()) == ["self", "self", "preference", "habit", None, None, None,
+                                          "self", "preference", None]
+
+
+def test_archetypes_group_participants_and_match_the_closest_persona():
+    vectors = np.array([[1, 0.1], [0.9, 0], [0, 1], [0.1, 0.9], [0.05, 1]], np.float32)
+    found = personas.archetypes([11, 12, 13, 14, 15], vectors, {13: ["Je suis retraitée."]},
+                                {11: ["appli", "rapide"], 12: ["appli"], 13: ["agence"], 14: ["agence"], 15: ["agence"]},
+                                [7, 8], np.array([[0, 1], [1, 0]], np.float32), {13: [301], 14: [302], 11: [303]})
+    assert [(a.members, a.matched_persona_id, a.label) for a in found] == [
+        ([13, 14, 15], 7, "agence"), ([11, 12], 8, "appli · rapide")]
+    assert found[0].traits == ["Je suis retraitée."] and found[0].quotes == [301, 302]
+    assert found[0].match_score > 0.95
 
 
 def said(sentence, lang="fr"):

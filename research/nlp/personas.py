@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from research.nlp.attributes import FEELINGS
+
 _KINDS = {
     "fr": [("preference", r"\bje (préfère|préférerais|aime|n'aime pas|déteste|adore)\b|\bpour moi,? (le|la|l')"),
            ("habit", r"\b(d'habitude|en général|généralement|toujours|jamais|souvent|chaque (mois|semaine|année)|"
@@ -29,8 +31,12 @@ _KINDS = {
                     r"i'm retired|i am retired|i'm self-employed)\b")],
 }
 _PATTERNS = {lang: [(k, re.compile(p, re.I)) for k, p in kinds] for lang, kinds in _KINDS.items()}
-_NOT_SELF = re.compile(r"\b(je suis (allé|allée|passé|passée|resté|restée|tombé|tombée|déçu|déçue|"
-                       r"content|contente|ravi|ravie)|i am (sure|not sure|afraid|sorry))\b", re.I)
+_FEELING = {lang: "|".join(sorted(words - {"seul", "alone"})) for lang, words in FEELINGS.items()}
+# "je suis" and "i am" before a feeling or a movement tell how it went, not who one is
+_NOT_SELF = re.compile(r"\b(je suis (plutôt |très |assez |vraiment |pas |toujours |un peu )*"
+                       rf"(allé|passé|resté|tombé|venu|{_FEELING['fr']})(e|s|es)?"
+                       r"|(i am|i'm) (quite |very |really |not |a bit |so )*(sure|not sure|"
+                       rf"{_FEELING['en']}))\b", re.I)
 
 
 def trait_kind(text: str, lang: str) -> str | None:
