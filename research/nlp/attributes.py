@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from research.nlp.polarity import Polarity, package_file
+from research.nlp.polarity import Polarity, french_adjectives, package_file
 from research.nlp.text import Tokens, stop_words
 
 FAMILIES = Path(__file__).resolve().parent / "resources" / "attribute_families.tsv"
@@ -109,16 +109,6 @@ def english_adjectives() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def french_adjectives() -> frozenset[str]:
-    """The adjectives of textblob-fr's lexicon (about 5,000 forms)."""
-    try:
-        text = package_file("textblob_fr", "fr-sentiment.xml").read_text(encoding="utf-8")
-    except (ImportError, OSError):
-        return frozenset()
-    return frozenset(f.lower() for f in re.findall(r'form="([^"]+)"', text))
-
-
-@lru_cache(maxsize=1)
 def families() -> dict[str, str]:
     """Quality word (folded) → the family it belongs to."""
     out = {}
@@ -140,10 +130,8 @@ def _french_name(word: str, lemma: str) -> str | None:
     if lemma in known or fold(lemma) in families():
         return lemma[:-1] if lemma.endswith("e") and lemma[:-1] in known else lemma  # "perdue" → "perdu"
     if word in known or (lemma.endswith(("er", "ir", "re")) and PARTICIPLE.search(word)):
-        for form in (re.sub(r"es?$", "", word), re.sub(r"s$", "", word), re.sub(r"(?<=[éiu])(e|s|es)$", "", word)):
-            if form in known:
-                return form
-        return re.sub(r"(?<=[éiu])(e|s|es)$", "", word)
+        forms = (re.sub(r"es?$", "", word), re.sub(r"s$", "", word))  # "parfaites" → "parfait", "chères" → "chère"
+        return next((f for f in forms if f in known), re.sub(r"(?<=[éiu])(e|s|es)$", "", word))
     return lemma if ADJECTIVE_ENDING.search(lemma) and not lemma.endswith(("er", "ir", "re")) else None
 
 

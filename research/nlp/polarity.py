@@ -197,21 +197,26 @@ def package_file(package: str, name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / name
 
 
+@lru_cache(maxsize=1)
+def french_adjectives() -> dict[str, list[float]]:
+    """textblob-fr's French adjectives: form → the polarity of each of its senses (empty without the package)."""
+    senses: dict[str, list[float]] = {}
+    try:
+        for w in ET.parse(package_file("textblob_fr", "fr-sentiment.xml")).getroot().iter("word"):
+            form = (w.get("form") or "").lower()
+            if form and " " not in form:
+                senses.setdefault(form, []).append(float(w.get("polarity") or 0))
+    except (ImportError, OSError, ET.ParseError):
+        return {}
+    return senses
+
+
 @lru_cache(maxsize=2)
 def lexicon(lang: str) -> dict[str, float]:
     """Word form → polarity in [-1, 1]."""
     words: dict[str, float] = {}
     if lang == "fr":
-        try:
-            xml = package_file("textblob_fr", "fr-sentiment.xml")
-            sums: dict[str, list[float]] = {}
-            for w in ET.parse(xml).getroot().iter("word"):
-                form = (w.get("form") or "").lower()
-                if form and " " not in form:
-                    sums.setdefault(form, []).append(float(w.get("polarity") or 0))
-            words = {k: sum(v) / len(v) for k, v in sums.items() if any(v)}
-        except (ImportError, OSError, ET.ParseError):
-            words = {}
+        words = {k: sum(v) / len(v) for k, v in french_adjectives().items() if any(v)}
         for form, value in _read_vader_fr().items():
             words.setdefault(form, value)
     else:
