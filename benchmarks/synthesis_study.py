@@ -87,10 +87,10 @@ def build_study(db: sqlite_utils.Database, interviews: int = 200, per_interview:
         db[S.T_ARCHETYPES].insert_all([
             {"id": 1, "run_id": 1, "label": "Les pressés du numérique", "members": json.dumps(list(range(1, 40))),
              "traits": json.dumps(["je fais tout sur l'appli", "je n'ai pas le temps"]), "matched_persona_id": 2,
-             "match_score": 0.72, "quotes": json.dumps(["Je fais tout depuis mon téléphone."])},
+             "match_score": 0.72, "quotes": json.dumps([1, per_interview + 1])},  # utterance ids, as the engine stores
             {"id": 2, "run_id": 1, "label": "Les inquiets du remboursement", "members": json.dumps(list(range(40, 60))),
              "traits": json.dumps(["je vérifie chaque décompte"]), "matched_persona_id": None,
-             "match_score": 0.31, "quotes": json.dumps(["Je vérifie chaque ligne de mes décomptes."])},
+             "match_score": 0.31, "quotes": json.dumps([2])},
         ])
         gap = []
         for j, (value, valence) in enumerate([("Proximité", 0.5), ("Transparence", -0.4), ("Solidarité", 0.2),

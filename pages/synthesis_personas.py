@@ -2,7 +2,7 @@
 import streamlit as st
 
 from research import synthesis_store
-from research.synthesis import persona_summaries, signed
+from research.synthesis import persona_summaries, short_quote, signed
 from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
 from ui.i18n import t
@@ -14,8 +14,27 @@ page_header("synthesis.personas.title", "synthesis.personas.intro")
 records = require_analysis(db)
 filters = filter_bar(records, "personas", channels=True)
 
-summaries = [p for p in persona_summaries(records, filters, quotes=3) if p.persona_id is not None]
+summaries = [p for p in persona_summaries(records, filters, quotes=6) if p.persona_id is not None]
 defined = {p.persona_id: p for p in synthesis_store.defined_personas(db)}
+TRAIT_KINDS = ("self", "preference", "habit")
+TRAITS_PER_KIND = 4
+
+
+def who(code: str) -> str:
+    """A dash and the speaker's code, kept on one line (a plain hyphen lets "P-009" break in two)."""
+    return "\u00a0—\u00a0" + code.replace("-", "\u2011") if code else ""
+
+
+def themes_with_examples(p, label: str, colour: str) -> None:
+    """Each theme the persona names under this label, with the quote that says it best."""
+    lines = []
+    for name, n in p.top_irritants if label == "irritant" else p.top_enchantments:
+        example = p.examples.get((label, name))
+        lines.append(f"- :{colour}[{name}] ({n})" + ("  " if example else ""))  # two spaces: the quote below
+        if example:
+            lines.append(f"  :gray[«\u00a0{short_quote(example.text)}\u00a0»{who(example.participant_code)}]")
+    st.markdown("\n".join(lines) if lines else "—")
+
 
 tab_defined, tab_found = st.tabs([t("synthesis.personas.defined"), t("synthesis.personas.found")])
 with tab_defined:
@@ -36,24 +55,26 @@ with tab_defined:
             left, right = st.columns(2)
             with left:
                 st.markdown(f"**{t('synthesis.personas.irritated_by')}**")
-                for name, n in p.top_irritants:
-                    st.markdown(f"- :red[{name}] ({n})")
+                themes_with_examples(p, "irritant", "red")
                 st.markdown(f"**{t('synthesis.personas.delighted_by')}**")
-                for name, n in p.top_enchantments:
-                    st.markdown(f"- :green[{name}] ({n})")
+                themes_with_examples(p, "enchantment", "green")
                 if p.channels:
                     st.caption(t("synthesis.board.channels", channels=", ".join(f"{c} ({n})" for c, n in p.channels[:5])))
             with right:
                 traits = synthesis_store.traits_for_persona(db, p.persona_id)
                 st.markdown(f"**{t('synthesis.personas.traits')}**")
-                if traits:
-                    st.markdown(" ".join(f":blue-badge[{tr.text}]" for tr in traits[:12]))
-                else:
-                    st.caption("—")
+                for kind in TRAIT_KINDS:
+                    said = [tr for tr in traits if tr.kind == kind][:TRAITS_PER_KIND]
+                    if said:
+                        st.markdown(f"*{t('synthesis.personas.trait_kind.' + kind)}*\n\n"
+                                    + "\n".join(f"- {tr.text}:gray[{who(tr.participant_code)}]" for tr in said))
+                if not traits:
+                    st.caption(t("synthesis.personas.no_traits"))
                 if info and (info.frustrations or info.goals):
                     st.caption(t("synthesis.personas.declared", goals=info.goals or "—",
                                  frustrations=info.frustrations or "—"))
-            for u in p.quotes:
+            shown = {u.utterance_id for u in p.examples.values()}
+            for u in [u for u in p.quotes if u.utterance_id not in shown][:3]:
                 verbatim(u, key=f"persona_{p.persona_id}_{u.utterance_id}")
 
 with tab_found:
@@ -62,13 +83,21 @@ with tab_found:
         st.info(t("synthesis.personas.no_archetypes"))
     for a in archetypes:
         with st.container(border=True):
-            match = (t("synthesis.personas.matches", persona=a.matched_persona, score=f"{a.match_score:.0%}")
-                     if a.matched_persona else t("synthesis.personas.no_match"))
             st.markdown(f"### {a.label}")
-            st.caption(t("synthesis.personas.archetype_line", members=len(a.members)) + " · " + match)
+            line = [t("synthesis.personas.archetype_line", members=len(a.members)),
+                    t("synthesis.personas.matches", persona=a.matched_persona) if a.matched_persona
+                    else t("synthesis.personas.no_match")]
+            st.caption(" · ".join(line))
+            if a.recruited_as:
+                st.caption(t("synthesis.personas.recruited",
+                             personas=", ".join(f"{name} ({n})" for name, n in a.recruited_as)))
+                main, n = a.recruited_as[0]
+                if a.matched_persona and main != a.matched_persona and n * 2 > len(a.members):
+                    st.warning(t("synthesis.personas.recruited_elsewhere", matched=a.matched_persona, n=n,
+                                 members=len(a.members), recruited=main), icon=":material/call_split:")
             if a.traits:
                 st.markdown(" ".join(f":blue-badge[{x}]" for x in a.traits[:12]))
             if a.members:
                 st.caption(t("synthesis.personas.members", members=", ".join(a.members)))
-            for i, text in enumerate(a.quotes[:3]):
+            for text in a.quotes[:3]:
                 st.markdown(f"> « {text} »")

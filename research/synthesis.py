@@ -143,6 +143,17 @@ def _quote_order(u: CodedUtterance) -> tuple:
             -min(len(u.text), 240), u.utterance_id)
 
 
+def short_quote(text: str, limit: int = 140) -> str:
+    """The text, or its beginning cut at a word and ended by an ellipsis when longer than `limit`."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:  # the last word is cut through: left out
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:—-") + "…"
+
+
 def _ranked(counter: Counter) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -351,6 +362,8 @@ class PersonaSummary:
     top_enchantments: list[tuple[str, int]]
     channels: list[tuple[str, int]]
     quotes: list[CodedUtterance]
+    # (label, theme label) → the quote that best says it, for each theme of top_irritants and top_enchantments
+    examples: dict[tuple[str, str], CodedUtterance] = field(default_factory=dict)
 
 
 def persona_summaries(
@@ -364,15 +377,19 @@ def persona_summaries(
     for persona_id, us in groups.items():
         c = Counter(u.label for u in us)
         felt = [u for u in us if u.label != NEUTRAL]
+        top_themes = {label: _ranked(Counter(u.theme_label for u in us if u.label == label))[:top]
+                      for label in (IRRITANT, ENCHANTMENT)}
         out.append(PersonaSummary(
             persona_id=persona_id, name=us[0].persona_name,
             participants=len({(u.interview_id, u.participant_id or u.participant_code) for u in us}),
             utterances=len(us), irritants=c[IRRITANT], enchantments=c[ENCHANTMENT],
             mood=round(sum(u.valence for u in us) / len(us), 3),
-            top_irritants=_ranked(Counter(u.theme_label for u in us if u.label == IRRITANT))[:top],
-            top_enchantments=_ranked(Counter(u.theme_label for u in us if u.label == ENCHANTMENT))[:top],
+            top_irritants=top_themes[IRRITANT], top_enchantments=top_themes[ENCHANTMENT],
             channels=_ranked(Counter(u.channel for u in us if u.channel)),
             quotes=_alternate(sorted(felt, key=_quote_order))[:quotes],
+            examples={(label, theme): min((u for u in felt if u.label == label and u.theme_label == theme),
+                                          key=_quote_order)
+                      for label, ranked in top_themes.items() for theme, _ in ranked},
         ))
     return sorted(out, key=lambda p: (p.persona_id is None, -p.utterances, p.name))
 

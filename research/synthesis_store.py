@@ -17,8 +17,9 @@ the machine says, so they survive every re-run:
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
@@ -461,6 +462,8 @@ class Archetype:
     matched_persona: str | None
     match_score: float
     quotes: list[str]
+    # the defined personas its members were recruited as, most frequent first: (name, members)
+    recruited_as: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _text(value) -> str:
@@ -504,46 +507,72 @@ def _loads_list(value) -> list:
 
 
 def traits_for_persona(db: sqlite_utils.Database, persona_id: int) -> list[Trait]:
-    """What the participants of a persona said of themselves (latest run), most frequent first."""
+    """What the participants of a persona said of themselves (latest run), each with who said it:
+    self-descriptions, then preferences, then habits, each participant heard before anyone twice."""
     if T_TRAITS not in db.table_names() or T_PARTICIPANTS not in db.table_names():
         return []
     cols = _columns(db, T_TRAITS)
     text = _pick(cols, "t", "text", "trait", "label", default="''")
     kind = _pick(cols, "t", "kind", "category", default="''")
+    code = _pick(_columns(db, T_PARTICIPANTS), "p", "code", default="''")
     run = latest_run(db)
     where, params = ["p.persona_id = ?"], [persona_id]
     if "run_id" in cols and run:
         where.append("t.run_id = ?")
         params.append(run["id"])
-    rows = db.execute(f"""SELECT {text}, {kind}, count(*) AS n FROM {T_TRAITS} t
+    rows = db.execute(f"""SELECT {text}, {kind}, {code}, min(t.rowid) FROM {T_TRAITS} t
                           JOIN {T_PARTICIPANTS} p ON p.id = t.participant_id
-                          WHERE {' AND '.join(where)} GROUP BY 1, 2 ORDER BY n DESC, 1""", params).fetchall()
-    return [Trait(text=r[0], kind=r[1]) for r in rows if r[0]]
+                          WHERE {' AND '.join(where)} GROUP BY 1, 2, 3 ORDER BY 4""", params).fetchall()
+    kinds = ("self", "preference", "habit")
+    rank: Counter = Counter()
+    ordered = []
+    for text_, kind_, code_, _ in rows:
+        if text_:
+            rank[(kind_, code_)] += 1
+            ordered.append((kinds.index(kind_) if kind_ in kinds else len(kinds), rank[(kind_, code_)], len(ordered),
+                            Trait(text=text_, kind=kind_ or "", participant_code=code_ or "")))
+    return [trait for *_, trait in sorted(ordered, key=lambda x: x[:3])]
 
 
 def archetypes(db: sqlite_utils.Database) -> list[Archetype]:
-    """The archetypes the analysis grouped participants into, each with the persona it resembles."""
+    """The archetypes the analysis grouped participants into, each with the persona it resembles, the
+    personas its members were recruited as, and its quotes (stored as utterance ids) in full."""
     if T_ARCHETYPES not in db.table_names():
         return []
     cols = _columns(db, T_ARCHETYPES)
     run = latest_run(db)
     where = "run_id = ?" if "run_id" in cols and run else None
     personas = {p.persona_id: p.name for p in defined_personas(db)}
-    codes = {}
+    codes, persona_of = {}, {}
     if T_PARTICIPANTS in db.table_names():
-        codes = {r[0]: r[1] for r in db.execute(
-            f"SELECT id, {_pick(_columns(db, T_PARTICIPANTS), 'p', 'code', default='id')} FROM {T_PARTICIPANTS} p")}
+        pcols = _columns(db, T_PARTICIPANTS)
+        for pid, code, persona in db.execute(f"SELECT p.id, {_pick(pcols, 'p', 'code', default='p.id')}, "
+                                             f"{_pick(pcols, 'p', 'persona_id')} FROM {T_PARTICIPANTS} p"):
+            codes[pid], persona_of[pid] = code, persona
     out = []
     for r in db[T_ARCHETYPES].rows_where(where, [run["id"]] if where else []):
-        members = [codes.get(m, str(m)) for m in _loads_list(r.get("members") or r.get("participant_ids"))]
+        member_ids = _loads_list(r.get("members") or r.get("participant_ids"))
         matched = r.get("matched_persona_id", r.get("persona_id"))
+        recruited = Counter(personas[persona_of[m]] for m in member_ids if persona_of.get(m) in personas)
         out.append(Archetype(
             label=r.get("label") or r.get("name") or "",
-            members=members, traits=[str(x) for x in _loads_list(r.get("traits"))],
+            members=[str(codes.get(m, m)) for m in member_ids], traits=[str(x) for x in _loads_list(r.get("traits"))],
             matched_persona=personas.get(matched) if matched is not None else None,
             match_score=float(r.get("match_score") or r.get("similarity") or 0.0),
-            quotes=[str(x) for x in _loads_list(r.get("quotes"))]))
+            quotes=_utterance_texts(db, _loads_list(r.get("quotes"))),
+            recruited_as=sorted(recruited.items(), key=lambda kv: (-kv[1], kv[0]))))
     return sorted(out, key=lambda a: -len(a.members))
+
+
+def _utterance_texts(db: sqlite_utils.Database, quotes: Sequence) -> list[str]:
+    """Quotes as the engine stores them (utterance ids) read as their texts; texts are kept as they are."""
+    ids = [q for q in quotes if isinstance(q, int)]
+    texts = {}
+    if ids and T_UTTERANCES in db.table_names():
+        marks = ", ".join("?" * len(ids))
+        texts = dict(db.execute(f"SELECT id, text FROM {T_UTTERANCES} WHERE id IN ({marks})", ids).fetchall())
+    return [texts.get(q, "") if isinstance(q, int) else str(q) for q in quotes
+            if not isinstance(q, int) or texts.get(q)]
 
 
 def gap_verdict(customer, employee) -> str:

@@ -208,6 +208,18 @@ def test_persona_traits_are_self_descriptions_preferences_and_habits_not_verdict
                                           "self", "preference", None]
 
 
+def test_a_trait_is_the_sentence_that_says_it_not_the_whole_turn():
+    turn = ("Avec plaisir. J'ai trente et un ans, je suis commercial. Je préfère écrire ! "
+            "D'habitude je passe par l'appli. C'était long.")
+    assert personas.traits_in(turn, "fr") == [
+        ("self", "J'ai trente et un ans, je suis commercial."), ("preference", "Je préfère écrire !"),
+        ("habit", "D'habitude je passe par l'appli.")]
+    assert personas.traits_in("Hello. I'm a nurse in Lyon. It was slow.", "en") == [("self", "I'm a nurse in Lyon.")]
+    assert personas.traits_in("Je suis très déçue. Le dossier est perdu.", "fr") == []
+    (kind, long), = personas.traits_in("je suis infirmière " + "et je travaille de nuit " * 20, "fr")
+    assert len(long) <= personas.TRAIT_MAX_CHARS and long.endswith(" et…")
+
+
 def test_archetypes_group_participants_and_match_the_closest_persona():
     vectors = np.array([[1, 0.1], [0.9, 0], [0, 1], [0.1, 0.9], [0.05, 1]], np.float32)
     found = personas.archetypes([11, 12, 13, 14, 15], vectors, {13: ["Je suis retraitée."]},
@@ -217,6 +229,11 @@ def test_archetypes_group_participants_and_match_the_closest_persona():
         ([13, 14, 15], 7, "agence"), ([11, 12], 8, "appli · rapide")]
     assert found[0].traits == ["Je suis retraitée."] and found[0].quotes == [301, 302]
     assert found[0].match_score > 0.95
+    # a word everyone uses names no group ahead of the words that set a group apart
+    said = {11: ["mutuelle", "appli", "rapide"], 12: ["mutuelle", "appli"], 13: ["mutuelle", "agence"],
+            14: ["mutuelle", "agence"], 15: ["agence"]}
+    found = personas.archetypes([11, 12, 13, 14, 15], vectors, {}, said, [], np.zeros((0, 2)), {}, k=2)
+    assert [a.label for a in found] == ["agence · mutuelle", "appli · rapide · mutuelle"]
 
 
 def said(sentence, lang="fr"):

@@ -3,7 +3,7 @@ import pytest
 
 from research.synthesis import (
     CodedUtterance, Filters, agreement, cohen_kappa, emotional_curve, findings, overview,
-    persona_summaries, theme_summaries, touchpoint_heat,
+    persona_summaries, short_quote, theme_summaries, touchpoint_heat,
 )
 
 STEPS = {1: ("Je compare les offres", 1, False), 2: ("J'adhère", 2, True), 3: ("Je suis remboursé", 3, True)}
@@ -95,6 +95,20 @@ def test_theme_and_persona_summaries(study):
     assert personas["Prudente"].top_irritants[0] == ("thème t1", 3)
     assert personas["Autonome"].top_enchantments == [("thème t3", 1)]
     assert personas["Autonome"].mood > personas["Prudente"].mood
+    # each theme named comes with the quote that says it best, of that label, theme and persona
+    for p in personas.values():
+        assert set(p.examples) == {("irritant", n) for n, _ in p.top_irritants} | {
+            ("enchantment", n) for n, _ in p.top_enchantments}
+        for (label, theme), u in p.examples.items():
+            assert (u.label, u.theme_label, u.persona_name) == (label, theme, p.name)
+            rivals = [r for r in study if (r.label, r.theme_label, r.persona_name) == (label, theme, p.name)]
+            assert u.intensity == max(r.intensity for r in rivals if not r.corrected or u.corrected)
+
+
+def test_short_quotes_end_at_a_word():
+    assert short_quote("Trop court.") == "Trop court."
+    assert short_quote("Le conseiller   m'a rappelé\n le lendemain, comme promis, et tout était réglé.", 40) == \
+        "Le conseiller m'a rappelé le lendemain…"
 
 
 def test_cohen_kappa_matches_the_textbook_example():

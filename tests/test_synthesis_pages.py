@@ -140,3 +140,18 @@ def test_a_filter_bar_for_one_journey_offers_no_all_and_starts_with_the_most_tal
     assert at.selectbox(key="one_journey").options == ["Adhésion", "Remboursement"]  # no "all journeys"
     assert at.selectbox(key="every_journey").options[0] == "Tous les parcours"
     assert "one=2 every=None" in [m.value for m in at.markdown]
+
+
+def test_personas_page_quotes_each_theme_and_archetypes_in_their_words(study_env):
+    from research.store import open_database
+
+    db = open_database(study_env)
+    quoted = db.execute("SELECT text FROM utterances WHERE id = 1").fetchone()[0]
+    db.close()
+    at = open_page("pages/synthesis_personas.py")
+    texts = [m.value for m in at.markdown]
+    # under "what irritates them", each theme comes with a quote of its persona, and who said it
+    assert any(":red[" in x and ":gray[«" in x and "P\u2011" in x for x in texts)
+    # an archetype's quotes are what was said, not the utterance ids the analysis stores
+    assert f"> « {quoted} »" in texts and "> « 1 »" not in texts
+    assert any("Recrutés comme" in c.value for c in at.caption)

@@ -110,6 +110,25 @@ def test_brand_perception_and_archetypes(study):
     assert S.gap_verdict(None, None) == "absent"
     found = S.archetypes(study)
     assert found[0].label == "Les pressés du numérique" and found[0].matched_persona == "Autonome connecté"
+    texts = dict(study.execute("SELECT id, text FROM utterances WHERE id IN (1, 21)").fetchall())
+    assert found[0].quotes == [texts[1], texts[21]]  # stored as utterance ids, read as what was said
+    # of its members 1..39, the study's ten participants were recruited in turn as its four personas
+    assert found[0].recruited_as == [("Autonome connecté", 3), ("Prudente", 3), ("Famille pressée", 2),
+                                     ("Senior accompagné", 2)]
+
+
+def test_persona_traits_come_with_who_said_them_by_kind_each_participant_in_turn(study):
+    with study.atomic():
+        study[S.T_TRAITS].delete_where()
+        study[S.T_TRAITS].insert_all([{"run_id": 1, "participant_id": pid, "text": text, "kind": kind} for pid, text, kind in [
+            (1, "D'habitude je passe par l'appli.", "habit"), (1, "Je suis infirmière.", "self"),
+            (1, "J'ai deux enfants.", "self"), (5, "Je suis retraitée.", "self"), (5, "Je préfère appeler.", "preference"),
+            (5, "Je suis retraitée.", "self"), (2, "Je suis commercial.", "self")]])
+    traits = S.traits_for_persona(study, 1)  # participants 1, 5 and 9 were recruited as "Prudente"
+    assert [(t.kind, t.text, t.participant_code) for t in traits] == [
+        ("self", "Je suis infirmière.", "P-001"), ("self", "Je suis retraitée.", "P-005"),
+        ("self", "J'ai deux enfants.", "P-001"), ("preference", "Je préfère appeler.", "P-005"),
+        ("habit", "D'habitude je passe par l'appli.", "P-001")]
 
 
 def test_the_demo_is_analysed_when_the_engine_is_there(study, monkeypatch):

@@ -1,10 +1,13 @@
 """Persona traits: what participants say of themselves, grouped into archetypes, set against personas.
 
 Traits are first-person self-descriptions ("je suis à mon compte"), preferences ("je préfère
-appeler") and habits ("d'habitude je passe par l'appli"), found by patterns in both languages.
+appeler") and habits ("d'habitude je passe par l'appli"), found by patterns in both languages, sentence
+by sentence: a trait is the sentence that says it, not the whole turn ("Avec plaisir. J'ai trente et
+un ans, je suis commercial…" gives "J'ai trente et un ans, je suis commercial…").
 Participants are then grouped by what they said (the mean embedding of their utterances) into as
-many archetypes as there are defined personas, and each archetype is matched to the persona whose
-profile, goals and frustrations it resembles most.
+many archetypes as there are defined personas. Each archetype is named by the words its members use
+and the others do not (class-based TF-IDF over participants, as themes are named), and matched to
+the persona whose profile, goals and frustrations it resembles most.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from research.nlp.attributes import FEELINGS
+from research.synthesis import short_quote
 
 _KINDS = {
     "fr": [("preference", r"\bje (préfère|préférerais|aime|n'aime pas|déteste|adore)\b|\bpour moi,? (le|la|l')"),
@@ -39,6 +43,25 @@ _NOT_SELF = re.compile(r"\b(je suis (plutôt |très |assez |vraiment |pas |toujo
                        rf"{_FEELING['en']}))\b", re.I)
 
 
+# a sentence ends at . ! ? or … followed by a space and what starts a sentence
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"“(]?\s?[A-ZÀ-ÖØ-Þ0-9])")
+TRAIT_MAX_CHARS = 240  # a trait longer than this (a transcript without punctuation) is cut at a word
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text or "") if s.strip()]
+
+
+def traits_in(text: str, lang: str) -> list[tuple[str, str]]:
+    """(kind, sentence) for each sentence of an utterance in which the speaker describes themself."""
+    out = []
+    for sentence in sentences(text):
+        kind = trait_kind(sentence, lang)
+        if kind:
+            out.append((kind, short_quote(sentence, TRAIT_MAX_CHARS)))
+    return out
+
+
 def trait_kind(text: str, lang: str) -> str | None:
     for kind, pattern in _PATTERNS.get(lang, _PATTERNS["fr"]):
         if pattern.search(text or ""):
@@ -61,7 +84,12 @@ class Archetype:
 def archetypes(participant_ids: Sequence[int], vectors: np.ndarray, trait_texts: dict[int, list[str]],
                keywords: dict[int, list[str]], persona_ids: Sequence[int], persona_vectors: np.ndarray,
                quotes: dict[int, list[int]], k: int | None = None) -> list[Archetype]:
-    """Group participants (one vector each) and match each group to the closest defined persona."""
+    """Group participants (one vector each) and match each group to the closest defined persona.
+
+    `keywords`: the words each participant used (nouns, where the language has a tagger), which name
+    the groups; `quotes`: each participant's utterance ids, the most telling first."""
+    from research.nlp.themes import label_themes
+
     n = len(participant_ids)
     if n == 0:
         return []
@@ -73,9 +101,10 @@ def archetypes(participant_ids: Sequence[int], vectors: np.ndarray, trait_texts:
         from sklearn.cluster import AgglomerativeClustering
 
         assign = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(x)
+    groups = {g: [i for i in range(n) if assign[i] == g] for g in sorted(set(assign.tolist()))}
+    names = label_themes(groups, [keywords.get(p, []) for p in participant_ids])
     out = []
-    for g in sorted(set(assign.tolist())):
-        idx = [i for i in range(n) if assign[i] == g]
+    for g, idx in groups.items():
         members = [participant_ids[i] for i in idx]
         centre = x[idx].mean(axis=0)
         matched, score = None, 0.0
@@ -83,13 +112,17 @@ def archetypes(participant_ids: Sequence[int], vectors: np.ndarray, trait_texts:
             p = persona_vectors / np.maximum(np.linalg.norm(persona_vectors, axis=1, keepdims=True), 1e-9)
             sims = p @ (centre / max(np.linalg.norm(centre), 1e-9))
             matched, score = persona_ids[int(sims.argmax())], float(sims.max())
-        words: dict[str, int] = {}
-        for m in members:
-            for w in keywords.get(m, []):
-                words[w] = words.get(w, 0) + 1
-        top = [w for w, _ in sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
-        traits = [t for m in members for t in trait_texts.get(m, [])][:8]
-        out.append(Archetype(label=" · ".join(top) or f"#{g + 1}", members=members, traits=traits,
+        top = names.get(g) or []
+        out.append(Archetype(label=" · ".join(top) or f"#{g + 1}", members=members,
+                             traits=_each_in_turn([trait_texts.get(m, []) for m in members])[:8],
                              matched_persona_id=matched, match_score=round(score, 3),
                              quotes=[q for m in members for q in quotes.get(m, [])[:1]][:5]))
     return sorted(out, key=lambda a: -len(a.members))
+
+
+def _each_in_turn(lists: Sequence[Sequence[str]]) -> list[str]:
+    """The first item of each list, then the second of each...: every member heard before anyone twice."""
+    out = []
+    for rank in range(max((len(x) for x in lists), default=0)):
+        out += [x[rank] for x in lists if rank < len(x)]
+    return out

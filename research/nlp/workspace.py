@@ -110,9 +110,8 @@ def analyze_workspace(db: sqlite_utils.Database, progress=None, labels=None, emb
         if r["participant_id"] is None:
             continue
         per_participant[r["participant_id"]].append(i)
-        kind = personas.trait_kind(r["text"], analysis.results[i].lang)
-        if kind:
-            traits.append((r["participant_id"], r["id"], r["text"], kind))
+        traits += [(r["participant_id"], r["id"], sentence, kind)
+                   for kind, sentence in personas.traits_in(r["text"], analysis.results[i].lang)]
     pids = sorted(per_participant)
     defined = list_personas(db)
     archetypes = []
@@ -129,8 +128,8 @@ def analyze_workspace(db: sqlite_utils.Database, progress=None, labels=None, emb
         trait_texts = defaultdict(list)
         for pid, _, text, _ in traits:
             trait_texts[pid].append(text)
-        keywords = {p: [l for i in per_participant[p] for l in analysis.tokens[i].lemmas if l not in label_stop]
-                    for p in customers}
+        keywords = {p: [w for i in per_participant[p] for w in (analysis.tokens[i].nouns or analysis.tokens[i].lemmas)
+                        if w not in label_stop] for p in customers}
         quotes = {p: [rows[i]["id"] for i in sorted(per_participant[p], key=lambda i: -analysis.results[i].intensity)]
                   for p in customers}
         archetypes = personas.archetypes(customers, pvecs, trait_texts, keywords, [p.id for p in defined],
