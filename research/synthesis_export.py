@@ -418,6 +418,10 @@ def report_docx(report: Report, t: Translate) -> bytes:
             doc.add_heading(p.name, level=2)
             doc.add_paragraph(t("synthesis.report.persona_line", participants=p.participants,
                                 irritants=p.irritants, enchantments=p.enchantments))
+            for key, ranked in (("synthesis.personas.irritated_by", p.top_irritants),
+                                ("synthesis.personas.delighted_by", p.top_enchantments)):
+                if ranked:
+                    doc.add_paragraph(f"{t(key)} {', '.join(n for n, _ in ranked)}")
             for u in quotes:
                 quote(u)
         for b, quotes in s.get("brand", []):

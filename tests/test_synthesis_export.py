@@ -115,6 +115,7 @@ def test_docx_report_has_headings_pictures_and_quotes(records):
     doc = Document(io.BytesIO(data))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Les irritants prioritaires" in text and "Trois semaines" in text
+    assert "Ce qui les irrite :" in text  # each persona's themes, as in the HTML report
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) >= 3
 
