@@ -78,14 +78,15 @@ def test_seed_classifier_codes_obvious_utterances_without_any_label():
 
 def test_courtesies_to_the_interviewer_are_coded_neutral_and_nothing_else_is():
     texts = ["Bonjour, pas de souci, avec plaisir.", "Hello, no problem at all.", "I'm glad to help.",
+             "Bonjour, c'est normal, j'aime bien rendre service.",
              "Bonjour, avec plaisir, c'est un sujet qui me tient à cœur.", "Pas de problème avec le remboursement.",
-             "Hi, the staff were lovely and really helpful."]
+             "C'est normal qu'on attende trois semaines ?", "Hi, the staff were lovely and really helpful."]
     langs = [language.detect_language(t) for t in texts]
     lexical = describe_texts(texts, langs)
-    assert [p.courtesy for p in lexical.polarities] == [True, True, True, False, False, False]
+    assert [p.courtesy for p in lexical.polarities] == [True, True, True, True, False, False, False, False]
     clf = classify.Classifier.train(HashingEmbedder(), describe_texts)
     codes = clf.code(classify.features(HashingEmbedder().embed(texts), lexical), lexical.polarities, texts)
-    assert [c.label for c in codes[:3]] == ["neutral"] * 3
+    assert [c.label for c in codes[:4]] == ["neutral"] * 4
     assert codes[-1].label == "enchantment"
 
 

@@ -85,10 +85,13 @@ EXPECTATION = {
 # utterance made of nothing else judges no service, though "plaisir" and "no problem" read as praise
 _FR_COURTESY = (r"bonjour|bonsoir|salut|oui|bien sûr|avec plaisir|c'est avec plaisir|volontiers|pas de soucis?"
                 r"|pas de problème|aucun (?:souci|problème)|je vous en prie|allez-y|je vous écoute|d'accord"
-                r"|merci à vous|merci à toi|bonne (?:fin de )?(?:journée|soirée)|de rien|pas de quoi|entrez(?: donc)?")
+                r"|merci à vous|merci à toi|bonne (?:fin de )?(?:journée|soirée)|de rien|pas de quoi|entrez(?: donc)?"
+                r"|c'est (?:bien )?normal|c'est tout naturel|(?:ça|cela) me fait plaisir"
+                r"|j'aime (?:bien )?rendre service")
 _EN_COURTESY = (r"hello|hi|good (?:morning|afternoon|evening)|yes|sure|of course|with pleasure|my pleasure"
                 r"|no problem(?: at all)?|not at all|(?:i'm |i am )?(?:happy|glad) to help|go ahead"
-                r"|you're welcome|thanks to you(?: too)?|thank you too|(?:do )?come in|have a (?:good|nice) day")
+                r"|you're welcome|thanks to you(?: too)?|thank you too|(?:do )?come in|have a (?:good|nice) day"
+                r"|(?:it's|it is) the least i can do|glad to be of help")
 COURTESY = {lang: re.compile(rf"^(?:[\W_]*(?:{alternatives})(?![\w'’]))+[\W_]*$", re.I)
             for lang, alternatives in (("fr", _FR_COURTESY), ("en", _EN_COURTESY))}
 # lukewarm verdicts: an evaluative word that says "neither good nor bad" ("correct, sans plus", "it was fine")
