@@ -147,6 +147,8 @@ def test_personas_page_quotes_each_theme_and_archetypes_in_their_words(study_env
 
     db = open_database(study_env)
     quoted = db.execute("SELECT text FROM utterances WHERE id = 1").fetchone()[0]
+    # participants 1, 5 and 9 were recruited as "Prudente"; their words said to resemble another persona
+    db["analysis_archetypes"].update(2, {"members": "[1, 5, 9]", "matched_persona_id": 3})
     db.close()
     at = open_page("pages/synthesis_personas.py")
     texts = [m.value for m in at.markdown]
@@ -155,3 +157,6 @@ def test_personas_page_quotes_each_theme_and_archetypes_in_their_words(study_env
     # an archetype's quotes are what was said, not the utterance ids the analysis stores
     assert f"> « {quoted} »" in texts and "> « 1 »" not in texts
     assert any("Recrutés comme" in c.value for c in at.caption)
+    assert [w.value for w in at.warning] == [
+        "Leurs propos ressemblent au persona « Senior accompagné », mais 3 de ces 3 participants ont été recrutés "
+        "comme « Prudente » : la segmentation mérite un second regard."]
