@@ -16,7 +16,6 @@ filters = filter_bar(records, "personas", channels=True)
 
 summaries = [p for p in persona_summaries(records, filters, quotes=6) if p.persona_id is not None]
 defined = {p.persona_id: p for p in synthesis_store.defined_personas(db)}
-TRAIT_KINDS = ("self", "preference", "habit")
 TRAITS_PER_KIND = 4
 
 
@@ -63,7 +62,7 @@ with tab_defined:
             with right:
                 traits = synthesis_store.traits_for_persona(db, p.persona_id)
                 st.markdown(f"**{t('synthesis.personas.traits')}**")
-                for kind in TRAIT_KINDS:
+                for kind in synthesis_store.TRAIT_KINDS:
                     said = [tr for tr in traits if tr.kind == kind][:TRAITS_PER_KIND]
                     if said:
                         st.markdown(f"*{t('synthesis.personas.trait_kind.' + kind)}*\n\n"

@@ -436,6 +436,7 @@ def move_utterances(db: sqlite_utils.Database, utterance_ids: Sequence[int], the
 # ---------------------------------------------------------------- personas, archetypes, brand
 
 T_TRAITS, T_ARCHETYPES, T_BRAND_GAP = "analysis_persona_traits", "analysis_archetypes", "analysis_brand_gap"
+TRAIT_KINDS = ("self", "preference", "habit")  # in the order a persona card tells them
 
 
 @dataclass
@@ -523,13 +524,13 @@ def traits_for_persona(db: sqlite_utils.Database, persona_id: int) -> list[Trait
     rows = db.execute(f"""SELECT {text}, {kind}, {code}, min(t.rowid) FROM {T_TRAITS} t
                           JOIN {T_PARTICIPANTS} p ON p.id = t.participant_id
                           WHERE {' AND '.join(where)} GROUP BY 1, 2, 3 ORDER BY 4""", params).fetchall()
-    kinds = ("self", "preference", "habit")
     rank: Counter = Counter()
     ordered = []
     for text_, kind_, code_, _ in rows:
         if text_:
             rank[(kind_, code_)] += 1
-            ordered.append((kinds.index(kind_) if kind_ in kinds else len(kinds), rank[(kind_, code_)], len(ordered),
+            kind_order = TRAIT_KINDS.index(kind_) if kind_ in TRAIT_KINDS else len(TRAIT_KINDS)
+            ordered.append((kind_order, rank[(kind_, code_)], len(ordered),
                             Trait(text=text_, kind=kind_ or "", participant_code=code_ or "")))
     return [trait for *_, trait in sorted(ordered, key=lambda x: x[:3])]
 
