@@ -77,7 +77,7 @@ with tab_defined:
                 verbatim(u, key=f"persona_{p.persona_id}_{u.utterance_id}")
 
 with tab_found:
-    archetypes = synthesis_store.archetypes(db)
+    archetypes = synthesis_store.archetypes(db, records)
     if not archetypes:
         st.info(t("synthesis.personas.no_archetypes"))
     for a in archetypes:

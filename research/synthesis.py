@@ -154,6 +154,14 @@ def short_quote(text: str, limit: int = 140) -> str:
     return cut.rstrip(" ,;:—-") + "…"
 
 
+def each_in_turn(lists: Sequence[Sequence]) -> list:
+    """The first item of each list, then the second of each...: every speaker heard before anyone twice."""
+    out = []
+    for rank in range(max((len(x) for x in lists), default=0)):
+        out += [x[rank] for x in lists if rank < len(x)]
+    return out
+
+
 def _ranked(counter: Counter) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 

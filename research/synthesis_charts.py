@@ -11,14 +11,10 @@ from collections.abc import Callable, Sequence
 import altair as alt
 import pandas as pd
 
-from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell, signed
+from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell, short_quote, signed
 
 Translate = Callable[..., str]
 RED, GREEN, GREY, GOLD = "#c0392b", "#1e8449", "#7f8c8d", "#d4a017"
-
-
-def _short(text: str, n: int = 38) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def emotional_curve_chart(points: Sequence[CurvePoint], t: Translate, *, width: int | str = "container",
@@ -28,7 +24,7 @@ def emotional_curve_chart(points: Sequence[CurvePoint], t: Translate, *, width: 
         return None
     everyone = t("synthesis.curve.everyone")
     df = pd.DataFrame([{
-        "step": f"{p.step_position:02d}. {_short(p.step_label)}", "position": p.step_position,
+        "step": f"{p.step_position:02d}. {short_quote(p.step_label, 38)}", "position": p.step_position,
         "series": everyone if p.series == "all" else p.series, "score": p.score,
         "irritants": p.irritants, "enchantments": p.enchantments, "coded": p.coded,
         "mot": t("synthesis.curve.moment_of_truth") if p.moment_of_truth else "",
@@ -68,7 +64,7 @@ def findings_chart(items: Sequence[Finding], t: Translate, *, width: int | str =
         return None
     label = items[0].label
     df = pd.DataFrame([{
-        "theme": _short(f.theme_label or t("synthesis.untitled"), 48), "participants": f.participants,
+        "theme": short_quote(f.theme_label or t("synthesis.untitled"), 48), "participants": f.participants,
         "mentions": f.mentions, "intensity": f.mean_intensity, "step": f.main_step, "rank": i,
     } for i, f in enumerate(items)])
     scheme = {IRRITANT: "reds", ENCHANTMENT: "greens"}.get(label, "oranges")
@@ -91,7 +87,7 @@ def heatmap_chart(cells: Sequence[HeatCell], t: Translate, *, width: int | str =
     if not cells:
         return None
     df = pd.DataFrame([{
-        "step": ("★ " if c.moment_of_truth else "") + f"{c.step_position:02d}. {_short(c.step_label)}",
+        "step": ("★ " if c.moment_of_truth else "") + f"{c.step_position:02d}. {short_quote(c.step_label, 38)}",
         "position": c.step_position, "channel": c.channel, "irritants": c.irritants,
         "enchantments": c.enchantments, "balance": c.balance, "total": c.total,
         "text": f"{c.irritants} / {c.enchantments}",
@@ -155,7 +151,7 @@ def label_mix_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "c
     records = []
     for r in rows:
         for label, colour in ((IRRITANT, RED), (ENCHANTMENT, GREEN), ("neutral", GREY)):
-            records.append({"name": _short(str(r[category]), 40), "label": t(f"synthesis.label.{label}"),
+            records.append({"name": short_quote(str(r[category]), 40), "label": t(f"synthesis.label.{label}"),
                             "n": r[label], "order": (IRRITANT, ENCHANTMENT, "neutral").index(label)})
     df = pd.DataFrame(records)
     domain = [t("synthesis.label.irritant"), t("synthesis.label.enchantment"), t("synthesis.label.neutral")]

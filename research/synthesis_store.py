@@ -25,7 +25,7 @@ import sqlite_utils
 
 from research.errors import DomainError
 from research.store import Migrations, now_iso
-from research.synthesis import LABELS, CodedUtterance
+from research.synthesis import LABELS, CodedUtterance, each_in_turn
 
 migrations = Migrations("synthesis")
 
@@ -524,20 +524,18 @@ def traits_for_persona(db: sqlite_utils.Database, persona_id: int) -> list[Trait
     rows = db.execute(f"""SELECT {text}, {kind}, {code}, min(t.rowid) FROM {T_TRAITS} t
                           JOIN {T_PARTICIPANTS} p ON p.id = t.participant_id
                           WHERE {' AND '.join(where)} GROUP BY 1, 2, 3 ORDER BY 4""", params).fetchall()
-    rank: Counter = Counter()
-    ordered = []
+    said: dict[str, dict[str, list[Trait]]] = {}  # kind → participant → traits, in the order said
     for text_, kind_, code_, _ in rows:
         if text_:
-            rank[(kind_, code_)] += 1
-            kind_order = TRAIT_KINDS.index(kind_) if kind_ in TRAIT_KINDS else len(TRAIT_KINDS)
-            ordered.append((kind_order, rank[(kind_, code_)], len(ordered),
-                            Trait(text=text_, kind=kind_ or "", participant_code=code_ or "")))
-    return [trait for *_, trait in sorted(ordered, key=lambda x: x[:3])]
+            said.setdefault(kind_ or "", {}).setdefault(code_ or "", []).append(
+                Trait(text=text_, kind=kind_ or "", participant_code=code_ or ""))
+    kinds = sorted(said, key=lambda k: TRAIT_KINDS.index(k) if k in TRAIT_KINDS else len(TRAIT_KINDS))
+    return [trait for k in kinds for trait in each_in_turn(list(said[k].values()))]
 
 
-def archetypes(db: sqlite_utils.Database) -> list[Archetype]:
+def archetypes(db: sqlite_utils.Database, records: Sequence[CodedUtterance] | None = None) -> list[Archetype]:
     """The archetypes the analysis grouped participants into, each with the persona it resembles, the
-    personas its members were recruited as, and its quotes (stored as utterance ids) in full."""
+    personas its members were recruited as, and its quotes (stored as utterance ids) as said."""
     if T_ARCHETYPES not in db.table_names():
         return []
     cols = _columns(db, T_ARCHETYPES)
@@ -550,6 +548,7 @@ def archetypes(db: sqlite_utils.Database) -> list[Archetype]:
         for pid, code, persona in db.execute(f"SELECT p.id, {_pick(pcols, 'p', 'code', default='p.id')}, "
                                              f"{_pick(pcols, 'p', 'persona_id')} FROM {T_PARTICIPANTS} p"):
             codes[pid], persona_of[pid] = code, persona
+    by_id = {u.utterance_id: u for u in (records if records is not None else load_coded(db))}
     out = []
     for r in db[T_ARCHETYPES].rows_where(where, [run["id"]] if where else []):
         member_ids = _loads_list(r.get("members") or r.get("participant_ids"))
@@ -560,20 +559,9 @@ def archetypes(db: sqlite_utils.Database) -> list[Archetype]:
             members=[str(codes.get(m, m)) for m in member_ids], traits=[str(x) for x in _loads_list(r.get("traits"))],
             matched_persona=personas.get(matched) if matched is not None else None,
             match_score=float(r.get("match_score") or r.get("similarity") or 0.0),
-            quotes=_utterance_texts(db, _loads_list(r.get("quotes"))),
+            quotes=[by_id[int(i)].text for i in _loads_list(r.get("quotes")) if str(i).isdigit() and int(i) in by_id],
             recruited_as=sorted(recruited.items(), key=lambda kv: (-kv[1], kv[0]))))
     return sorted(out, key=lambda a: -len(a.members))
-
-
-def _utterance_texts(db: sqlite_utils.Database, quotes: Sequence) -> list[str]:
-    """Quotes as the engine stores them (utterance ids) read as their texts; texts are kept as they are."""
-    ids = [q for q in quotes if isinstance(q, int)]
-    texts = {}
-    if ids and T_UTTERANCES in db.table_names():
-        marks = ", ".join("?" * len(ids))
-        texts = dict(db.execute(f"SELECT id, text FROM {T_UTTERANCES} WHERE id IN ({marks})", ids).fetchall())
-    return [texts.get(q, "") if isinstance(q, int) else str(q) for q in quotes
-            if not isinstance(q, int) or texts.get(q)]
 
 
 def gap_verdict(customer, employee) -> str:

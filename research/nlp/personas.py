@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from research.nlp.attributes import FEELINGS
-from research.synthesis import short_quote
+from research.synthesis import each_in_turn, short_quote
 
 _KINDS = {
     "fr": [("preference", r"\bje (préfère|préférerais|aime|n'aime pas|déteste|adore)\b|\bpour moi,? (le|la|l')"),
@@ -114,15 +114,8 @@ def archetypes(participant_ids: Sequence[int], vectors: np.ndarray, trait_texts:
             matched, score = persona_ids[int(sims.argmax())], float(sims.max())
         top = names.get(g) or []
         out.append(Archetype(label=" · ".join(top) or f"#{g + 1}", members=members,
-                             traits=_each_in_turn([trait_texts.get(m, []) for m in members])[:8],
+                             traits=each_in_turn([trait_texts.get(m, []) for m in members])[:8],
                              matched_persona_id=matched, match_score=round(score, 3),
                              quotes=[q for m in members for q in quotes.get(m, [])[:1]][:5]))
     return sorted(out, key=lambda a: -len(a.members))
 
-
-def _each_in_turn(lists: Sequence[Sequence[str]]) -> list[str]:
-    """The first item of each list, then the second of each...: every member heard before anyone twice."""
-    out = []
-    for rank in range(max((len(x) for x in lists), default=0)):
-        out += [x[rank] for x in lists if rank < len(x)]
-    return out
