@@ -141,19 +141,18 @@ def analyze_workspace(db: sqlite_utils.Database, progress=None, labels=None, emb
     values = [(v.name, v.definition) for v in platform.values]
     gap_rows = []
     groups = ["employee" if r["kind"] == "employee" else "customer" for r in rows]
+    speakers, utterance_ids = [r["participant_id"] for r in rows], [r["id"] for r in rows]
     if values:
         value_vecs = embedder.embed([f"{n}. {d}" for n, d in values])
         gap_rows = brand_gap.gap(values, value_vecs, texts, vectors, [r.label for r in analysis.results],
-                                 [r.confidence for r in analysis.results], [r["participant_id"] for r in rows],
-                                 groups, [r["id"] for r in rows])
+                                 [r.confidence for r in analysis.results], speakers, groups, utterance_ids)
     if not platform.is_empty:
         claims = attributes.platform_words([platform.mission, platform.vision, platform.promise,
                                             platform.tone_of_voice, *platform.personality,
                                             *(f"{n} {d}" for n, d in values)])
         said = [attributes.said(tok, pol, res.lang)
                 for tok, pol, res in zip(analysis.tokens, analysis.polarities, analysis.results)]
-        gap_rows += brand_gap.unclaimed_attributes(said, [r["participant_id"] for r in rows], groups,
-                                                   [r["id"] for r in rows], claims)
+        gap_rows += brand_gap.unclaimed_attributes(said, speakers, groups, utterance_ids, claims)
 
     tell(9, 10, "analysis.progress.store")
     with db.atomic():
