@@ -15,7 +15,7 @@ from ui import keys
 from ui.committees import committee_or_stop, euros, fmt_day, fmt_when
 from ui.db import db_path, get_db
 from ui.i18n import error_text, t
-from ui.widgets import page_header, remembered_select, show_error, shown_version
+from ui.widgets import literal, page_header, remembered_select, show_error, shown_version
 
 db = get_db()
 page_header("committees.sessions.title", "committees.sessions.intro")
@@ -105,14 +105,14 @@ with tab_agenda:
                 a, b = st.columns(2)
                 for col, side, text, votes in ((a, "a", item.option_a, item.votes_a), (b, "b", item.option_b, item.votes_b)):
                     mark = " :green-badge[" + t("committees.agenda.preferred") + "]" if item.preferred == side else ""
-                    col.markdown(f"**{side.upper()}** — {text}{mark}")
+                    col.markdown(f"**{side.upper()}** — {literal(text)}{mark}")
                     if votes is not None:
                         share = votes / max((item.votes_a or 0) + (item.votes_b or 0), 1)
                         col.progress(share, text=t("committees.agenda.votes", n=votes))
                 if item.preference_notes:
-                    st.markdown(f"> {item.preference_notes}")
+                    st.markdown(f"> {literal(item.preference_notes)}")
             if item.outcome:
-                st.markdown(f":material/flag: {item.outcome}")
+                st.markdown(f":material/flag: {literal(item.outcome)}")
             with st.expander(t("committees.agenda.record_outcome")):
                 with st.form(f"outcome_{item.id}"):
                     votes_a = votes_b = None
@@ -273,12 +273,12 @@ with tab_outputs:
     for act in actions:
         a, b = st.columns([5, 1])
         if act.kind == "decision":
-            a.markdown(f":material/gavel: {act.text}")
+            a.markdown(f":material/gavel: {literal(act.text)}")
             continue
         state = (":red-badge[" + t("committees.action_status.overdue") + "]" if act.overdue else
                  ":green-badge[" + t("committees.action_status.done") + "]" if act.status == "done" else
                  ":orange-badge[" + t("committees.action_status.open") + "]")
-        a.markdown(f":material/task_alt: {act.text} — {act.owner} · {t('committees.outputs.due')} "
+        a.markdown(f":material/task_alt: {literal(act.text)} — {literal(act.owner)} · {t('committees.outputs.due')} "
                    f"{fmt_day(act.due_on)} {state}")
         if act.status == "open" and b.button(t("committees.outputs.done"), key=f"action.done.{act.id}"):
             S.complete_action(db, act.id)

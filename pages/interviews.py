@@ -13,7 +13,7 @@ from research.journeys import list_journeys, list_steps
 from research.participants import list_participants
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import page_header, remembered_select, show_error
+from ui.widgets import literal, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("interviews.title", "interviews.intro")
@@ -148,13 +148,14 @@ with tab_open:
                 st.markdown(f"**{t('interviews.passage')}**")
                 for u in around:
                     who = code_of.get(u.participant_id, u.speaker) if u.role != "interviewer" else u.speaker
-                    text = f"**{u.text}**" if u.id == at.id else u.text
+                    text = f"**{literal(u.text)}**" if u.id == at.id else literal(u.text)
                     st.markdown(f"{'➤ ' if u.id == at.id else ''}:gray[{who}] — {text}")
         st.markdown(f"##### {t('interviews.transcript')}")
         show_steps = st.toggle(t("interviews.show_steps"), value=bool(steps))
         last_turn = None
         for u in utterances:
-            who = u.speaker if u.role == "interviewer" else f"{u.speaker} ({code_of.get(u.participant_id, '?')})"
+            code = code_of.get(u.participant_id, "?")
+            who = u.speaker if u.role == "interviewer" or u.speaker == code else f"{u.speaker} ({code})"
             if show_steps and u.step_id in steps and (last_turn is None or last_turn[1] != u.step_id):
                 st.markdown(f":blue-badge[{steps[u.step_id]}]")
             if last_turn is None or last_turn[0] != (u.speaker, u.step_id):
@@ -162,7 +163,7 @@ with tab_open:
                                              if u.timestamp_s is not None else ""))
             style = ":gray[{}]" if u.role == "interviewer" else "{}"
             mark = "➤ " if u.id == target_utterance else ""
-            st.markdown(mark + style.format(u.text))
+            st.markdown(mark + style.format(literal(u.text)))
             last_turn = ((u.speaker, u.step_id), u.step_id)
         if steps:
             with st.expander(t("interviews.relink"), icon=":material/link:"):

@@ -12,7 +12,7 @@ from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import error_text, t
-from ui.widgets import page_header, remembered_select, show_error
+from ui.widgets import literal, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("photolanguage.title", "photolanguage.intro")
@@ -193,7 +193,7 @@ with tab_capture:
                 c1, c2 = st.columns([1, 2])
                 c1.image(pick_thumbs[p.image_id], width="stretch")
                 c2.markdown(f"**{p.rank}. {p.image_code}** · {p.image_title}")
-                c2.markdown(f"« {p.words} »")
+                c2.markdown(f"« {literal(p.words)} »")
                 if c2.button(t("photolanguage.delete_pick"), key=f"pl_del_{p.id}", icon=":material/delete:"):
                     PL.delete_pick(db, p.id)
                     st.rerun()

@@ -10,7 +10,7 @@ from research import photolanguage as PL
 from research import portrait as PT
 from ui.db import get_db
 from ui.i18n import current_language, t
-from ui.widgets import page_header
+from ui.widgets import literal, page_header
 
 db = get_db()
 page_header("projective.title", "projective.intro")
@@ -27,9 +27,9 @@ def trait_name(key: str) -> str:
 
 def answer_lines(answers, limit: int = 12) -> None:
     for a in answers[:limit]:
-        why = f" — *{a.justification}*" if a.justification else ""
+        why = f" — *{literal(a.justification)}*" if a.justification else ""
         st.markdown(f"- **{a.participant_code}** ({t(f'portrait.group.{a.group}')}, {a.target}, "
-                    f"{a.category}) : « {a.answer} »{why}")
+                    f"{a.category}) : « {literal(a.answer)} »{why}")
     if len(answers) > limit:
         st.caption(t("projective.more", n=len(answers) - limit))
 
@@ -44,7 +44,7 @@ def contrast_sides(contrast, left_title: str, right_title: str) -> None:
 
 def pick_lines(picks) -> None:
     for p in picks:
-        st.markdown(f"- **{p.participant_code}** · {p.image_code} {p.image_title} : « {p.words} »")
+        st.markdown(f"- **{p.participant_code}** · {p.image_code} {p.image_title} : « {literal(p.words)} »")
 
 
 # ---------------------------------------------------------------- photolanguage
@@ -83,7 +83,7 @@ with tab_photo:
                     st.image(thumbs[e.image.id], width="stretch")
                     st.markdown(f"**{e.image.code}** · {e.image.title}")
                     st.caption(t("projective.image_line", picks=e.count, offered=e.offered, rate=f"{e.rate:.0%}"))
-                    words = " · ".join(w for w, _ in e.words.most_common(5))
+                    words = " · ".join(literal(w) for w, _ in e.words.most_common(5))
                     if words:
                         st.markdown(f":gray[{words}]")
                     if e.traits:

@@ -4,7 +4,7 @@ import streamlit as st
 from research.transcripts import search
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import page_header
+from ui.widgets import literal, page_header
 
 db = get_db()
 page_header("search.title", "search.intro")
@@ -14,7 +14,8 @@ if query.strip():
     st.caption(t("search.count", n=len(hits)))
     for h in hits:
         with st.container(border=True):
-            st.markdown(f"« {h.snippet} »")
+            st.markdown("« " + "".join(f"**{literal(piece)}**" if found else literal(piece)
+                                         for piece, found in h.snippet_parts()) + " »")
             left, right = st.columns([4, 1])
             left.caption(f"{h.interview_title} · {h.participant_code or h.speaker}")
             right.page_link("pages/interviews.py", label=t("search.open"), icon=":material/subject:",

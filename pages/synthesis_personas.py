@@ -7,7 +7,7 @@ from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
 from ui.i18n import t
 from ui.synthesis import filter_bar, require_analysis, verbatim
-from ui.widgets import page_header
+from ui.widgets import literal, page_header
 
 db = get_db()
 page_header("synthesis.personas.title", "synthesis.personas.intro")
@@ -31,7 +31,7 @@ def themes_with_examples(p, label: str, colour: str) -> None:
         example = p.examples.get((label, name))
         lines.append(f"- :{colour}[{name}] ({n})" + ("  " if example else ""))  # two spaces: the quote below
         if example:
-            lines.append(f"  :gray[«\u00a0{short_quote(example.text)}\u00a0»{who(example.participant_code)}]")
+            lines.append(f"  :gray[«\u00a0{literal(short_quote(example.text))}\u00a0»{who(example.participant_code)}]")
     st.markdown("\n".join(lines) if lines else "—")
 
 
@@ -66,7 +66,7 @@ with tab_defined:
                     said = [tr for tr in traits if tr.kind == kind][:TRAITS_PER_KIND]
                     if said:
                         st.markdown(f"*{t('synthesis.personas.trait_kind.' + kind)}*\n\n"
-                                    + "\n".join(f"- {tr.text}:gray[{who(tr.participant_code)}]" for tr in said))
+                                    + "\n".join(f"- {literal(tr.text)}:gray[{who(tr.participant_code)}]" for tr in said))
                 if not traits:
                     st.caption(t("synthesis.personas.no_traits"))
                 if info and (info.frustrations or info.goals):
@@ -99,4 +99,4 @@ with tab_found:
             if a.members:
                 st.caption(t("synthesis.personas.members", members=", ".join(a.members)))
             for text in a.quotes[:3]:
-                st.markdown(f"> « {text} »")
+                st.markdown(f"> « {literal(text)} »")

@@ -607,6 +607,9 @@ def set_utterance_step(db: sqlite_utils.Database, utterance_id: int, step_id: in
 
 # ---------------------------------------------------------------- search
 
+MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"  # around the words found, in Hit.snippet
+
+
 @dataclass
 class Hit:
     utterance_id: int
@@ -615,8 +618,16 @@ class Hit:
     participant_code: str
     speaker: str
     position: int
-    snippet: str
+    snippet: str  # the passage around the words found, marked with MATCH_OPEN … MATCH_CLOSE
     text: str
+
+    def snippet_parts(self) -> list[tuple[str, bool]]:
+        """The snippet as (text, whether it is a word found) pieces, for a page to mark up."""
+        parts = []
+        for k, piece in enumerate(re.split(f"[{MATCH_OPEN}{MATCH_CLOSE}]", self.snippet)):
+            if piece:
+                parts.append((piece, k % 2 == 1))
+        return parts
 
 
 def _fts_query(query: str) -> str:
@@ -630,8 +641,8 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 50) -> list[Hit]:
     if not q or "utterances_fts" not in db.table_names():
         return []
     sql = """SELECT u.id, u.interview_id, i.title, coalesce(p.code, ''), u.speaker, u.position,
-                    snippet(utterances_fts, 0, '**', '**', '…', 16), u.text
+                    snippet(utterances_fts, 0, ?, ?, '…', 16), u.text
              FROM utterances_fts JOIN utterances u ON u.id = utterances_fts.rowid
              JOIN interviews i ON i.id = u.interview_id LEFT JOIN participants p ON p.id = u.participant_id
              WHERE utterances_fts MATCH ? ORDER BY rank LIMIT ?"""
-    return [Hit(*r) for r in db.execute(sql, [q, limit]).fetchall()]
+    return [Hit(*r) for r in db.execute(sql, [MATCH_OPEN, MATCH_CLOSE, q, limit]).fetchall()]

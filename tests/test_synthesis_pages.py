@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.widgets import literal
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthesis_study import build_study  # noqa: E402
@@ -155,7 +157,7 @@ def test_personas_page_quotes_each_theme_and_archetypes_in_their_words(study_env
     # under "what irritates them", each theme comes with a quote of its persona, and who said it
     assert any(":red[" in x and ":gray[«" in x and "P\u2011" in x for x in texts)
     # an archetype's quotes are what was said, not the utterance ids the analysis stores
-    assert f"> « {quoted} »" in texts and "> « 1 »" not in texts
+    assert f"> « {literal(quoted)} »" in texts and "> « 1 »" not in texts
     assert any("Recrutés comme" in c.value for c in at.caption)
     assert [w.value for w in at.warning] == [
         "Leurs propos ressemblent au persona « Senior accompagné », mais 3 de ces 3 participants ont été recrutés "

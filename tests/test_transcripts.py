@@ -172,7 +172,7 @@ def test_search_ignores_accents_and_case_and_points_at_the_utterance(interview):
     db, iid, pid, step = interview
     T.import_transcript(db, iid, TXT.encode(), filename="sophie.txt")
     hits = T.search(db, "infirmiere")
-    assert len(hits) == 1 and "**infirmière**" in hits[0].snippet and hits[0].interview_id == iid
+    assert len(hits) == 1 and ("infirmière", True) in hits[0].snippet_parts() and hits[0].interview_id == iid
     assert T.search(db, "FURIEUSE")[0].text.endswith("j'étais furieuse.")
     assert [h.text for h in T.search(db, "rembours")] == []
     assert T.search(db, '"; DROP TABLE') == []
@@ -203,3 +203,11 @@ def test_cli_imports_a_transcript(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         main(["transcript", "import", str(f), "--interview", "1", "--db", str(path)])
     assert e.value.code == 1 and "imported already" in capsys.readouterr().err
+
+
+def test_search_snippet_parts_separate_the_words_found_from_what_surrounds_them():
+    hit = T.Hit(1, 1, "Entretien", "P-001", "Sophie", 3,
+                f"…le {T.MATCH_OPEN}remboursement{T.MATCH_CLOSE} *enfin* arrivé, {T.MATCH_OPEN}rembours{T.MATCH_CLOSE}é…",
+                "text")
+    assert hit.snippet_parts() == [("…le ", False), ("remboursement", True), (" *enfin* arrivé, ", False),
+                                   ("rembours", True), ("é…", False)]

@@ -10,6 +10,7 @@ from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters
 from ui.auth import may_open_page
 from ui.db import db_path
 from ui.i18n import t
+from ui.widgets import literal
 
 INTERVIEWS_PAGE = "pages/interviews.py"
 ANALYSIS_PAGE = "pages/analysis.py"
@@ -107,7 +108,7 @@ def verbatim(u: CodedUtterance, key: str, *, link: bool = True) -> None:
     """A quote with who said it, where on the journey, and the way back to the transcript."""
     colour = {"irritant": "red", "enchantment": "green"}.get(u.label, "gray")
     with st.container(border=True):
-        st.markdown(f"« {u.text} »")
+        st.markdown(f"« {literal(u.text)} »")
         meta = [f":{colour}-badge[{t('synthesis.label.' + u.label)}]"]
         if u.expectation:
             meta.append(f":orange-badge[{t('synthesis.label.expectation')}]")

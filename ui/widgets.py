@@ -1,10 +1,22 @@
 """Shared page furniture."""
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from ui import keys
 from ui.i18n import error_text, t
+
+
+_MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def literal(text: str) -> str:
+    """Text as it was said or typed, for st.markdown and its kin: markdown's signs are escaped, so a
+    transcript's "*soupir*", "[rires]", "1." at the start of a turn, a ":" before a word or a "$" stay
+    as they are instead of turning into emphasis, links, lists, emoji or mathematics."""
+    return _MARKDOWN_SIGNS.sub(r"\\\1", text or "")
 
 
 def page_header(title_key: str, intro_key: str | None = None) -> None:
