@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from pathlib import Path
 import sqlite_utils
 
 from research.errors import DomainError
+from research.folding import fold
 from research.store import ConflictError, Migrations, dumps, loads, now_iso
 
 migrations = Migrations("portrait")
@@ -93,13 +93,6 @@ class Entry:
     category: str
     forms: tuple[str, ...]
     traits: tuple[str, ...]
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, straight apostrophes, single spaces."""
-    text = unicodedata.normalize("NFKD", (text or "").lower().replace("’", "'").replace("œ", "oe"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,6 @@ caller's transaction.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +25,7 @@ from functools import lru_cache
 import sqlite_utils
 
 from research.errors import DomainError
+from research.folding import fold
 from research.store import Migrations, now_iso
 
 migrations = Migrations("privacy")
@@ -132,26 +132,21 @@ _VERB_PRONOUN = re.compile(r"^-(?:vous|moi|nous|toi|le|la|les|lui|leur|en|y|t-il
                            re.IGNORECASE)
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
-
-
 def _name_tokens(name: str) -> tuple[str, ...]:
     words = re.findall(r"[\wÀ-ÿ]+(?:[-'’][\wÀ-ÿ]+)*", name)
     skip = {"m", "mr", "mrs", "ms", "mme", "mlle", "mx", "dr", "pr", "me", "monsieur", "madame", "mademoiselle",
             "docteur", "maitre", "miss", "mister", "doctor", "professor", "de", "du", "van", "von", "le", "la"}
-    return tuple(t for t in (_fold(w) for w in words) if t and t not in skip)
+    return tuple(t for t in (fold(w) for w in words) if t and t not in skip)
 
 
 def is_role_label(label: str) -> bool:
     """True for labels that name a role ("Enquêtrice", "Participant 2", "P-014"), never a person."""
-    words = [w for w in re.split(r"[\s_\-]+", _fold(label.strip().strip(":").strip())) if w]
+    words = [w for w in re.split(r"[\s_\-]+", fold(label.strip().strip(":").strip())) if w]
     if not words:
         return True
     if _CODE.match(label.strip()):
         return True
-    return words[0] in {_fold(w) for w in ROLE_WORDS} and all(w.isdigit() or _fold(w) in {_fold(x) for x in ROLE_WORDS}
+    return words[0] in {fold(w) for w in ROLE_WORDS} and all(w.isdigit() or fold(w) in {fold(x) for x in ROLE_WORDS}
                                                            or len(w) == 1 for w in words)
 
 
@@ -186,7 +181,7 @@ class Pseudonymiser:
         self.lang = "en" if (lang or "fr").lower().startswith("en") else "fr"
         self.words = PLACEHOLDER_WORDS[self.lang]
         self.known_names = [n.strip() for n in known_names if n and len(n.strip()) >= 2 and not is_role_label(n)]
-        self.keep = {_fold(k.strip()) for k in keep if k and k.strip()}
+        self.keep = {fold(k.strip()) for k in keep if k and k.strip()}
         self.nlp = load_pipeline(self.lang) if nlp is ... else nlp
         self.counters = {k: 0 for k in KINDS}
         self.persons: list[tuple[tuple[str, ...], str]] = []  # name tokens → placeholder
@@ -199,7 +194,7 @@ class Pseudonymiser:
         if self.known_names:
             # full names first, then each part of them (a first name alone, a surname alone)
             parts = sorted({n for n in self.known_names} | {w for n in self.known_names for w in re.split(r"\s+", n)
-                                                            if len(w) >= 3 and _fold(w) not in self._civility_words()},
+                                                            if len(w) >= 3 and fold(w) not in self._civility_words()},
                            key=len, reverse=True)
             self._known_pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in parts) + r")(?![\w])",
                                              re.IGNORECASE)
@@ -222,9 +217,9 @@ class Pseudonymiser:
                         return ph
             self.counters[kind] += 1
             ph = f"[{self.words[kind]}_{self.counters[kind]}]"
-            self.persons.append((tokens or (_fold(original),), ph))
+            self.persons.append((tokens or (fold(original),), ph))
             return ph
-        norm = re.sub(r"[\s.\-()]", "", _fold(original))
+        norm = re.sub(r"[\s.\-()]", "", fold(original))
         if kind == "phone":
             norm = re.sub(r"^(?:\+33|0033)0?", "0", norm)
         key = (kind, norm)
@@ -254,7 +249,7 @@ class Pseudonymiser:
         def add(start: int, end: int, priority: int = 1) -> None:
             name = text[start:end].strip(" ,.;:!?")
             end = start + len(text[start:end].rstrip(" ,.;:!?"))
-            if not name or is_role_label(name) or _fold(name) in self.keep:
+            if not name or is_role_label(name) or fold(name) in self.keep:
                 return
             tokens = _name_tokens(name)
             if not tokens or all(t in _NOT_NAMES for t in tokens) or any(t in self.keep for t in tokens):
@@ -268,7 +263,7 @@ class Pseudonymiser:
             name = m.group("name")
             # "je suis Déçue" or "I'm Happy": a single capitalised word after "je suis / I'm" must look like a name
             lead = m.group(0)[: m.start("name") - m.start()].strip().lower()
-            if lead in ("je suis", "i am", "i'm", "this is") and (" " not in name or _fold(name.split()[0]) in _NOT_NAMES):
+            if lead in ("je suis", "i am", "i'm", "this is") and (" " not in name or fold(name.split()[0]) in _NOT_NAMES):
                 if not self._looks_known(name):
                     continue
             add(m.start("name"), m.end("name"), 1)

@@ -28,6 +28,7 @@ from pathlib import Path
 import sqlite_utils
 
 from research.errors import DomainError
+from research.folding import fold
 from research.store import Migrations, dumps, loads, now_iso
 
 migrations = Migrations("transcripts")
@@ -346,15 +347,15 @@ def guess_speaker_roles(db: sqlite_utils.Database, interview_id: int, speakers: 
     from research.participants import get_contact
 
     interview = get_interview(db, interview_id)
-    interviewer = _fold(interview.interviewer)
+    interviewer = fold(interview.interviewer)
     names = {}
     for pid, code in zip(interview.participant_ids, interview.participant_codes):
         contact = get_contact(db, pid)
-        names[pid] = {_fold(code)} | ({_fold(contact.full_name), _fold(contact.full_name.split()[0])}
+        names[pid] = {fold(code)} | ({fold(contact.full_name), fold(contact.full_name.split()[0])}
                                       if contact.full_name.strip() else set())
     mapping: dict[str, object] = {}
     for sp in speakers:
-        f = _fold(sp)
+        f = fold(sp)
         if f in INTERVIEWER_NAMES or (interviewer and (f == interviewer or f == interviewer.split()[0])):
             mapping[sp] = "interviewer"
             continue
@@ -369,11 +370,6 @@ def guess_speaker_roles(db: sqlite_utils.Database, interview_id: int, speakers: 
         mapping[sp] = free.pop(0) if free else (interview.participant_ids[0] if len(interview.participant_ids) == 1
                                                  else "ignore")
     return mapping
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", (text or "").strip().lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 # ---------------------------------------------------------------- import
@@ -401,20 +397,20 @@ def _section_steps(db: sqlite_utils.Database, interview) -> dict[str, int]:
 
         for s in get_guide_version(db, interview.guide_version_id).sections:
             if s.step_id:
-                out[_fold(s.title)] = s.step_id
-                out[_fold(s.title.split("—")[-1])] = s.step_id
+                out[fold(s.title)] = s.step_id
+                out[fold(s.title.split("—")[-1])] = s.step_id
     if interview.journey_id:
         from research.journeys import list_steps
 
         for st in list_steps(db, interview.journey_id):
-            out.setdefault(_fold(st.label), st.id)
+            out.setdefault(fold(st.label), st.id)
     return out
 
 
 def _step_for(section: str | None, table: dict[str, int]) -> int | None:
     if not section:
         return None
-    f = _fold(section)
+    f = fold(section)
     f_short = re.sub(r"^\s*\d+[.)]\s*", "", f)
     for key in (f, f_short, f_short.split("—")[-1].strip()):
         if key in table:

@@ -6,6 +6,7 @@ import pytest
 
 from research.nlp import (attributes, brand_gap, classify, derived, dimension, files, language, personas, polarity,
                           steps, text, themes)
+from research.folding import fold
 from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
 from research.nlp.pipeline import Utterance, analyze, describe_texts
 
@@ -258,7 +259,7 @@ def test_an_attribute_is_claimed_by_a_stem_or_by_its_family():
     assert "toujours" not in claims and "vite" in claims  # stop words are no claim; short words count whole
 
     def claimed(*words):
-        a = attributes.Attribute(attributes.families().get(attributes.fold(words[0]), words[0]))
+        a = attributes.Attribute(attributes.families().get(fold(words[0]), words[0]))
         a.words.update(words)
         return attributes.claimed_by(a, claims)
 

@@ -159,3 +159,10 @@ def test_reopening_keeps_the_open_connections_locks_so_another_process_cannot_pu
     assert os.path.exists(f"{db_path}-wal") and os.path.exists(f"{db_path}-shm")
     assert app.execute("SELECT count(*) FROM probe").fetchone()[0] == 1
     app.close()
+
+
+def test_fold_compares_words_whatever_their_case_accents_apostrophes_and_spacing():
+    from research.folding import fold
+
+    assert fold("  Cœur d’Éléphant ") == fold("coeur  d'elephant") == "coeur d'elephant"
+    assert fold("ÉCOUTE") == "ecoute" and fold(None) == ""

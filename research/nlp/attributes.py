@@ -28,13 +28,13 @@ own or risks to handle.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from research.folding import fold
 from research.nlp.polarity import Polarity, french_adjectives, package_file
 from research.nlp.text import Tokens, stop_words
 
@@ -173,11 +173,6 @@ def gather(per_utterance: Sequence[Sequence[tuple[str, float]]], participants: S
             if participants[i] is not None:
                 a.participants.add(participants[i])
     return out
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", (text or "").lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def _bases(word: str) -> list[str]:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from research.folding import fold
 from research.nlp import attributes
-from research.nlp.attributes import fold
 
 
 @dataclass
