@@ -13,7 +13,7 @@ from research.journeys import list_journeys, list_steps
 from research.participants import list_participants
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import literal, page_header, remembered_select, show_error
+from ui.widgets import badge, literal, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("interviews.title", "interviews.intro")
@@ -157,7 +157,7 @@ with tab_open:
             code = code_of.get(u.participant_id, "?")
             who = u.speaker if u.role == "interviewer" or u.speaker == code else f"{u.speaker} ({code})"
             if show_steps and u.step_id in steps and (last_turn is None or last_turn[1] != u.step_id):
-                st.markdown(f":blue-badge[{steps[u.step_id]}]")
+                st.markdown(badge(steps[u.step_id]))
             if last_turn is None or last_turn[0] != (u.speaker, u.step_id):
                 st.markdown(f"**{who}**" + (f" :gray[{int(u.timestamp_s // 60):02d}:{int(u.timestamp_s % 60):02d}]"
                                              if u.timestamp_s is not None else ""))

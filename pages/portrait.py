@@ -10,7 +10,7 @@ from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import current_language, error_text, t
-from ui.widgets import page_header, remembered_select, show_error
+from ui.widgets import badge, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("portrait.title", "portrait.intro")
@@ -118,7 +118,7 @@ with tab_answers:
 
 with tab_setup:
     st.markdown(f"**{t('portrait.targets_line')}** " + " · ".join(
-        f":blue-badge[{x}]" if i == 0 else f":gray-badge[{x}]" for i, x in enumerate(session.targets)))
+        badge(x, "blue" if i == 0 else "gray") for i, x in enumerate(session.targets)))
     with st.form(f"pt_setup_{sid}_{session.version}"):
         cats = st.data_editor(pd.DataFrame(session.categories)[["key", "fr", "en"]], num_rows="dynamic",
                               hide_index=True, width="stretch", key=f"pt_categories_{sid}",

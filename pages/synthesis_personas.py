@@ -7,7 +7,7 @@ from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
 from ui.i18n import t
 from ui.synthesis import filter_bar, require_analysis, verbatim
-from ui.widgets import literal, page_header
+from ui.widgets import badge, literal, page_header
 
 db = get_db()
 page_header("synthesis.personas.title", "synthesis.personas.intro")
@@ -95,7 +95,7 @@ with tab_found:
                     st.warning(t("synthesis.personas.recruited_elsewhere", matched=a.matched_persona, n=n,
                                  members=len(a.members), recruited=main), icon=":material/call_split:")
             if a.traits:
-                st.markdown(" ".join(f":blue-badge[{x}]" for x in a.traits[:12]))
+                st.markdown(" ".join(badge(x) for x in a.traits[:12]))
             if a.members:
                 st.caption(t("synthesis.personas.members", members=", ".join(a.members)))
             for text in a.quotes[:3]:

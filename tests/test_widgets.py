@@ -34,3 +34,9 @@ def test_without_it_the_same_texts_would_be_altered():
 def test_literal_leaves_ordinary_speech_readable():
     assert literal("Très bien, merci") == "Très bien, merci"
     assert literal(None) == ""
+
+
+def test_a_badge_holds_its_whole_text_even_with_a_closing_bracket():
+    from ui.widgets import badge
+
+    assert badge("Rapide [vraiment] *sans* frais", "gray") == r":gray-badge[Rapide \[vraiment\] \*sans\* frais]"

@@ -19,6 +19,11 @@ def literal(text: str) -> str:
     return _MARKDOWN_SIGNS.sub(r"\\\1", text or "")
 
 
+def badge(text: str, colour: str = "blue") -> str:
+    """A coloured badge holding typed or said text (a "]" in it would end the badge early)."""
+    return f":{colour}-badge[{literal(text)}]"
+
+
 def page_header(title_key: str, intro_key: str | None = None) -> None:
     st.title(t(title_key))
     if intro_key:
