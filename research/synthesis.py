@@ -162,7 +162,8 @@ def each_in_turn(lists: Sequence[Sequence]) -> list:
     return out
 
 
-def _ranked(counter: Counter) -> list[tuple[str, int]]:
+def ranked(counter: Counter) -> list[tuple[str, int]]:
+    """(item, count) pairs, most frequent first, ties in the item's order."""
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
@@ -203,13 +204,13 @@ def findings(
             mean_intensity=round(intensity, 3),
             expectation_share=round(sum(u.expectation for u in items) / len(items), 3),
             score=round(len(people) * (0.5 + intensity), 3),
-            main_step=_ranked(steps)[0][0] if steps else "",
-            steps=_ranked(steps),
-            personas=_ranked(Counter(u.persona_name for u in items if u.persona_name)),
-            channels=_ranked(Counter(u.channel for u in items if u.channel)),
+            main_step=ranked(steps)[0][0] if steps else "",
+            steps=ranked(steps),
+            personas=ranked(Counter(u.persona_name for u in items if u.persona_name)),
+            channels=ranked(Counter(u.channel for u in items if u.channel)),
             groups=dict(Counter(u.group for u in items)),
             moment_of_truth=bool(steps) and any(u.moment_of_truth for u in items
-                                                 if u.step_label == _ranked(steps)[0][0]),
+                                                 if u.step_label == ranked(steps)[0][0]),
             verbatims=verbatims[:max_verbatims] if max_verbatims else verbatims,
         ))
     keys = {
@@ -351,7 +352,7 @@ def theme_summaries(
             size=len(us), irritants=c[IRRITANT], enchantments=c[ENCHANTMENT], neutral=c[NEUTRAL],
             participants=len({(u.interview_id, u.participant_id or u.participant_code) for u in us}),
             corrected=sum(u.corrected for u in us),
-            steps=_ranked(Counter(u.step_label for u in us if u.step_label)),
+            steps=ranked(Counter(u.step_label for u in us if u.step_label)),
             quotes=ordered[:quotes],
         ))
     return sorted(out, key=lambda s: (-s.size, s.label))
@@ -385,7 +386,7 @@ def persona_summaries(
     for persona_id, us in groups.items():
         c = Counter(u.label for u in us)
         felt = [u for u in us if u.label != NEUTRAL]
-        top_themes = {label: _ranked(Counter(u.theme_label for u in us if u.label == label))[:top]
+        top_themes = {label: ranked(Counter(u.theme_label for u in us if u.label == label))[:top]
                       for label in (IRRITANT, ENCHANTMENT)}
         out.append(PersonaSummary(
             persona_id=persona_id, name=us[0].persona_name,
@@ -393,11 +394,11 @@ def persona_summaries(
             utterances=len(us), irritants=c[IRRITANT], enchantments=c[ENCHANTMENT],
             mood=round(sum(u.valence for u in us) / len(us), 3),
             top_irritants=top_themes[IRRITANT], top_enchantments=top_themes[ENCHANTMENT],
-            channels=_ranked(Counter(u.channel for u in us if u.channel)),
+            channels=ranked(Counter(u.channel for u in us if u.channel)),
             quotes=_alternate(sorted(felt, key=_quote_order))[:quotes],
             examples={(label, theme): min((u for u in felt if u.label == label and u.theme_label == theme),
                                           key=_quote_order)
-                      for label, ranked in top_themes.items() for theme, _ in ranked},
+                      for label, named in top_themes.items() for theme, _ in named},
         ))
     return sorted(out, key=lambda p: (p.persona_id is None, -p.utterances, p.name))
 

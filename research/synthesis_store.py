@@ -25,7 +25,7 @@ import sqlite_utils
 
 from research.errors import DomainError
 from research.store import Migrations, now_iso
-from research.synthesis import LABELS, CodedUtterance, each_in_turn
+from research.synthesis import LABELS, CodedUtterance, each_in_turn, ranked
 
 migrations = Migrations("synthesis")
 
@@ -560,7 +560,7 @@ def archetypes(db: sqlite_utils.Database, records: Sequence[CodedUtterance] | No
             matched_persona=personas.get(matched) if matched is not None else None,
             match_score=float(r.get("match_score") or r.get("similarity") or 0.0),
             quotes=[by_id[int(i)].text for i in _loads_list(r.get("quotes")) if str(i).isdigit() and int(i) in by_id],
-            recruited_as=sorted(recruited.items(), key=lambda kv: (-kv[1], kv[0]))))
+            recruited_as=ranked(recruited)))
     return sorted(out, key=lambda a: -len(a.members))
 
 
