@@ -600,7 +600,7 @@ def brand_perception(db: sqlite_utils.Database, records: Sequence[CodedUtterance
             value=r.get("value") or r.get("attribute") or "", group=group,
             mentions=int(r.get("mentions") or len(evidence)), share=float(r.get("share") or 0.0),
             valence=float(r.get("valence") or 0.0), claimed=bool(claimed),
-            quotes=sorted(evidence, key=lambda u: (-u.intensity, u.utterance_id))))
+            quotes=evidence))  # as the analysis ranked them: those that evoke the value most directly first
     return out
 
 

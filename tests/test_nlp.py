@@ -198,6 +198,26 @@ def test_brand_gap_counts_groups_and_keeps_evidence():
     assert by[("Transparence", "customer")].valence < 0 and 102 in by[("Transparence", "customer")].evidence
 
 
+def test_value_stems_reach_the_adjective():
+    assert brand_gap.stems("Simplicité") == ["simpl"] and brand_gap.stems("Authenticity") == ["authent"]
+    assert brand_gap.stems("Proximité") == ["proxim"] and brand_gap.stems("Transparence") == ["transpa"]
+
+
+def test_brand_gap_evidence_starts_with_what_names_the_value_then_the_closest_in_meaning():
+    texts = ["Une mutuelle qui se dit proche de ses adhérents, inadmissible", "Tout est simple sur l'appli",
+             "Déclarer en deux gestes", "Le parking est loin"]
+    vecs = np.array([[1.0, 0.0], [0.0, 1.0], [0.7, 0.7], [0.0, -1.0]], np.float32)  # the first is closest in meaning
+    value = np.array([1.0, 0.2], np.float32)  # the second is far from it in meaning, but names it
+    assert brand_gap.evoking(texts, vecs, "Simplicité. Déclarer en quelques gestes", value, "Simplicité") == [1, 0, 2]
+    far = np.array([[0.0, -1.0]] * 2, np.float32)
+    assert brand_gap.evoking(["Un tarif approximatif", "Une vraie proximité"], far, "Proximité", value, "Proximité") == [1]
+    rows = brand_gap.gap([("Simplicité", "Déclarer en quelques gestes")], value[None, :], texts, vecs,
+                         ["irritant", "neutral", "enchantment", "irritant"], [0.5, 0.4, 0.99, 0.9],
+                         [1, 2, 3, 4], ["customer"] * 4, [101, 102, 103, 104])
+    # felt before neutral, and among the felt the closest in meaning first, whatever the confidence
+    assert rows[0].evidence == [101, 103, 102]
+
+
 def test_persona_traits_are_self_descriptions_preferences_and_habits_not_verdicts():
     kinds = {t: personas.trait_kind(t, lang) for t, lang in [
         ("Je suis graphiste indépendant à Bordeaux.", "fr"), ("Je suis seule avec trois enfants.", "fr"),

@@ -1,4 +1,5 @@
 """Reading the stored analysis and keeping the researcher's corrections across re-runs."""
+import json
 import sys
 from pathlib import Path
 
@@ -105,6 +106,8 @@ def test_brand_perception_and_archetypes(study):
     customer = next(b for b in evidence if b.value == "Proximité" and b.group == "customer")
     employee = next(b for b in evidence if b.value == "Proximité" and b.group == "employee")
     assert S.gap_verdict(customer, employee) == "aligned"
+    stored = next(r for r in study[S.T_BRAND_GAP].rows_where("value = 'Proximité' AND \"group\" = 'customer'"))
+    assert [u.utterance_id for u in customer.quotes] == json.loads(stored["evidence"])  # in the analysis's order
     transparency = [b for b in evidence if b.value == "Transparence"]
     assert S.gap_verdict(*sorted(transparency, key=lambda b: b.group)) == "discord"
     assert S.gap_verdict(None, None) == "absent"

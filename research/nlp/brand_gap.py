@@ -6,7 +6,8 @@ name and definition in meaning. Per group (customers, employees): how many parti
 as a share of the group, and with what valence (enchantments count +1, irritants -1, weighted by
 confidence). Then the perceived attributes the platform does not claim: the qualities customers
 give the brand in their own words, which no value, trait, promise or tone of the platform echoes
-(attributes.py). Every figure keeps the utterance ids behind it.
+(attributes.py). Every figure keeps the utterance ids behind it, those that evoke the value most directly
+first, so that the quotes shown for a value are the ones that speak of it.
 """
 from __future__ import annotations
 
@@ -32,12 +33,13 @@ class GapRow:
 
 
 def stems(name: str) -> list[str]:
-    """Word stems of a value's name: 'Proximité' → 'proxim', 'Simplicité' → 'simpl'."""
+    """Word stems of a value's name: 'Proximité' → 'proxim', 'Simplicité' → 'simpl' (as in "simple"),
+    'Authenticity' → 'authent'."""
     out = []
     for w in re.findall(r"\w+", fold(name)):
         if len(w) < 4:
             continue
-        for suffix in ("ites", "ite", "ies", "ity", "ness", "ement", "ment", "ance", "ence", "ion", "ite", "es", "s", "e"):
+        for suffix in ("icites", "icite", "icity", "ites", "ite", "ies", "ity", "ness", "ement", "ment", "ance", "ence", "ion", "ite", "es", "s", "e"):
             if w.endswith(suffix) and len(w) - len(suffix) >= 4:
                 w = w[: -len(suffix)]
                 break
@@ -47,15 +49,17 @@ def stems(name: str) -> list[str]:
 
 def evoking(texts: Sequence[str], vectors: np.ndarray, value_text: str, value_vector: np.ndarray,
             name: str, min_sim: float = 0.35, top_share: float = 0.05) -> list[int]:
-    """Indices of the utterances that evoke a value, by name or by meaning."""
-    keys = stems(name)
-    by_name = {i for i, t in enumerate(texts) if any(k in fold(t) for k in keys)}
+    """Indices of the utterances that evoke a value, by name or by meaning, the most direct first: those
+    naming it, then those closest to it in meaning (each by similarity to its name and definition)."""
     if len(texts) == 0:
         return []
+    keys = stems(name)
+    named = re.compile(r"\b(?:" + "|".join(map(re.escape, keys)) + ")")  # a word's start: not "approximatif"
+    by_name = {i for i, t in enumerate(texts) if keys and named.search(fold(t))}
     sims = vectors @ (value_vector / max(np.linalg.norm(value_vector), 1e-9))
     cut = max(min_sim, float(np.quantile(sims, 1 - top_share))) if len(sims) > 20 else min_sim
     by_meaning = {int(i) for i in np.where(sims >= cut)[0]}
-    return sorted(by_name | by_meaning)
+    return sorted(by_name | by_meaning, key=lambda i: (i not in by_name, -float(sims[i]), i))
 
 
 def gap(values: Sequence[tuple[str, str]], value_vectors: np.ndarray, texts: Sequence[str], vectors: np.ndarray,
@@ -107,11 +111,12 @@ def _group_sizes(participants: Sequence[int | None], groups: Sequence[str]) -> d
 
 
 def _row(value, group, idx, labels, confidences, participants, utterance_ids, size, claimed) -> GapRow:
+    """`idx`: the group's utterances evoking the value, in `evoking`'s order."""
     people = {participants[i] for i in idx if participants[i] is not None}
     signed = [(1.0 if labels[i] == "enchantment" else -1.0 if labels[i] == "irritant" else 0.0) * confidences[i]
               for i in idx]
     weight = sum(confidences[i] for i in idx if labels[i] != "neutral")
     valence = sum(signed) / weight if weight else 0.0
-    ranked = sorted(idx, key=lambda i: (labels[i] == "neutral", -confidences[i]))
+    ranked = sorted(idx, key=lambda i: labels[i] == "neutral")  # felt first, each in `evoking`'s order
     return GapRow(value=value, group=group, mentions=len(idx), share=round(len(people) / size, 3) if size else 0.0,
                   valence=round(valence, 3), claimed=claimed, evidence=[utterance_ids[i] for i in ranked])
