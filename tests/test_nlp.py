@@ -177,6 +177,29 @@ def test_a_theme_label_speaks_the_language_most_of_its_members_speak():
     assert "refund" in themes.label_themes({0: [3]}, lemmas)[0]
 
 
+def test_a_theme_is_named_by_the_nouns_its_members_share_then_by_other_words_they_share():
+    from research.nlp import themes
+
+    nouns = [["remboursement", "dentiste"], ["remboursement"], ["remboursement", "lunette"], []]
+    lemmas = [["remboursement", "dentiste", "lent"], ["remboursement", "lent", "attendre"],
+              ["remboursement", "lunette", "attendre"], ["sentir", "rassurer"]]
+    other_nouns, other_lemmas = [["agence"], ["agence"], ["accueil"]], [["agence"], ["agence"], ["accueil"]]
+    groups = {0: [0, 1, 2, 3], 1: [4, 5, 6]}
+    label = themes.label_themes(groups, nouns + other_nouns, fallback=lemmas + other_lemmas)[0]
+    # "dentiste" and "lunette", said once, give way to "lent" and "attendre", said twice; "sentir" names nothing
+    assert label[0] == "remboursement" and set(label[1:]) == {"lent", "attendre"}
+    # without other words, the nouns said once still name it
+    assert set(themes.label_themes(groups, nouns + other_nouns)[0]) == {"remboursement", "dentiste", "lunette"}
+
+
+def test_only_tagged_words_that_are_nouns_name_a_french_utterance():
+    from research.nlp import text
+
+    tagged = text.Tokens(words=["je", "sens"], lemmas=["sentir"], nouns=[], tags=["PRON", "VERB"])
+    untagged = text.Tokens(words=["phone", "line"], lemmas=["phone", "line"], tags=["", ""])
+    assert tagged.naming == [] and untagged.naming == ["phone", "line"]
+
+
 def test_steps_by_guide_similarity_and_context():
     utt = np.array([[1, 0], [0, 1], [0.1, 0.1], [0.9, 0.1]], np.float32)
     placed = steps.place(utt, [None, 7, None, None], [1, 1, 1, 2], [5, 7], np.array([[1, 0], [0, 1]], np.float32))

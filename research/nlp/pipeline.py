@@ -93,7 +93,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     tell(3, 5, "classification")
     found, assign = themes.find_themes(emb, [t.lemmas for t in tokens], k=k, langs=langs,
                                       exclude=label_stop_words,
-                                      label_words=[t.nouns or t.lemmas for t in tokens],
+                                      label_words=[t.naming for t in tokens],
                                       word_vectors=lexical.word_vectors)
     tell(4, 5, "themes")
     results = []

@@ -25,6 +25,11 @@ class Tokens:
     word_lemmas: list[str] = field(default_factory=list)  # one lemma per word of `words`, for lexicon look-ups
     tags: list[str] = field(default_factory=list)  # spaCy's part of speech for each of `words` (French)
 
+    @property
+    def naming(self) -> list[str]:
+        """The words that say what it is about: its nouns where a tagger read it (French), else its lemmas."""
+        return self.nouns if any(self.tags) else self.lemmas
+
 
 @lru_cache(maxsize=2)
 def spacy_pipeline(lang: str):

@@ -116,11 +116,12 @@ def _in_main_language(idx: Sequence[int], langs: Sequence[str] | None) -> list[i
     return [i for i in idx if langs[i] == main] if count * 2 > len(idx) else list(idx)
 
 
-def label_themes(groups: dict[int, list[int]], lemmas: Sequence[Sequence[str]], top: int = 3,
-                 langs: Sequence[str] | None = None) -> dict[int, list[str]]:
-    """Class-based TF-IDF: lemmas frequent in a theme and rare elsewhere, in the theme's main language."""
+def _specific_words(groups: dict[int, list[int]], words: Sequence[Sequence[str]],
+                    langs: Sequence[str] | None) -> dict[int, list[tuple[str, int]]]:
+    """Class-based TF-IDF: per group, its words most frequent in it and rare elsewhere, each with how many
+    of the group's members (in its main language) say it."""
     heard = {g: _in_main_language(idx, langs) for g, idx in groups.items()}
-    per = {g: Counter(l for i in idx for l in set(lemmas[i])) for g, idx in heard.items()}
+    per = {g: Counter(w for i in idx for w in set(words[i])) for g, idx in heard.items()}
     overall = Counter()
     for c in per.values():
         overall.update(c)
@@ -128,11 +129,30 @@ def label_themes(groups: dict[int, list[int]], lemmas: Sequence[Sequence[str]], 
     out = {}
     for g, counts in per.items():
         size = max(1, len(heard[g]))
-        scored = sorted(((n / size) * math.log(1 + avg / overall[w]), w) for w, n in counts.items() if n >= 1)
-        words = [w for s, w in sorted(scored, reverse=True)[: top * 3]]
+        scored = sorted((((n / size) * math.log(1 + avg / overall[w]), w) for w, n in counts.items()), reverse=True)
+        out[g] = [(w, counts[w]) for _, w in scored]
+    return out
+
+
+def label_themes(groups: dict[int, list[int]], lemmas: Sequence[Sequence[str]], top: int = 3,
+                 langs: Sequence[str] | None = None,
+                 fallback: Sequence[Sequence[str]] | None = None) -> dict[int, list[str]]:
+    """The words most specific to each group (`_specific_words`), in its main language.
+
+    A word said by one member only does not name a group of several: the group's words said twice or
+    more come first, then (when the group has too few) the `fallback` words said twice or more (all
+    lemmas, when `lemmas` are nouns), then the rest."""
+    ranked = _specific_words(groups, lemmas, langs)
+    backup = _specific_words(groups, fallback, langs) if fallback is not None else {}
+    out = {}
+    for g, words in ranked.items():
+        often = 2 if len(groups[g]) >= 4 else 1
+        candidates = ([w for w, n in words if n >= often] + [w for w, n in backup.get(g, []) if n >= often]
+                      + [w for w, _ in words])
         chosen: list[str] = []
-        for w in words:  # skip a lemma that only repeats another (plural, feminine)
-            if not any(w.startswith(c[:5]) or c.startswith(w[:5]) for c in chosen if len(c) >= 5 and len(w) >= 5):
+        for w in candidates:  # skip a word already chosen, or one that only repeats another (plural, feminine)
+            if w not in chosen and not any(w.startswith(c[:5]) or c.startswith(w[:5])
+                                           for c in chosen if len(c) >= 5 and len(w) >= 5):
                 chosen.append(w)
             if len(chosen) == top:
                 break
@@ -217,7 +237,8 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
         groups.setdefault(g, []).append(i)
     banned = {w.lower() for w in exclude}
     naming = label_words if label_words is not None else lemmas
-    words = label_themes(groups, [[l for l in ls if l not in banned] for ls in naming], langs=langs)
+    words = label_themes(groups, [[l for l in ls if l not in banned] for ls in naming], langs=langs,
+                         fallback=None if label_words is None else [[l for l in ls if l not in banned] for ls in lemmas])
     order = sorted(groups, key=lambda g: (-len(groups[g]), g))
     themes, index_of, used = [], {}, set()
     for g in order:

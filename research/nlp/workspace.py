@@ -128,7 +128,7 @@ def analyze_workspace(db: sqlite_utils.Database, progress=None, labels=None, emb
         trait_texts = defaultdict(list)
         for pid, _, text, _ in traits:
             trait_texts[pid].append(text)
-        keywords = {p: [w for i in per_participant[p] for w in (analysis.tokens[i].nouns or analysis.tokens[i].lemmas)
+        keywords = {p: [w for i in per_participant[p] for w in analysis.tokens[i].naming
                         if w not in label_stop] for p in customers}
         quotes = {p: [rows[i]["id"] for i in sorted(per_participant[p], key=lambda i: -analysis.results[i].intensity)]
                   for p in customers}
