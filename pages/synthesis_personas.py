@@ -90,13 +90,13 @@ with tab_found:
             if a.recruited_as:
                 st.caption(t("synthesis.personas.recruited",
                              personas=", ".join(f"{name} ({n})" for name, n in a.recruited_as)))
-                main, n = a.recruited_as[0]
-                if a.matched_persona and main != a.matched_persona and n * 2 > len(a.members):
-                    st.warning(t("synthesis.personas.recruited_elsewhere", matched=a.matched_persona, n=n,
-                                 members=len(a.members), recruited=main), icon=":material/call_split:")
+            if a.recruited_elsewhere:
+                main, n = a.recruited_elsewhere
+                st.warning(t("synthesis.personas.recruited_elsewhere", matched=a.matched_persona, n=n,
+                             members=len(a.members), recruited=main), icon=":material/call_split:")
             if a.traits:
-                st.markdown(" ".join(badge(x) for x in a.traits[:12]))
+                st.markdown(" ".join(badge(x.text) for x in a.traits[:12]))
             if a.members:
                 st.caption(t("synthesis.personas.members", members=", ".join(a.members)))
-            for text in a.quotes[:3]:
-                st.markdown(f"> « {literal(text)} »")
+            for u in a.quotes[:3]:
+                st.markdown(f"> « {literal(u.text)} »")

@@ -359,6 +359,38 @@ def theme_summaries(
 
 
 @dataclass
+class Trait:
+    """What a participant said of themselves: who they are, what they prefer, their habits."""
+
+    text: str
+    kind: str = ""  # self | preference | habit
+    participant_code: str = ""
+    participant_id: int | None = None
+
+
+@dataclass
+class Archetype:
+    """Participants the analysis grouped by how they describe themselves, whatever persona they were recruited as."""
+
+    label: str
+    members: list[str]  # participant codes
+    traits: list[Trait]  # what its members said of themselves, each member heard in turn
+    matched_persona: str | None  # the defined persona whose description its members' words resemble most
+    match_score: float
+    quotes: list[CodedUtterance]  # its members' most intense utterances
+    # the defined personas its members were recruited as, most frequent first: (name, members)
+    recruited_as: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def recruited_elsewhere(self) -> tuple[str, int] | None:
+        """The persona most of its members were recruited as, when that is not the one it resembles."""
+        if not self.recruited_as or not self.matched_persona:
+            return None
+        main, n = self.recruited_as[0]
+        return (main, n) if main != self.matched_persona and n * 2 > len(self.members) else None
+
+
+@dataclass
 class PersonaSummary:
     persona_id: int | None
     name: str

@@ -2,7 +2,8 @@
 codebook as a REFI-QDA `.qdc` file that NVivo, ATLAS.ti and MAXQDA import.
 
 Pure functions from synthesis records to bytes. Quotes in a report respect consent: a verbatim
-whose participant did not consent to being quoted is never printed (`Report.quotable`).
+whose participant did not consent to being quoted is never printed (`Report.quotable`), nor what they
+said of themselves.
 The report's charts are rendered offline to SVG (HTML, embedded inline) and PNG (DOCX).
 """
 from __future__ import annotations
@@ -17,8 +18,8 @@ from xml.etree import ElementTree as ET
 
 from research import synthesis_charts as charts
 from research.synthesis import (
-    ENCHANTMENT, IRRITANT, LABELS, Agreement, CodedUtterance, Filters, Finding, emotional_curve, findings,
-    journeys_by_talk, overview, persona_summaries, signed, theme_summaries, touchpoint_heat,
+    ENCHANTMENT, IRRITANT, LABELS, Agreement, Archetype, CodedUtterance, Filters, Finding, emotional_curve,
+    findings, journeys_by_talk, overview, persona_summaries, signed, theme_summaries, touchpoint_heat,
 )
 
 Translate = Callable[..., str]
@@ -205,19 +206,33 @@ class Report:
     agreement: Agreement | None = None
     brand: list[BrandEvidence] = field(default_factory=list)
     competitors: list[tuple[str, str, str]] = field(default_factory=list)  # (brand, theme, answer)
-    quotable: Callable[[CodedUtterance], bool] = lambda u: True
+    archetypes: list[Archetype] = field(default_factory=list)
+    quotable: Callable[[int | None], bool] = lambda participant_id: True  # consented to being quoted
     top: int = 8
     quotes_per_finding: int = 3
 
     def quotes(self, items: Iterable[CodedUtterance], n: int | None = None) -> list[CodedUtterance]:
         """The best consented quotes, one per participant first so that several voices are heard."""
-        allowed = [u for u in items if self.quotable(u)]
+        allowed = [u for u in items if self.quotable(u.participant_id)]
         seen, first, rest = set(), [], []
         for u in allowed:
             who = (u.interview_id, u.participant_id or u.participant_code)
             (rest if who in seen else first).append(u)
             seen.add(who)
         return (first + rest)[: n or self.quotes_per_finding]
+
+
+@dataclass
+class ReportItem:
+    """One heading of a report section: a finding, a theme, a persona, an archetype, a brand value."""
+
+    title: str
+    tag: str = ""  # a flag beside the title: moment of truth, not claimed by the platform
+    meta: str = ""  # its figures
+    lines: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)  # after the lines, one point each
+    quotes: list[CodedUtterance] = field(default_factory=list)
+    no_quote: str = ""  # said when it has no quote that may be shown
 
 
 def _journeys(records: Sequence[CodedUtterance]) -> list[tuple[int | None, str]]:
@@ -248,7 +263,7 @@ def _cite(u: CodedUtterance) -> str:
 
 
 def report_sections(report: Report, t: Translate) -> list[dict]:
-    """The report as a list of sections (title, paragraphs, chart key, findings with quotes)."""
+    """The report as a list of sections: title, paragraphs, chart key, table, items (`ReportItem`)."""
     figures = overview(report.records)
     sections = [{
         "title": t("synthesis.report.summary"),
@@ -268,16 +283,19 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
     for journey_id, name in journeys:
         sections.append({"title": journey_title("synthesis.journey.curve", name), "chart": f"curve/{journey_id}",
                          "paragraphs": [t("synthesis.report.curve_text")]})
+    no_quote = t("synthesis.report.no_quotable")
+
+    def finding(f: Finding) -> ReportItem:
+        return ReportItem(f.theme_label or t("synthesis.untitled"),
+                          tag=t("synthesis.curve.moment_of_truth") if f.moment_of_truth else "",
+                          meta=_finding_line(f, t), quotes=report.quotes(f.verbatims), no_quote=no_quote)
+
     for label in (IRRITANT, ENCHANTMENT):
-        items = findings(report.records, label)[: report.top]
-        sections.append({
-            "title": t(f"synthesis.report.top_{label}"), "chart": f"{label}s",
-            "findings": [(f, report.quotes(f.verbatims)) for f in items],
-        })
+        sections.append({"title": t(f"synthesis.report.top_{label}"), "chart": f"{label}s",
+                         "items": [finding(f) for f in findings(report.records, label)[: report.top]]})
     expected = findings(report.records, "expectation")[: report.top]
     if expected:
-        sections.append({"title": t("synthesis.report.top_expectation"),
-                         "findings": [(f, report.quotes(f.verbatims)) for f in expected]})
+        sections.append({"title": t("synthesis.report.top_expectation"), "items": [finding(f) for f in expected]})
     for journey_id, name in journeys:
         sections.append({"title": journey_title("synthesis.journey.heat", name), "chart": f"heat/{journey_id}",
                          "paragraphs": [t("synthesis.report.heat_text")]})
@@ -285,20 +303,61 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
     sections.append({"title": t("synthesis.themes.title"), "table": [
         [t("synthesis.theme"), t("synthesis.themes.size"), t("synthesis.irritants"), t("synthesis.enchantments"),
          t("synthesis.curve.step")]] + [
-        [s.label or "—", s.size, s.irritants, s.enchantments, s.steps[0][0] if s.steps else "—"] for s in themes]})
+        [s.label or "—", s.size, s.irritants, s.enchantments, s.steps[0][0] if s.steps else "—"] for s in themes],
+        "items": [ReportItem(s.label or t("synthesis.untitled"), meta=_theme_line(s, t),
+                             quotes=report.quotes(s.quotes, 2), no_quote=no_quote)
+                  for s in themes[: report.top] if s.theme_id is not None]})
     personas = [p for p in persona_summaries(report.records, quotes=12) if p.name]
     if personas:
-        sections.append({"title": t("synthesis.personas.title"), "personas": [
-            (p, report.quotes(p.quotes, 2)) for p in personas]})
+        sections.append({"title": t("synthesis.personas.title"), "items": [ReportItem(
+            p.name, meta=t("synthesis.report.persona_line", participants=p.participants, irritants=p.irritants,
+                           enchantments=p.enchantments),
+            lines=[f"{t(key)} {', '.join(n for n, _ in named)}" for key, named in (
+                ("synthesis.personas.irritated_by", p.top_irritants),
+                ("synthesis.personas.delighted_by", p.top_enchantments)) if named],
+            quotes=report.quotes(p.quotes, 2)) for p in personas]})
+    if report.archetypes:
+        sections.append({"title": t("synthesis.report.archetypes"),
+                         "paragraphs": [t("synthesis.report.archetypes_text")],
+                         "items": [_archetype_item(a, report, t) for a in report.archetypes]})
     if report.brand:
-        sections.append({"title": t("synthesis.brand.title"), "chart": "brand",
-                         "brand": [(b, report.quotes(b.quotes, 2)) for b in report.brand]})
+        sections.append({"title": t("synthesis.brand.title"), "chart": "brand", "items": [ReportItem(
+            f"{b.value} — {t('synthesis.group.' + b.group)}",
+            tag="" if b.claimed else t("synthesis.brand.unclaimed"),
+            meta=t("synthesis.report.brand_line", mentions=b.mentions, share=f"{b.share:.0%}",
+                   valence=signed(b.valence)),
+            quotes=report.quotes(b.quotes, 2)) for b in report.brand]})
     if report.competitors:
         sections.append({"title": t("synthesis.brand.competitors"), "table": [
             [t("synthesis.brand.brand"), t("synthesis.brand.theme"), t("synthesis.brand.answer")]]
             + [list(c) for c in report.competitors]})
     sections.append({"title": t("synthesis.report.method"), "paragraphs": [t("synthesis.report.method_text")]})
     return sections
+
+
+def _theme_line(s, t: Translate) -> str:
+    line = t("synthesis.report.theme_line", size=s.size, participants=s.participants, irritants=s.irritants,
+             enchantments=s.enchantments)
+    return f"{line} · {t('synthesis.report.mostly_at', step=s.steps[0][0])}" if s.steps else line
+
+
+def _archetype_item(a: Archetype, report: Report, t: Translate) -> ReportItem:
+    meta = [t("synthesis.personas.archetype_line", members=len(a.members)),
+            t("synthesis.personas.matches", persona=a.matched_persona) if a.matched_persona
+            else t("synthesis.personas.no_match")]
+    lines = []
+    if a.recruited_as:
+        lines.append(t("synthesis.personas.recruited", personas=", ".join(f"{n} ({k})" for n, k in a.recruited_as)))
+    if a.recruited_elsewhere:
+        main, n = a.recruited_elsewhere
+        lines.append(t("synthesis.personas.recruited_elsewhere", matched=a.matched_persona, n=n,
+                       members=len(a.members), recruited=main))
+    said = [f"« {x.text} » ({x.participant_code})" if x.participant_code else f"« {x.text} »"
+            for x in a.traits if report.quotable(x.participant_id)][:6]
+    if said:
+        lines.append(t("synthesis.report.archetype_traits"))
+    return ReportItem(a.label or t("synthesis.untitled"), meta=" · ".join(meta), lines=lines, bullets=said,
+                      quotes=report.quotes(a.quotes, 2))
 
 
 def _finding_line(f: Finding, t: Translate) -> str:
@@ -341,35 +400,23 @@ def report_html(report: Report, t: Translate, lang: str = "fr") -> str:
             out.append(f"<p>{e(p)}</p>")
         if s.get("chart") in rendered:
             out.append(f'<div class="chart">{_strip_xml_header(rendered[s["chart"]])}</div>')
-        for f, quotes in s.get("findings", []):
-            tag = f'<span class="tag">{e(t("synthesis.curve.moment_of_truth"))}</span>' if f.moment_of_truth else ""
-            out.append(f'<div class="finding"><h3>{e(f.theme_label or t("synthesis.untitled"))}{tag}</h3>'
-                       f'<p class="meta">{e(_finding_line(f, t))}</p>')
-            out.extend(quote(u) for u in quotes)
-            if not quotes:
-                out.append(f'<p class="meta">{e(t("synthesis.report.no_quotable"))}</p>')
-            out.append("</div>")
-        for p, quotes in s.get("personas", []):
-            out.append(f"<h3>{e(p.name)}</h3><p class='meta'>"
-                       + e(t("synthesis.report.persona_line", participants=p.participants,
-                             irritants=p.irritants, enchantments=p.enchantments)) + "</p>")
-            if p.top_irritants:
-                out.append("<p>" + e(t("synthesis.personas.irritated_by")) + " "
-                           + e(", ".join(n for n, _ in p.top_irritants)) + "</p>")
-            if p.top_enchantments:
-                out.append("<p>" + e(t("synthesis.personas.delighted_by")) + " "
-                           + e(", ".join(n for n, _ in p.top_enchantments)) + "</p>")
-            out.extend(quote(u) for u in quotes)
-        for b, quotes in s.get("brand", []):
-            status = "" if b.claimed else f'<span class="tag">{e(t("synthesis.brand.unclaimed"))}</span>'
-            out.append(f"<h3>{e(b.value)} — {e(t('synthesis.group.' + b.group))}{status}</h3>"
-                       f"<p class='meta'>{e(t('synthesis.report.brand_line', mentions=b.mentions, share=f'{b.share:.0%}', valence=signed(b.valence)))}</p>")
-            out.extend(quote(u) for u in quotes)
         if s.get("table"):
             head, *rows = s["table"]
             out.append("<table><thead><tr>" + "".join(f"<th>{e(str(h))}</th>" for h in head) + "</tr></thead><tbody>")
             out.extend("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in rows)
             out.append("</tbody></table>")
+        for item in s.get("items", []):
+            tag = f'<span class="tag">{e(item.tag)}</span>' if item.tag else ""
+            out.append(f'<div class="finding"><h3>{e(item.title)}{tag}</h3>')
+            if item.meta:
+                out.append(f'<p class="meta">{e(item.meta)}</p>')
+            out.extend(f"<p>{e(line)}</p>" for line in item.lines)
+            if item.bullets:
+                out.append("<ul>" + "".join(f"<li>{e(b)}</li>" for b in item.bullets) + "</ul>")
+            out.extend(quote(u) for u in item.quotes)
+            if not item.quotes and item.no_quote:
+                out.append(f'<p class="meta">{e(item.no_quote)}</p>')
+            out.append("</div>")
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -404,35 +451,6 @@ def report_docx(report: Report, t: Translate) -> bytes:
             doc.add_paragraph(text)
         if s.get("chart") in images:
             doc.add_picture(io.BytesIO(images[s["chart"]]), width=Cm(16))
-        for f, quotes in s.get("findings", []):
-            title = f.theme_label or t("synthesis.untitled")
-            if f.moment_of_truth:
-                title += f" ({t('synthesis.curve.moment_of_truth')})"
-            doc.add_heading(title, level=2)
-            doc.add_paragraph(_finding_line(f, t))
-            for u in quotes:
-                quote(u)
-            if not quotes:
-                doc.add_paragraph(t("synthesis.report.no_quotable"))
-        for p, quotes in s.get("personas", []):
-            doc.add_heading(p.name, level=2)
-            doc.add_paragraph(t("synthesis.report.persona_line", participants=p.participants,
-                                irritants=p.irritants, enchantments=p.enchantments))
-            for key, ranked in (("synthesis.personas.irritated_by", p.top_irritants),
-                                ("synthesis.personas.delighted_by", p.top_enchantments)):
-                if ranked:
-                    doc.add_paragraph(f"{t(key)} {', '.join(n for n, _ in ranked)}")
-            for u in quotes:
-                quote(u)
-        for b, quotes in s.get("brand", []):
-            name = f"{b.value} — {t('synthesis.group.' + b.group)}"
-            if not b.claimed:
-                name += f" ({t('synthesis.brand.unclaimed')})"
-            doc.add_heading(name, level=2)
-            doc.add_paragraph(t("synthesis.report.brand_line", mentions=b.mentions, share=f"{b.share:.0%}",
-                                valence=signed(b.valence)))
-            for u in quotes:
-                quote(u)
         if s.get("table"):
             head, *rows = s["table"]
             table = doc.add_table(rows=1, cols=len(head))
@@ -443,6 +461,18 @@ def report_docx(report: Report, t: Translate) -> bytes:
                 cells = table.add_row().cells
                 for cell, text in zip(cells, r):
                     cell.text = str(text)
+        for item in s.get("items", []):
+            doc.add_heading(f"{item.title} ({item.tag})" if item.tag else item.title, level=2)
+            if item.meta:
+                doc.add_paragraph(item.meta)
+            for line in item.lines:
+                doc.add_paragraph(line)
+            for point in item.bullets:
+                doc.add_paragraph(point, style="List Bullet")
+            for u in item.quotes:
+                quote(u)
+            if not item.quotes and item.no_quote:
+                doc.add_paragraph(item.no_quote)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

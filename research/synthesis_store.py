@@ -19,13 +19,13 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlite_utils
 
 from research.errors import DomainError
 from research.store import Migrations, now_iso
-from research.synthesis import LABELS, CodedUtterance, each_in_turn, ranked
+from research.synthesis import LABELS, Archetype, CodedUtterance, Trait, each_in_turn, ranked
 
 migrations = Migrations("synthesis")
 
@@ -448,25 +448,6 @@ class DefinedPersona:
     frustrations: str = ""
 
 
-@dataclass
-class Trait:
-    text: str
-    kind: str = ""
-    participant_code: str = ""
-
-
-@dataclass
-class Archetype:
-    label: str
-    members: list[str]
-    traits: list[str]
-    matched_persona: str | None
-    match_score: float
-    quotes: list[str]
-    # the defined personas its members were recruited as, most frequent first: (name, members)
-    recruited_as: list[tuple[str, int]] = field(default_factory=list)
-
-
 def _text(value) -> str:
     from research.store import loads
 
@@ -521,21 +502,34 @@ def traits_for_persona(db: sqlite_utils.Database, persona_id: int) -> list[Trait
     if "run_id" in cols and run:
         where.append("t.run_id = ?")
         params.append(run["id"])
-    rows = db.execute(f"""SELECT {text}, {kind}, {code}, min(t.rowid) FROM {T_TRAITS} t
+    rows = db.execute(f"""SELECT {text}, {kind}, {code}, p.id, min(t.rowid) FROM {T_TRAITS} t
                           JOIN {T_PARTICIPANTS} p ON p.id = t.participant_id
-                          WHERE {' AND '.join(where)} GROUP BY 1, 2, 3 ORDER BY 4""", params).fetchall()
+                          WHERE {' AND '.join(where)} GROUP BY 1, 2, 3, 4 ORDER BY 5""", params).fetchall()
     said: dict[str, dict[str, list[Trait]]] = {}  # kind → participant → traits, in the order said
-    for text_, kind_, code_, _ in rows:
+    for text_, kind_, code_, pid, _ in rows:
         if text_:
             said.setdefault(kind_ or "", {}).setdefault(code_ or "", []).append(
-                Trait(text=text_, kind=kind_ or "", participant_code=code_ or ""))
+                Trait(text=text_, kind=kind_ or "", participant_code=code_ or "", participant_id=pid))
     kinds = sorted(said, key=lambda k: TRAIT_KINDS.index(k) if k in TRAIT_KINDS else len(TRAIT_KINDS))
     return [trait for k in kinds for trait in each_in_turn(list(said[k].values()))]
 
 
+def _trait_speakers(db: sqlite_utils.Database, run: dict | None) -> dict[str, list[tuple[int, str]]]:
+    """Each trait's text → who said it and of what kind, (participant id, kind), in the run given."""
+    if T_TRAITS not in db.table_names():
+        return {}
+    cols = _columns(db, T_TRAITS)
+    text, kind = _pick(cols, "t", "text", "trait", "label", default="''"), _pick(cols, "t", "kind", "category", default="''")
+    where, params = ("WHERE t.run_id = ?", [run["id"]]) if "run_id" in cols and run else ("", [])
+    out: dict[str, list[tuple[int, str]]] = {}
+    for text_, kind_, pid in db.execute(f"SELECT {text}, {kind}, t.participant_id FROM {T_TRAITS} t {where}", params):
+        out.setdefault(text_, []).append((pid, kind_ or ""))
+    return out
+
+
 def archetypes(db: sqlite_utils.Database, records: Sequence[CodedUtterance] | None = None) -> list[Archetype]:
     """The archetypes the analysis grouped participants into, each with the persona it resembles, the
-    personas its members were recruited as, and its quotes (stored as utterance ids) as said."""
+    personas its members were recruited as, and its quotes (stored as utterance ids, read as coded utterances)."""
     if T_ARCHETYPES not in db.table_names():
         return []
     cols = _columns(db, T_ARCHETYPES)
@@ -549,17 +543,23 @@ def archetypes(db: sqlite_utils.Database, records: Sequence[CodedUtterance] | No
                                              f"{_pick(pcols, 'p', 'persona_id')} FROM {T_PARTICIPANTS} p"):
             codes[pid], persona_of[pid] = code, persona
     by_id = {u.utterance_id: u for u in (records if records is not None else load_coded(db))}
+    speakers = _trait_speakers(db, run)
     out = []
     for r in db[T_ARCHETYPES].rows_where(where, [run["id"]] if where else []):
         member_ids = _loads_list(r.get("members") or r.get("participant_ids"))
         matched = r.get("matched_persona_id", r.get("persona_id"))
         recruited = Counter(personas[persona_of[m]] for m in member_ids if persona_of.get(m) in personas)
+        traits = []
+        for text in map(str, _loads_list(r.get("traits"))):
+            pid, kind = next(((p, k) for p, k in speakers.get(text, ()) if p in member_ids), (None, ""))
+            traits.append(Trait(text=text, kind=kind, participant_code=str(codes.get(pid, "")) if pid else "",
+                                participant_id=pid))
         out.append(Archetype(
             label=r.get("label") or r.get("name") or "",
-            members=[str(codes.get(m, m)) for m in member_ids], traits=[str(x) for x in _loads_list(r.get("traits"))],
+            members=[str(codes.get(m, m)) for m in member_ids], traits=traits,
             matched_persona=personas.get(matched) if matched is not None else None,
             match_score=float(r.get("match_score") or r.get("similarity") or 0.0),
-            quotes=[by_id[int(i)].text for i in _loads_list(r.get("quotes")) if str(i).isdigit() and int(i) in by_id],
+            quotes=[by_id[int(i)] for i in _loads_list(r.get("quotes")) if str(i).isdigit() and int(i) in by_id],
             recruited_as=ranked(recruited)))
     return sorted(out, key=lambda a: -len(a.members))
 
@@ -654,7 +654,8 @@ def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t
         agreement=agreement(label_pairs(db)), brand=brand_perception(db, records),
         competitors=[(name, r.get("category", ""), answers) for r in portrait_comparison(db)
                      for name, answers in r.items() if name != "category" and answers != "—"],
-        quotable=(lambda u: True) if allowed is None else (lambda u: u.participant_id in allowed),
+        quotable=(lambda pid: True) if allowed is None else (lambda pid: pid in allowed),
+        archetypes=archetypes(db, records),
     )
 
 
@@ -662,7 +663,7 @@ def build_report_files(db: sqlite_utils.Database, records: Sequence[CodedUtteran
     from research.synthesis_export import report_docx, report_html
 
     report = build_report(db, records, t)
-    withheld = sum(1 for u in records if u.label != "neutral" and not report.quotable(u))
+    withheld = sum(1 for u in records if u.label != "neutral" and not report.quotable(u.participant_id))
     return {"html": report_html(report, t, lang).encode("utf-8"), "docx": report_docx(report, t),
             "withheld": withheld}
 

@@ -96,7 +96,7 @@ def test_html_report_is_self_contained_with_charts_and_only_consented_quotes(rec
         agreement=agreement([("irritant", "irritant"), ("neutral", "irritant")]),
         brand=[BrandEvidence("Proximité", "customer", 3, 0.4, 0.5, quotes=[records[2]]),
                BrandEvidence("Lenteur", "customer", 2, 0.2, -0.7, claimed=False, quotes=[records[0]])],
-        quotable=lambda x: x.participant_id != 2,
+        quotable=lambda participant_id: participant_id != 2,
     )
     page = report_html(report, partial(t, lang="fr"), "fr")
     assert page.count("<svg") >= 4
@@ -118,6 +118,37 @@ def test_docx_report_has_headings_pictures_and_quotes(records):
     assert "Ce qui les irrite :" in text  # each persona's themes, as in the HTML report
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) >= 3
+
+
+def test_a_report_quotes_each_theme_and_presents_the_archetypes_with_only_consented_words(records):
+    from research.synthesis import Archetype, Trait
+    from research.synthesis_export import report_sections
+
+    found = Archetype(label="pressés · appli", members=["P01", "P02"], matched_persona="Famille pressée",
+                      match_score=0.4, quotes=[records[1], records[0]], recruited_as=[("Senior", 2)],
+                      traits=[Trait("Je suis infirmière.", "self", "P01", 1), Trait("J'ai trois enfants.", "self", "P02", 2),
+                              Trait("Je préfère l'appli.", "preference")])  # whose, unknown: not printed
+    report = Report(title="Étude", records=records, archetypes=[found],
+                    quotable=lambda participant_id: participant_id in (1, 3))
+    fr = partial(t, lang="fr")
+    sections = {s["title"]: s for s in report_sections(report, fr)}
+    themes = sections["Thèmes"]["items"]
+    assert [i.title for i in themes] == ["thème t1", "thème t3"]
+    assert [u.utterance_id for u in themes[0].quotes] == [1]  # utterance 2's participant did not consent
+    assert themes[0].meta.startswith("2 verbatims · 2 participants · 2 irritants")
+    assert "Je suis remboursé" in themes[0].meta
+    archetype = sections["Archétypes issus des entretiens"]["items"][0]
+    assert archetype.bullets == ["« Je suis infirmière. » (P01)"]
+    assert [u.utterance_id for u in archetype.quotes] == [1]
+    # recruited as another persona than the one it resembles: said, as on the page
+    assert any("Senior" in line and "second regard" in line for line in archetype.lines)
+    page = report_html(report, fr, "fr")
+    assert "Je suis infirmière" in page and "trois enfants" not in page and "l'appli" not in page
+    assert "=SOMME" not in page
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(report_docx(report, fr))).paragraphs)
+    assert "Archétypes issus des entretiens" in text and "Je suis infirmière" in text and "trois enfants" not in text
 
 
 def test_a_report_draws_each_journey_s_curve_and_grid_apart(records):

@@ -114,7 +114,7 @@ def test_brand_perception_and_archetypes(study):
     found = S.archetypes(study)
     assert found[0].label == "Les pressés du numérique" and found[0].matched_persona == "Autonome connecté"
     texts = dict(study.execute("SELECT id, text FROM utterances WHERE id IN (1, 21)").fetchall())
-    assert found[0].quotes == [texts[1], texts[21]]  # stored as utterance ids, read as what was said
+    assert [u.text for u in found[0].quotes] == [texts[1], texts[21]]  # stored as utterance ids, read as what was said
     # of its members 1..39, the study's ten participants were recruited in turn as its four personas
     assert found[0].recruited_as == [("Autonome connecté", 3), ("Prudente", 3), ("Famille pressée", 2),
                                      ("Senior accompagné", 2)]
