@@ -8,7 +8,7 @@ from research.workspace import LANGUAGES, Workspace, get_workspace, save_workspa
 from ui import keys
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import badge, page_header, show_error
+from ui.widgets import badge, literal, page_header, show_error
 
 db = get_db()
 page_header("brand.title", "brand.intro")
@@ -40,7 +40,7 @@ with tab_view:
             st.markdown(f"#### {t('brand.values')}")
             for value in platform.values:
                 with st.container(border=True):
-                    st.markdown(f"**{value.name}**")
+                    st.markdown(f"**{literal(value.name)}**")
                     st.caption(value.definition or "—")
             st.markdown(f"#### {t('brand.personality')}")
             st.markdown(" ".join(badge(trait) for trait in platform.personality) or "—")

@@ -11,7 +11,7 @@ from research.errors import DomainError
 from ui.committees import committee_or_stop, fmt_day, severity_icon
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import page_header, show_error
+from ui.widgets import literal, page_header, show_error
 
 db = get_db()
 page_header("committees.followups.title", "committees.followups.intro")
@@ -35,7 +35,7 @@ for f in followups:
     with st.container(border=True):
         sent = t("committees.followups.sent_on", date=fmt_day(f.sent_on)) if f.sent_on else \
             ":orange-badge[" + t("committees.followups.draft") + "]"
-        st.markdown(f"**{f.title}** :blue-badge[{t(f'committees.followup_kind.{f.kind}')}] · {sent}")
+        st.markdown(f"**{literal(f.title)}** :blue-badge[{t(f'committees.followup_kind.{f.kind}')}] · {sent}")
         if f.body:
             st.markdown(f.body)
         if f.kind == "survey":

@@ -12,7 +12,7 @@ from ui import keys
 from ui.committees import committee_or_stop, euros, fmt_day, quota_panel
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import page_header, remembered_select, show_error
+from ui.widgets import literal, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("committees.members.title", "committees.members.intro")
@@ -49,7 +49,7 @@ for col, status in zip(columns, C.MEMBER_STATUSES):
         for persona, people in sorted(by_persona.items()):
             badges = " ".join(f":red-badge[{m.code} ⚠]" if not m.has_consent and status in ("invited", "accepted", "active")
                               else f":blue-badge[{m.code}]" for m in people)
-            st.markdown(f":gray[{persona}]  \n{badges}")
+            st.markdown(f":gray[{literal(persona)}]  \n{badges}")
 
 tab_add, tab_move, tab_member = st.tabs([t("committees.members.tab_add"), t("committees.members.tab_move"),
                                          t("committees.members.tab_member")])

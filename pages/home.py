@@ -9,7 +9,7 @@ from research.workspace import get_workspace
 from ui.auth import may_open_page
 from ui.db import get_db
 from ui.i18n import t
-from ui.widgets import figure_cards
+from ui.widgets import figure_cards, literal
 
 db = get_db()
 workspace = get_workspace(db)
@@ -38,8 +38,8 @@ figure_cards([
 platform = current_platform(db)
 if platform.version:
     with st.container(border=True):
-        st.markdown(f"**{t('brand.promise')}** — {platform.promise}")
-        st.markdown(f"**{t('brand.values')}** — " + " · ".join(platform.value_names()))
+        st.markdown(f"**{t('brand.promise')}** — {literal(platform.promise)}")
+        st.markdown(f"**{t('brand.values')}** — " + " · ".join(literal(v) for v in platform.value_names()))
 
 st.subheader(t("home.next"))
 steps = next_steps(db)

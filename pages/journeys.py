@@ -9,7 +9,7 @@ from ui import keys
 from ui.db import get_db
 from ui.i18n import current_language, t
 from ui.journey_charts import journey_map, touchpoint_heatmap
-from ui.widgets import page_header, show_error, shown_version
+from ui.widgets import literal, page_header, show_error, shown_version
 
 db = get_db()
 page_header("journeys.title", "journeys.intro")
@@ -77,7 +77,7 @@ with tab_steps:
     for macro in journey.macro_steps:
         with st.container(border=True):
             head, up, down = st.columns([8, 1, 1], vertical_alignment="center")
-            head.markdown(f"#### {macro.name}")
+            head.markdown(f"#### {literal(macro.name)}")
             if up.button("↑", key=f"mu{macro.id}", help=t("journeys.move_up")):
                 run(J.move_macro_step, db, macro.id, -1)
             if down.button("↓", key=f"md{macro.id}", help=t("journeys.move_down")):
@@ -86,7 +86,8 @@ with tab_steps:
                 row = st.columns([7, 1, 1, 1], vertical_alignment="center")
                 prefix = "↳ " if s.branch_of else ""
                 star = " ★" if s.is_moment_of_truth else ""
-                row[0].markdown(f"{prefix}**{s.order}. {s.label}**{star}" + (f"  \n:gray[{s.description}]" if s.description else ""))
+                row[0].markdown(f"{prefix}**{s.order}. {literal(s.label)}**{star}"
+                                 + (f"  \n:gray[{literal(s.description)}]" if s.description else ""))
                 warning = J.voice_warning(s.label, journey.lang)
                 if warning:
                     row[0].caption(f":orange[:material/record_voice_over: {t(warning)}]")

@@ -192,7 +192,7 @@ with tab_capture:
             with st.container(border=True):
                 c1, c2 = st.columns([1, 2])
                 c1.image(pick_thumbs[p.image_id], width="stretch")
-                c2.markdown(f"**{p.rank}. {p.image_code}** · {p.image_title}")
+                c2.markdown(f"**{p.rank}. {p.image_code}** · {literal(p.image_title)}")
                 c2.markdown(f"« {literal(p.words)} »")
                 if c2.button(t("photolanguage.delete_pick"), key=f"pl_del_{p.id}", icon=":material/delete:"):
                     PL.delete_pick(db, p.id)

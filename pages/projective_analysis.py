@@ -81,7 +81,7 @@ with tab_photo:
             for k, e in enumerate(top[:8]):
                 with cols[k % 4].container(border=True):
                     st.image(thumbs[e.image.id], width="stretch")
-                    st.markdown(f"**{e.image.code}** · {e.image.title}")
+                    st.markdown(f"**{e.image.code}** · {literal(e.image.title)}")
                     st.caption(t("projective.image_line", picks=e.count, offered=e.offered, rate=f"{e.rate:.0%}"))
                     words = " · ".join(literal(w) for w, _ in e.words.most_common(5))
                     if words:

@@ -46,7 +46,7 @@ with tab_defined:
     for p in summaries:
         info = defined.get(p.persona_id)
         with st.container(border=True):
-            st.markdown(f"### {p.name}")
+            st.markdown(f"### {literal(p.name)}")
             if info and info.profile:
                 st.caption(info.profile)
             st.markdown(t("synthesis.personas.line", participants=p.participants, utterances=p.utterances,
@@ -82,7 +82,7 @@ with tab_found:
         st.info(t("synthesis.personas.no_archetypes"))
     for a in archetypes:
         with st.container(border=True):
-            st.markdown(f"### {a.label}")
+            st.markdown(f"### {literal(a.label)}")
             line = [t("synthesis.personas.archetype_line", members=len(a.members)),
                     t("synthesis.personas.matches", persona=a.matched_persona) if a.matched_persona
                     else t("synthesis.personas.no_match")]

@@ -162,3 +162,14 @@ def test_personas_page_quotes_each_theme_and_archetypes_in_their_words(study_env
     assert [w.value for w in at.warning] == [
         "Leurs propos ressemblent au persona « Senior accompagné », mais 3 de ces 3 participants ont été recrutés "
         "comme « Prudente » : la segmentation mérite un second regard."]
+
+
+def test_names_the_team_typed_are_shown_as_typed(study_env):
+    from research.store import open_database
+
+    db = open_database(study_env)
+    name = "Les *pressés* [du] matin_"
+    db["personas"].update(1, {"name": name})
+    db.close()
+    texts = [m.value for m in open_page("pages/synthesis_personas.py").markdown]
+    assert f"### {literal(name)}" in texts and f"### {name}" not in texts
