@@ -18,8 +18,8 @@ from xml.etree import ElementTree as ET
 
 from research import synthesis_charts as charts
 from research.synthesis import (
-    ENCHANTMENT, IRRITANT, LABELS, Agreement, Archetype, CodedUtterance, Filters, Finding, emotional_curve,
-    findings, journeys_by_talk, overview, persona_summaries, signed, theme_summaries, touchpoint_heat,
+    ENCHANTMENT, IRRITANT, LABELS, Agreement, Archetype, CodedUtterance, Filters, Finding, ThemeSummary,
+    emotional_curve, findings, journeys_by_talk, overview, persona_summaries, signed, theme_summaries, touchpoint_heat,
 )
 
 Translate = Callable[..., str]
@@ -335,7 +335,7 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
     return sections
 
 
-def _theme_line(s, t: Translate) -> str:
+def _theme_line(s: ThemeSummary, t: Translate) -> str:
     line = t("synthesis.report.theme_line", size=s.size, participants=s.participants, irritants=s.irritants,
              enchantments=s.enchantments)
     return f"{line} · {t('synthesis.report.mostly_at', step=s.steps[0][0])}" if s.steps else line

@@ -488,14 +488,18 @@ def _loads_list(value) -> list:
     return out if isinstance(out, list) else [out]
 
 
+def _trait_columns(cols: set[str]) -> tuple[str, str]:
+    """The SQL of a trait's text and kind, whatever the traits table (alias t) names them."""
+    return _pick(cols, "t", "text", "trait", "label", default="''"), _pick(cols, "t", "kind", "category", default="''")
+
+
 def traits_for_persona(db: sqlite_utils.Database, persona_id: int) -> list[Trait]:
     """What the participants of a persona said of themselves (latest run), each with who said it:
     self-descriptions, then preferences, then habits, each participant heard before anyone twice."""
     if T_TRAITS not in db.table_names() or T_PARTICIPANTS not in db.table_names():
         return []
     cols = _columns(db, T_TRAITS)
-    text = _pick(cols, "t", "text", "trait", "label", default="''")
-    kind = _pick(cols, "t", "kind", "category", default="''")
+    text, kind = _trait_columns(cols)
     code = _pick(_columns(db, T_PARTICIPANTS), "p", "code", default="''")
     run = latest_run(db)
     where, params = ["p.persona_id = ?"], [persona_id]
@@ -519,7 +523,7 @@ def _trait_speakers(db: sqlite_utils.Database, run: dict | None) -> dict[str, li
     if T_TRAITS not in db.table_names():
         return {}
     cols = _columns(db, T_TRAITS)
-    text, kind = _pick(cols, "t", "text", "trait", "label", default="''"), _pick(cols, "t", "kind", "category", default="''")
+    text, kind = _trait_columns(cols)
     where, params = ("WHERE t.run_id = ?", [run["id"]]) if "run_id" in cols and run else ("", [])
     out: dict[str, list[tuple[int, str]]] = {}
     for text_, kind_, pid in db.execute(f"SELECT {text}, {kind}, t.participant_id FROM {T_TRAITS} t {where}", params):

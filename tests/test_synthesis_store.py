@@ -115,6 +115,12 @@ def test_brand_perception_and_archetypes(study):
     assert found[0].label == "Les pressés du numérique" and found[0].matched_persona == "Autonome connecté"
     texts = dict(study.execute("SELECT id, text FROM utterances WHERE id IN (1, 21)").fetchall())
     assert [u.text for u in found[0].quotes] == [texts[1], texts[21]]  # stored as utterance ids, read as what was said
+    # each trait with who said it, among the archetype's members (the report quotes it only with their consent)
+    said_by = dict(study.execute("SELECT text, min(participant_id) FROM analysis_persona_traits GROUP BY text").fetchall())
+    assert [(x.text, x.participant_id) for x in found[0].traits] == [
+        (text, said_by.get(text)) for text in ["je fais tout sur l'appli", "je n'ai pas le temps"]]
+    assert any(x.participant_id for x in found[0].traits)
+    assert found[1].traits[0].participant_id is None  # said by none of its members: nobody to ask
     # of its members 1..39, the study's ten participants were recruited in turn as its four personas
     assert found[0].recruited_as == [("Autonome connecté", 3), ("Prudente", 3), ("Famille pressée", 2),
                                      ("Senior accompagné", 2)]

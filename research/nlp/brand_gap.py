@@ -39,7 +39,8 @@ def stems(name: str) -> list[str]:
     for w in re.findall(r"\w+", fold(name)):
         if len(w) < 4:
             continue
-        for suffix in ("icites", "icite", "icity", "ites", "ite", "ies", "ity", "ness", "ement", "ment", "ance", "ence", "ion", "ite", "es", "s", "e"):
+        for suffix in ("icites", "icite", "icity", "ites", "ite", "ies", "ity", "ness", "ement", "ment", "ance", "ence", "ion",
+                       "es", "s", "e"):
             if w.endswith(suffix) and len(w) - len(suffix) >= 4:
                 w = w[: -len(suffix)]
                 break
