@@ -2,7 +2,8 @@
 import streamlit as st
 
 from research import synthesis_store
-from research.synthesis import persona_summaries, short_quote, signed
+from research.quoting import short_quote
+from research.synthesis import persona_summaries, signed
 from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
 from ui.i18n import t

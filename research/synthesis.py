@@ -143,25 +143,6 @@ def _quote_order(u: CodedUtterance) -> tuple:
             -min(len(u.text), 240), u.utterance_id)
 
 
-def short_quote(text: str, limit: int = 140) -> str:
-    """The text, or its beginning cut at a word and ended by an ellipsis when longer than `limit`."""
-    text = " ".join((text or "").split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if text[limit - 1] != " " and " " in cut:  # the last word is cut through: left out
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:—-") + "…"
-
-
-def each_in_turn(lists: Sequence[Sequence]) -> list:
-    """The first item of each list, then the second of each...: every speaker heard before anyone twice."""
-    out = []
-    for rank in range(max((len(x) for x in lists), default=0)):
-        out += [x[rank] for x in lists if rank < len(x)]
-    return out
-
-
 def ranked(counter: Counter) -> list[tuple[str, int]]:
     """(item, count) pairs, most frequent first, ties in the item's order."""
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -194,7 +175,8 @@ def findings(
         people = {(u.interview_id, u.participant_id or u.participant_code) for u in items}
         interviews = {u.interview_id for u in items}
         intensity = sum(u.intensity for u in items) / len(items)
-        steps = Counter(u.step_label for u in items if u.step_label)
+        steps = ranked(Counter(u.step_label for u in items if u.step_label))
+        main_step = steps[0][0] if steps else ""
         labels = Counter(u.theme_label for u in items if u.theme_label)
         verbatims = sorted(items, key=_quote_order)
         out.append(Finding(
@@ -204,13 +186,12 @@ def findings(
             mean_intensity=round(intensity, 3),
             expectation_share=round(sum(u.expectation for u in items) / len(items), 3),
             score=round(len(people) * (0.5 + intensity), 3),
-            main_step=ranked(steps)[0][0] if steps else "",
-            steps=ranked(steps),
+            main_step=main_step,
+            steps=steps,
             personas=ranked(Counter(u.persona_name for u in items if u.persona_name)),
             channels=ranked(Counter(u.channel for u in items if u.channel)),
             groups=dict(Counter(u.group for u in items)),
-            moment_of_truth=bool(steps) and any(u.moment_of_truth for u in items
-                                                 if u.step_label == ranked(steps)[0][0]),
+            moment_of_truth=any(u.moment_of_truth for u in items if main_step and u.step_label == main_step),
             verbatims=verbatims[:max_verbatims] if max_verbatims else verbatims,
         ))
     keys = {

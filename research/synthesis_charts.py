@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 import altair as alt
 import pandas as pd
 
-from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell, short_quote, signed
+from research.quoting import short_quote
+from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell, signed
 
 Translate = Callable[..., str]
 RED, GREEN, GREY, GOLD = "#c0392b", "#1e8449", "#7f8c8d", "#d4a017"

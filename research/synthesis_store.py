@@ -25,7 +25,8 @@ import sqlite_utils
 
 from research.errors import DomainError
 from research.store import Migrations, now_iso
-from research.synthesis import LABELS, Archetype, CodedUtterance, Trait, each_in_turn, ranked
+from research.quoting import each_in_turn
+from research.synthesis import LABELS, Archetype, CodedUtterance, Trait, ranked
 
 migrations = Migrations("synthesis")
 

@@ -1,9 +1,10 @@
 """The synthesis aggregations on a small hand-written study."""
 import pytest
 
+from research.quoting import short_quote
 from research.synthesis import (
     CodedUtterance, Filters, agreement, cohen_kappa, emotional_curve, findings, overview,
-    persona_summaries, short_quote, theme_summaries, touchpoint_heat,
+    persona_summaries, theme_summaries, touchpoint_heat,
 )
 
 STEPS = {1: ("Je compare les offres", 1, False), 2: ("J'adhère", 2, True), 3: ("Je suis remboursé", 3, True)}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from research.nlp.attributes import FEELINGS
-from research.synthesis import each_in_turn, short_quote
+from research.quoting import each_in_turn, short_quote
 
 _KINDS = {
     "fr": [("preference", r"\bje (préfère|préférerais|aime|n'aime pas|déteste|adore)\b|\bpour moi,? (le|la|l')"),

@@ -236,9 +236,12 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
     for i, g in enumerate(assign.tolist()):
         groups.setdefault(g, []).append(i)
     banned = {w.lower() for w in exclude}
-    naming = label_words if label_words is not None else lemmas
-    words = label_themes(groups, [[l for l in ls if l not in banned] for ls in naming], langs=langs,
-                         fallback=None if label_words is None else [[l for l in ls if l not in banned] for ls in lemmas])
+
+    def allowed(per_utterance: Sequence[Sequence[str]]) -> list[list[str]]:
+        return [[w for w in ws if w not in banned] for ws in per_utterance]
+
+    words = label_themes(groups, allowed(label_words if label_words is not None else lemmas), langs=langs,
+                         fallback=None if label_words is None else allowed(lemmas))
     order = sorted(groups, key=lambda g: (-len(groups[g]), g))
     themes, index_of, used = [], {}, set()
     for g in order:
