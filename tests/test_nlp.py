@@ -595,6 +595,9 @@ def test_a_set_expression_speaks_as_one_word_and_a_negation_turns_it_round():
     assert pol("Ça ne vaut vraiment pas le détour.").net < pol("Ça ne vaut pas.").net < 0
     assert pol("Worth it.", "en").net > 0 and pol("Not worth it.", "en").net < 0
     assert pol("You can't go wrong with it.", "en").net > 0
+    # a service that leaves the customer where they started, though "avancé" and "wiser" are praise
+    assert pol("Après trois appels, je n'étais pas plus avancée.").net < 0
+    assert pol("After three calls I was none the wiser.", "en").net < 0
     # the negator inside the expression negates nothing: neither the expression nor what follows it
     assert pol("Il n'y a rien à redire.").net > 0
     assert pol("Un sans faute, rapide et aimable.").negative == 0
@@ -680,6 +683,18 @@ def test_speed_waits_efforts_and_less_carry_a_verdict_without_a_verdict_word():
     assert net("Less expensive than the others.", "en") > 0 > net("Less reliable than before.", "en")
     assert net("Il faut au moins être patient.") > 0  # "au moins" reverses nothing
     assert polarity.score(["du", "bon", "et", "du", "moins", "bon"], "du bon et du moins bon", "fr").negative > 0
+    # so do "peu" and "barely", but not "un peu", which only softens
+    assert net("Le personnel est peu aimable.") < 0 < net("Le personnel est aimable.")
+    assert net("Très peu d'attente au guichet.") > 0 > net("Beaucoup d'attente au guichet.")
+    assert net("C'est un peu cher.") < 0 and net("C'est à peu près correct.") == 0
+    assert net("Barely any wait at the counter.", "en") > 0
+
+
+def test_an_accentless_capital_a_opening_a_sentence_is_read_as_a():
+    assert net("A éviter.") < 0 and net("À éviter.") < 0
+    assert net("Service rapide. A revoir pour le prix.") < net("Service rapide.")
+    # elsewhere "a" is the verb: "il a revu" is not "à revoir"
+    assert pol("Il a revu mon dossier.").negative == 0 < pol("A revoir.").negative
 
 
 def test_our_lexicon_speaks_for_all_the_forms_of_a_lemma_it_lists():

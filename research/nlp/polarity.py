@@ -22,7 +22,8 @@ silences the translated lexicon's "assureurs"). The scorer walks the tokens:
   verdict ("trop de monde", "too small"); "pas assez" and "not enough" say something is short
   ("pas assez cuit", "not enough staff");
 - "moins" and "less" reverse the word they qualify: "moins cher" and "less expensive" praise, "moins
-  bien" and "less reliable" blame ("au moins", "less than" reverse nothing);
+  bien" and "less reliable" blame ("au moins", "less than" reverse nothing); so do "peu" and "barely"
+  ("peu aimable", "barely edible"; not "un peu cher");
 - a time says speed or a wait with no verdict word: a short one after "en", "dans l'", "within"
   ("remboursé en quarante-huit heures", "within an hour") is praise, any after "au bout de" and
   weeks or months taken ("took three weeks", "il a fallu un mois") blame;
@@ -268,8 +269,12 @@ def _expression_spans(words: list[str], lemmas: list[str] | None, lang: str) -> 
     if not table:
         return []
 
+    def accentless_a(j: int) -> bool:  # "A éviter": a capital "À" typed without its accent, opening a sentence
+        return lang == "fr" and words[j] == "a" and (j == 0 or words[j - 1] in CLAUSE_ENDS)
+
     def matches(part: str, j: int) -> bool:
-        return part == "*" or part == words[j] or (lemmas is not None and j < len(lemmas) and part == lemmas[j])
+        return (part == "*" or part == words[j] or (lemmas is not None and j < len(lemmas) and part == lemmas[j])
+                or (part == "à" and accentless_a(j)))
 
     def end_of(parts: tuple[str, ...], i: int) -> int | None:
         j, skipped = i, 0
@@ -284,7 +289,7 @@ def _expression_spans(words: list[str], lemmas: list[str] | None, lang: str) -> 
 
     spans, i = [], 0
     while i < len(words):
-        candidates = table.get(words[i], [])
+        candidates = table.get(words[i], []) + (table.get("à", []) if accentless_a(i) else [])
         if lemmas is not None and i < len(lemmas) and lemmas[i] != words[i]:
             candidates = sorted(candidates + table.get(lemmas[i], []), key=lambda e: -len(e[0]))
         found = next(((parts, value, end) for parts, value in candidates
@@ -475,11 +480,14 @@ def _measures(words: list[str], lemmas: list[str] | None, values: list[float | N
 
 
 # "moins" and "less" reverse the word they qualify: "moins cher", "moins d'attente" and "less expensive"
-# praise, "moins bien" and "less reliable" blame; not "au moins", "plus ou moins", "less than"
-LESS = {"fr": "moins", "en": "less"}
-NOT_LESS_BEFORE = {"fr": {"au", "ou", "ni", "à"}, "en": {"or", "no", "more"}}
-NOT_LESS_AFTER = {"fr": {"que", "qu'"}, "en": {"than"}}
-LESS_GAPS = {"fr": {"de", "d'", "en", "un", "peu"}, "en": {"of", "a", "bit"}}
+# praise, "moins bien" and "less reliable" blame; not "au moins", "plus ou moins", "less than". So do
+# "peu" and "barely": "peu aimable", "peu de choix" and "barely edible" blame, "peu d'attente" and
+# "barely any wait" praise; not "un peu cher" (a little), "à peu près", "peu à peu", "depuis peu"
+LESS = {"fr": {"moins", "peu"}, "en": {"less", "barely", "scarcely"}}
+NOT_LESS_BEFORE = {"fr": {"au", "ou", "ni", "à", "un", "quelque", "sous", "depuis", "pour"},
+                   "en": {"or", "no", "more"}}
+NOT_LESS_AFTER = {"fr": {"que", "qu'", "à", "près"}, "en": {"than"}}
+LESS_GAPS = {"fr": {"de", "d'", "en", "un", "peu"}, "en": {"of", "a", "bit", "any"}}
 LESS_REACH = 3  # words after "moins" where the qualified word may stand ("moins de temps d'attente")
 
 # how long it took: a service done "en quarante-huit heures", "dans l'heure", "within a day" is praised
@@ -577,11 +585,11 @@ def _efforts(words: list[str], lang: str) -> set[int]:
 
 
 def _lessened(words: list[str], values: list[float | None], lang: str, contrasts: set[int]) -> set[int]:
-    """Positions whose polarity a "moins" or "less" before them reverses."""
+    """Positions whose polarity a "moins", "peu" or "less" before them reverses."""
     out = set()
     stops = CLAUSE_ENDS | CLAUSE_JOINS | NEGATORS[lang]
     for i, w in enumerate(words):
-        if (w != LESS[lang] or (i > 0 and words[i - 1] in NOT_LESS_BEFORE[lang])
+        if (w not in LESS[lang] or (i > 0 and words[i - 1] in NOT_LESS_BEFORE[lang])
                 or (i + 1 < len(words) and words[i + 1] in NOT_LESS_AFTER[lang])):
             continue
         for j in _clause_from(words, i + 1, contrasts, stops, LESS_REACH):
