@@ -231,9 +231,9 @@ def test_brand_gap_evidence_starts_with_what_names_the_value_then_the_closest_in
              "Déclarer en deux gestes", "Le parking est loin"]
     vecs = np.array([[1.0, 0.0], [0.0, 1.0], [0.7, 0.7], [0.0, -1.0]], np.float32)  # the first is closest in meaning
     value = np.array([1.0, 0.2], np.float32)  # the second is far from it in meaning, but names it
-    assert brand_gap.evoking(texts, vecs, "Simplicité. Déclarer en quelques gestes", value, "Simplicité") == [1, 0, 2]
+    assert brand_gap.evoking(texts, vecs, "Simplicité", value) == [1, 0, 2]
     far = np.array([[0.0, -1.0]] * 2, np.float32)
-    assert brand_gap.evoking(["Un tarif approximatif", "Une vraie proximité"], far, "Proximité", value, "Proximité") == [1]
+    assert brand_gap.evoking(["Un tarif approximatif", "Une vraie proximité"], far, "Proximité", value) == [1]
     rows = brand_gap.gap([("Simplicité", "Déclarer en quelques gestes")], value[None, :], texts, vecs,
                          ["irritant", "neutral", "enchantment", "irritant"], [0.5, 0.4, 0.99, 0.9],
                          [1, 2, 3, 4], ["customer"] * 4, [101, 102, 103, 104])

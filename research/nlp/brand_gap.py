@@ -48,10 +48,11 @@ def stems(name: str) -> list[str]:
     return out
 
 
-def evoking(texts: Sequence[str], vectors: np.ndarray, value_text: str, value_vector: np.ndarray,
-            name: str, min_sim: float = 0.35, top_share: float = 0.05) -> list[int]:
+def evoking(texts: Sequence[str], vectors: np.ndarray, name: str, value_vector: np.ndarray,
+            min_sim: float = 0.35, top_share: float = 0.05) -> list[int]:
     """Indices of the utterances that evoke a value, by name or by meaning, the most direct first: those
-    naming it, then those closest to it in meaning (each by similarity to its name and definition)."""
+    naming it, then those closest to it in meaning (`value_vector`: the embedding of its name and
+    definition)."""
     if len(texts) == 0:
         return []
     keys = stems(name)
@@ -69,8 +70,8 @@ def gap(values: Sequence[tuple[str, str]], value_vectors: np.ndarray, texts: Seq
     """One row per value and group."""
     out: list[GapRow] = []
     size = _group_sizes(participants, groups)
-    for (name, definition), vec in zip(values, value_vectors):
-        idx = evoking(texts, vectors, f"{name}. {definition}", vec, name)
+    for (name, _definition), vec in zip(values, value_vectors):  # the definition speaks through `vec`
+        idx = evoking(texts, vectors, name, vec)
         for g in ("customer", "employee"):
             mine = [i for i in idx if groups[i] == g]
             out.append(_row(name, g, mine, labels, confidences, participants, utterance_ids, size.get(g, 0), True))
