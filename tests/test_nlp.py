@@ -687,6 +687,7 @@ def test_speed_waits_efforts_and_less_carry_a_verdict_without_a_verdict_word():
     assert net("Le personnel est peu aimable.") < 0 < net("Le personnel est aimable.")
     assert net("Très peu d'attente au guichet.") > 0 > net("Beaucoup d'attente au guichet.")
     assert net("C'est un peu cher.") < 0 and net("C'est à peu près correct.") == 0
+    assert net("Le même contrat pour moins cher.") > 0
     assert net("Barely any wait at the counter.", "en") > 0
 
 

@@ -484,9 +484,8 @@ def _measures(words: list[str], lemmas: list[str] | None, values: list[float | N
 # "peu" and "barely": "peu aimable", "peu de choix" and "barely edible" blame, "peu d'attente" and
 # "barely any wait" praise; not "un peu cher" (a little), "à peu près", "peu à peu", "depuis peu"
 LESS = {"fr": {"moins", "peu"}, "en": {"less", "barely", "scarcely"}}
-NOT_LESS_BEFORE = {"fr": {"au", "ou", "ni", "à", "un", "quelque", "sous", "depuis", "pour"},
-                   "en": {"or", "no", "more"}}
-NOT_LESS_AFTER = {"fr": {"que", "qu'", "à", "près"}, "en": {"than"}}
+NOT_LESS_BEFORE = {"fr": {"au", "ou", "ni", "à", "un", "quelque", "sous", "depuis"}, "en": {"or", "no", "more"}}
+NOT_LESS_AFTER = {"fr": {"que", "qu'", "à"}, "en": {"than"}}
 LESS_GAPS = {"fr": {"de", "d'", "en", "un", "peu"}, "en": {"of", "a", "bit", "any"}}
 LESS_REACH = 3  # words after "moins" where the qualified word may stand ("moins de temps d'attente")
 
