@@ -30,7 +30,7 @@ def themes_with_examples(p, label: str, colour: str) -> None:
     lines = []
     for name, n in p.top_irritants if label == "irritant" else p.top_enchantments:
         example = p.examples.get((label, name))
-        lines.append(f"- :{colour}[{name}] ({n})" + ("  " if example else ""))  # two spaces: the quote below
+        lines.append(f"- :{colour}[{literal(name)}] ({n})" + ("  " if example else ""))  # two spaces: the quote below
         if example:
             lines.append(f"  :gray[«\u00a0{literal(short_quote(example.text))}\u00a0»{who(example.participant_code)}]")
     st.markdown("\n".join(lines) if lines else "—")
@@ -59,7 +59,7 @@ with tab_defined:
                 st.markdown(f"**{t('synthesis.personas.delighted_by')}**")
                 themes_with_examples(p, "enchantment", "green")
                 if p.channels:
-                    st.caption(t("synthesis.board.channels", channels=", ".join(f"{c} ({n})" for c, n in p.channels[:5])))
+                    st.caption(t("synthesis.board.channels", channels=", ".join(f"{literal(c)} ({n})" for c, n in p.channels[:5])))
             with right:
                 traits = synthesis_store.traits_for_persona(db, p.persona_id)
                 st.markdown(f"**{t('synthesis.personas.traits')}**")

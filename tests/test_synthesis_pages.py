@@ -173,3 +173,20 @@ def test_names_the_team_typed_are_shown_as_typed(study_env):
     db.close()
     texts = [m.value for m in open_page("pages/synthesis_personas.py").markdown]
     assert f"### {literal(name)}" in texts and f"### {name}" not in texts
+
+
+def test_theme_names_the_team_typed_are_shown_as_typed(study_env):
+    from research import synthesis_store
+    from research.store import open_database
+
+    db = open_database(study_env)
+    label = "Attente [rappel]* au_téléphone"
+    theme_id = db.execute("SELECT theme_id FROM analysis_codes WHERE label = 'irritant' GROUP BY theme_id "
+                          "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    synthesis_store.rename_theme(db, theme_id, label)
+    db.close()
+    board = open_page("pages/synthesis_board.py")
+    titles = [e.label for e in board.expander]
+    assert any(literal(label) in title for title in titles) and not any(f" {label} " in title for title in titles)
+    personas = "\n".join(m.value for m in open_page("pages/synthesis_personas.py").markdown)
+    assert f"[{literal(label)}]" in personas and f"[{label}]" not in personas

@@ -118,4 +118,3 @@ def archetypes(participant_ids: Sequence[int], vectors: np.ndarray, trait_texts:
                              matched_persona_id=matched, match_score=round(score, 3),
                              quotes=[q for m in members for q in quotes.get(m, [])[:1]][:5]))
     return sorted(out, key=lambda a: -len(a.members))
-
