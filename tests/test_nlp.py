@@ -549,6 +549,32 @@ def test_french_ne_pas_frame_negates_the_verb_inside_it():
     assert pol("Je n'ai que des compliments, c'est parfait.").negations == 0
 
 
+def test_a_verb_of_opinion_negated_denies_the_clause_it_introduces():
+    for sentence, lang in (("On ne peut pas dire que le cadre soit agréable.", "fr"),
+                           ("Je ne pense pas que ce soit une bonne assurance.", "fr"),
+                           ("Je ne peux pas vous dire que tout était parfait.", "fr"),
+                           ("I don't think it was worth the money.", "en"),
+                           ("I can't say I was impressed.", "en"),
+                           ("I wouldn't call it a great service.", "en")):
+        p = pol(sentence, lang)
+        assert p.positive == 0 and p.negative > 0, sentence
+    for sentence, lang in (("Je ne dirais pas que c'est compliqué.", "fr"),
+                           ("Je ne trouve pas que ce soit cher.", "fr"),
+                           ("I never said it was bad.", "en")):
+        p = pol(sentence, lang)
+        assert p.negative == 0 and p.positive > 0, sentence
+    # a clause in the conditional tells an expectation beaten, not a denial; "ne ... que" restricts
+    assert pol("Je ne pensais pas que ce serait si rapide.").net > 0
+    assert pol("I didn't think it would be so easy.", "en").net > 0
+    assert pol("I never thought it would be this quick.", "en").net > 0
+    assert pol("I thought it would be better.", "en").net < 0  # affirmed, the expectation was let down
+    assert pol("Je n'en dis que du bien.").net > 0
+    # praise that holds its own negation
+    for sentence in ("I can't say enough good things about them.", "I cannot recommend them enough.",
+                     "I can't thank them enough."):
+        assert pol(sentence, "en").negative == 0 and pol(sentence, "en").positive > 0, sentence
+
+
 def test_what_a_wish_or_a_regret_describes_counts_as_missing_not_as_praise():
     for sentence, lang in (("J'aurais aimé un simple message pour dire que c'est bien arrivé.", "fr"),
                            ("Ils auraient pu être plus aimables.", "fr"),

@@ -618,6 +618,70 @@ def _lack_frames(words: list[str], lang: str, contrasts: set[int]) -> set[int]:
     return out
 
 
+def _lemma_reader(words: list[str], lemmas: list[str] | None):
+    """The lemma at a position, or the word where lemmas are not known."""
+    return lambda j: lemmas[j] if lemmas is not None and j < len(lemmas) else words[j]
+
+
+# English verbs of expecting, in the forms that follow "didn't" or "never" (the lemmas here are rules, not a
+# dictionary: "thought" stays "thought")
+EXPECTING_VERBS = {"think", "thought", "expect", "expected", "imagine", "imagined", "believe", "believed",
+                   "know", "knew", "guess", "guessed"}
+# verbs of opinion whose negation speaks for the clause they introduce ("on ne peut pas dire que le cadre
+# soit agréable", "I don't think it was worth it", "I can't say I was impressed"): the negation is raised
+# to the verb that opines, but it is the clause's verdict that is denied
+OPINION_VERBS = {
+    "fr": {"dire", "penser", "croire", "trouver", "estimer", "considérer", "sembler", "paraître", "affirmer",
+           "prétendre", "qualifier"},
+    "en": {"think", "thought", "say", "said", "feel", "felt", "believe", "find", "found", "call", "consider",
+           "reckon", "suppose"},
+}
+OPINION_REACH = 3  # words from the negator to the verb of opinion ("ne peut pas vraiment dire", "do n't really think")
+# after the verb, what makes the phrase praise of its own rather than a denial ("I can't say enough good things")
+NOT_OPINION_NEXT = {"en": {"enough", "more"}, "fr": {"assez", "trop"}}
+
+
+def _denied_clauses(words: list[str], lemmas: list[str] | None, lang: str, contrasts: set[int]) -> set[int]:
+    """Positions of a clause denied through the verb of opinion that introduces it: "je ne dirais pas
+    que c'est compliqué" (praise), "I wouldn't call it a great service" (blame); French wants "que"
+    after the verb, English takes the clause as it comes ("that" or none). A clause told in the
+    conditional reports an expectation that was beaten, not a denial ("je ne pensais pas que ce serait
+    si rapide", "I never thought it would be so easy"): it keeps its verdict."""
+    lemma = _lemma_reader(words, lemmas)
+
+    out: set[int] = set()
+    for i, w in enumerate(words):
+        if lang == "fr":  # from "ne", with what completes it: the verb may stand inside ("ne pense pas")
+            close = (next((c for c in range(i + 1, min(len(words), i + 5)) if words[c] in NEGATION_COMPLETERS),
+                          None) if w in NE else None)
+            if close is None:  # "je n'en dis que du bien" restricts, it does not deny
+                continue
+            reach = close + 1 + OPINION_REACH
+        elif w in NEGATORS["en"]:
+            reach = i + 1 + OPINION_REACH
+        else:
+            continue
+        verb = next((j for j in range(i + 1, min(len(words), reach)) if lemma(j) in OPINION_VERBS[lang]), None)
+        if verb is None or any(words[j] in CLAUSE_ENDS or j in contrasts for j in range(i + 1, verb + 1)):
+            continue
+        start = verb + 1
+        if start < len(words) and words[start] in NOT_OPINION_NEXT[lang]:
+            continue
+        if lang == "fr":  # "dirais pas que", "peux pas vous dire que"
+            start = next((j + 1 for j in range(start, min(len(words), start + 3)) if words[j] in ("que", "qu'")),
+                         None)
+            if start is None:
+                continue
+        elif start < len(words) and words[start] == "that":
+            start += 1
+        clause = _clause_from(words, start, contrasts, CLAUSE_ENDS | CLAUSE_JOINS)
+        if any(words[j] in ("would", "could", "'d") or (lang == "fr" and words[j].endswith(("rait", "raient")))
+               for j in clause):
+            continue
+        out.update(clause)
+    return out
+
+
 def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float | None], lang: str,
                  contrasts: set[int]) -> set[int]:
     """Positions inside a wish or a regret, from its verb to the end of the clause.
@@ -626,14 +690,17 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
     auraient pu", "ça aurait été bien"), "il faudrait", "ce serait" before a verdict ("ce serait
     plus simple", but not "je ne pensais pas que ce serait si rapide"), "si seulement". English: a
     modal perfect ("would have liked", "could have been better", "should've called", but not "I'd
-    have to"), "I wish", "if only", "it would be nice". A present conditional
-    that speaks of the speaker ("j'aimerais revenir", "I'd love to come back") is left alone: it
-    is as often an intention as an unmet wish. When the counterfactual is passive or a copula ("de
+    have to"), "I wish", "if only", "it would be nice" (but not "I didn't think it would be so
+    easy"). A present conditional that speaks of the speaker ("j'aimerais revenir", "I'd love to
+    come back") is left alone: it is as often an intention as an unmet wish. When the counterfactual is passive or a copula ("de
     beaux verres auraient été appréciés", "a heads-up would have been nice"), the clause's subject
     is the wished thing, and the scope starts with the clause.
     """
-    def lemma(j: int) -> str:
-        return lemmas[j] if lemmas is not None and j < len(lemmas) else words[j]
+    lemma = _lemma_reader(words, lemmas)
+
+    def beaten(j: int) -> bool:  # a verb of expecting, negated: "didn't think", "never expected"
+        return (j > 0 and (words[j] in EXPECTING_VERBS or lemma(j) in EXPECTING_VERBS)
+                and any(words[k] in NEGATORS[lang] for k in range(max(0, j - 2), j)))
 
     out: set[int] = set()
     for i, w in enumerate(words):
@@ -657,7 +724,7 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
             elif w == "only" and i > 0 and words[i - 1] == "if":
                 start = i + 1
             elif (w in ("would", "'d") and i > 0 and words[i - 1] in ("it", "that", "this")
-                  and nxt[:1] == ["be"]):
+                  and nxt[:1] == ["be"] and not beaten(i - 2)):  # not "I didn't think it would be so easy"
                 start = i + 1
         if start is None:
             continue
@@ -718,6 +785,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
         elif any(w in neg or w.endswith("n't") for w in words[start:end - 1]):
             negated_inside.add(end - 1)
     framed = _french_negation_frames(words) if lang == "fr" else set()
+    framed |= _denied_clauses(words, lemmas, lang, contrasts)
     wished = _wish_frames(words, lemmas, values, lang, contrasts)
     lacking = _lack_frames(words, lang, contrasts)
     compared = _compared(words, lang, contrasts)
