@@ -181,9 +181,10 @@ def models_prepare(force):
     """Build models/derived/: the int8 ONNX embedding model, spaCy's English tokenizer rules, the seed n-gram model.
 
     Offline, about fifteen seconds. Run by `make setup`; `ecoute analyze` does it on first use otherwise.
+    Those built there for other installed versions or other seeds are removed.
     """
-    from research.nlp import classify, english_tokenizer
-    from research.nlp.onnx_encoder import OnnxModelError, prepare
+    from research.nlp import classify, derived, english_tokenizer
+    from research.nlp.onnx_encoder import OnnxModelError, folder_name, prepare
 
     try:
         folder = prepare(force=force, echo=lambda text: click.echo(text, err=True))
@@ -191,9 +192,11 @@ def models_prepare(force):
         ngrams = classify.prepare_seed_ngrams(force=force)
     except (OnnxModelError, OSError) as e:
         raise click.ClickException(str(e)) from e
-    click.echo(str(folder))
-    click.echo(str(rules))
-    click.echo(str(ngrams))
+    for kept, kind in ((folder, folder_name("*")), (rules, english_tokenizer.RULE_FILES),
+                       (ngrams, classify.NGRAM_FILES)):
+        click.echo(str(kept))
+        for old in derived.drop_superseded(kept, kind):
+            click.echo(f"removed {old.name}, built for other versions or seeds", err=True)
 
 
 @models.command("train-classifier")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -79,6 +80,30 @@ def test_a_prepared_model_is_found_by_its_source_files_and_a_new_wheel_needs_a_n
     assert onnx_encoder.find_prepared(source, [root]) is None
 
 
+def test_a_derived_artefact_replaces_those_of_its_kind_in_the_project_folder_only(tmp_path):
+    project = derived.PROJECT / "models" / "derived"
+    project.mkdir(parents=True, exist_ok=True)
+    old, older_folder, new, other_kind = (project / "pytest-kind-old.json", project / "pytest-kind-folder",
+                                          project / "pytest-kind-new.json", project / "pytest-other.json")
+    try:
+        for path in (old, new, other_kind):
+            path.write_text("{}")
+        older_folder.mkdir(exist_ok=True)
+        (older_folder / "model.onnx").write_bytes(b"int8")
+        assert sorted(p.name for p in derived.drop_superseded(new, "pytest-kind-*")) == [
+            "pytest-kind-folder", "pytest-kind-old.json"]
+        assert new.exists() and other_kind.exists() and not old.exists() and not older_folder.exists()
+        # the user's cache folder may serve other checkouts: nothing is removed there
+        shared = [tmp_path / "pytest-kind-old.json", tmp_path / "pytest-kind-new.json"]
+        for path in shared:
+            path.write_text("{}")
+        assert derived.drop_superseded(shared[1], "pytest-kind-*") == [] and shared[0].exists()
+    finally:
+        for path in (old, new, other_kind):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(older_folder, ignore_errors=True)
+
+
 def test_a_missing_model_is_prepared_on_first_use_and_says_so(tmp_path, monkeypatch, capsys):
     source = _fake_source(tmp_path / "wheel")
     root = tmp_path / "derived"
@@ -113,9 +138,42 @@ def test_the_default_model_is_the_int8_copy_and_caches_its_vectors_under_its_own
     seen = []
     vectors = SentenceEmbedder(cache=cache).embed(["un", "deux", "un"], progress=lambda d, t: seen.append((d, t)))
     assert vectors.shape == (3, 8) and np.allclose(vectors[0], vectors[2]) and seen[-1] == (2, 2)
-    assert set(cache.get_many(embed.ONNX_INT8_MODEL, [embed.text_key("un"), embed.text_key("deux")])) == {
+    int8, fp32 = embed.cache_key(embed.ONNX_INT8_MODEL), embed.cache_key(embed.TORCH_MODEL)
+    assert int8.startswith(embed.ONNX_INT8_MODEL + " @ ") and fp32.startswith(embed.TORCH_MODEL + " @ ")
+    assert set(cache.get_many(int8, [embed.text_key("un"), embed.text_key("deux")])) == {
         embed.text_key("un"), embed.text_key("deux")}
-    assert cache.get_many(embed.TORCH_MODEL, [embed.text_key("un")]) == {}
+    assert cache.get_many(fp32, [embed.text_key("un")]) == {}
+
+
+def test_vectors_made_by_other_versions_or_another_model_folder_are_neither_served_nor_kept(tmp_path, monkeypatch):
+    installed = ["onnxruntime-1.32.0.dist-info", "tokenizers-0.23.3.dist-info"]
+    monkeypatch.setattr(embed.derived, "installed_packages", lambda names=(): list(installed))
+    cache = EmbeddingCache.in_file(tmp_path / "c.sqlite")
+    first = HashedSentences(cache=cache)
+    first.embed(["un", "deux"])
+    assert first.computed == 2 and embed.cache_key("hashed") == first.cache_key
+    again = HashedSentences(cache=cache)
+    again.embed(["un", "deux"])
+    assert again.computed == 0  # same makers: served from the cache
+
+    installed[0] = "onnxruntime-1.33.0.dist-info"  # an upgraded quantizer makes other vectors
+    upgraded = HashedSentences(cache=cache)
+    assert upgraded.cache_key != first.cache_key
+    upgraded.embed(["un", "trois"])
+    assert upgraded.computed == 2  # "un" is made again, not served from the old makers
+    rows = {m: n for m, n in cache.db.execute("SELECT model, count(*) FROM analysis_embeddings GROUP BY model")}
+    assert rows == {upgraded.cache_key: 2}  # the old makers' vectors went once the new ones were stored
+
+    # another model of another name keeps its vectors; a model folder replaced in place gets a new key
+    cache.put_many(embed.cache_key("another model"), {embed.text_key("un"): np.ones(8, np.float32)})
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "model.safetensors").write_bytes(b"weights")
+    before = embed.cache_key(str(folder))
+    (folder / "model.safetensors").write_bytes(b"other weights")
+    assert embed.cache_key(str(folder)) != before
+    HashedSentences(cache=cache).embed(["quatre"])
+    assert cache.get_many(embed.cache_key("another model"), [embed.text_key("un")])
 
 
 class HashedSentences(SentenceEmbedder):

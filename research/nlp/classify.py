@@ -270,6 +270,9 @@ class NgramModel:
                    data["classes"])
 
 
+NGRAM_FILES = "cx-ngrams-*.json"  # the seed n-gram models in models/derived/, one per fingerprint
+
+
 def _ngram_file_name() -> str:
     """Named after the seeds, the model's settings and the installed scikit-learn, for which it is valid."""
     from importlib.metadata import version
@@ -277,7 +280,7 @@ def _ngram_file_name() -> str:
     h = hashlib.sha256(f"{NgramModel.PARAMS}|C={NGRAM_C}|{version('scikit-learn')}".encode())
     for path in sorted(SEED_DIR.glob("seed_*.tsv")):
         h.update(path.read_bytes())
-    return f"cx-ngrams-{h.hexdigest()[:16]}.json"
+    return NGRAM_FILES.replace("*", h.hexdigest()[:16])
 
 
 def _stored_seed_ngrams() -> Path | None:

