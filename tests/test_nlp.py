@@ -624,6 +624,16 @@ def test_a_set_expression_speaks_as_one_word_and_a_negation_turns_it_round():
     # a service that leaves the customer where they started, though "avancé" and "wiser" are praise
     assert pol("Après trois appels, je n'étais pas plus avancée.").net < 0
     assert pol("After three calls I was none the wiser.", "en").net < 0
+    # a problem fixed is a service, though "problème" and "problem" are blame; negated, it is blame again,
+    # whether the frame holds the whole expression or reaches only into it ("personne n'a réglé")
+    for sentence, lang in (("Ils se sont excusés et ont réglé le problème tout de suite.", "fr"),
+                           ("Elle a tout débloqué en une semaine.", "fr"),
+                           ("They said sorry and fixed the problem straight away.", "en"),
+                           ("The manager sorted it out within a day.", "en")):
+        assert pol(sentence, lang).net > 0, sentence
+    for sentence, lang in (("Je n'ai pas réglé le problème.", "fr"), ("Personne n'a réglé mon problème.", "fr"),
+                           ("Nobody fixed the issue.", "en"), ("They never resolved the issue.", "en")):
+        assert pol(sentence, lang).net < 0 and pol(sentence, lang).positive == 0, sentence
     # the negator inside the expression negates nothing: neither the expression nor what follows it
     assert pol("Il n'y a rien à redire.").net > 0
     assert pol("Un sans faute, rapide et aimable.").negative == 0

@@ -776,7 +776,8 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     inside: set[int] = set()  # its other positions
     self_negated: set[int] = set()  # negated by nothing outside: "rien à redire", "sans faute", "pas assez"
     negated_inside: set[int] = set()  # heads of expressions with a negator among their gaps ("won't be back")
-    for start, end, value, own_negation in _expression_spans(words, lemmas, lang):
+    spans = _expression_spans(words, lemmas, lang)
+    for start, end, value, own_negation in spans:
         values[start:end] = [0.0] * (end - start - 1) + [value]
         heads.add(end - 1)
         inside.update(range(start, end - 1))
@@ -786,6 +787,8 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
             negated_inside.add(end - 1)
     framed = _french_negation_frames(words) if lang == "fr" else set()
     framed |= _denied_clauses(words, lemmas, lang, contrasts)
+    # a frame that reaches into an expression negates all of it ("personne n'a réglé mon problème")
+    framed |= {end - 1 for start, end, _, own in spans if not own and framed.intersection(range(start, end))}
     wished = _wish_frames(words, lemmas, values, lang, contrasts)
     lacking = _lack_frames(words, lang, contrasts)
     compared = _compared(words, lang, contrasts)
