@@ -636,7 +636,7 @@ OPINION_VERBS = {
     "en": {"think", "thought", "say", "said", "feel", "felt", "believe", "find", "found", "call", "consider",
            "reckon", "suppose"},
 }
-OPINION_REACH = 3  # words from the negator to the verb of opinion ("ne peut pas vraiment dire", "do n't really think")
+OPINION_REACH = 3  # words from the negation to the verb of opinion ("ne peut pas vraiment dire")
 # after the verb, what makes the phrase praise of its own rather than a denial ("I can't say enough good things")
 NOT_OPINION_NEXT = {"en": {"enough", "more"}, "fr": {"assez", "trop"}}
 
@@ -692,9 +692,10 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
     modal perfect ("would have liked", "could have been better", "should've called", but not "I'd
     have to"), "I wish", "if only", "it would be nice" (but not "I didn't think it would be so
     easy"). A present conditional that speaks of the speaker ("j'aimerais revenir", "I'd love to
-    come back") is left alone: it is as often an intention as an unmet wish. When the counterfactual is passive or a copula ("de
-    beaux verres auraient été appréciés", "a heads-up would have been nice"), the clause's subject
-    is the wished thing, and the scope starts with the clause.
+    come back") is left alone: it is as often an intention as an unmet wish. When the
+    counterfactual is passive or a copula ("de beaux verres auraient été appréciés", "a heads-up
+    would have been nice"), the clause's subject is the wished thing, and the scope starts with the
+    clause.
     """
     lemma = _lemma_reader(words, lemmas)
 
