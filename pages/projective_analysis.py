@@ -28,8 +28,8 @@ def trait_name(key: str) -> str:
 def answer_lines(answers, limit: int = 12) -> None:
     for a in answers[:limit]:
         why = f" — *{literal(a.justification)}*" if a.justification else ""
-        st.markdown(f"- **{a.participant_code}** ({t(f'portrait.group.{a.group}')}, {a.target}, "
-                    f"{a.category}) : « {literal(a.answer)} »{why}")
+        st.markdown(f"- **{a.participant_code}** ({t(f'portrait.group.{a.group}')}, {literal(a.target)}, "
+                    f"{literal(a.category)}) : « {literal(a.answer)} »{why}")
     if len(answers) > limit:
         st.caption(t("projective.more", n=len(answers) - limit))
 
@@ -44,7 +44,7 @@ def contrast_sides(contrast, left_title: str, right_title: str) -> None:
 
 def pick_lines(picks) -> None:
     for p in picks:
-        st.markdown(f"- **{p.participant_code}** · {p.image_code} {p.image_title} : « {literal(p.words)} »")
+        st.markdown(f"- **{p.participant_code}** · {p.image_code} {literal(p.image_title)} : « {literal(p.words)} »")
 
 
 # ---------------------------------------------------------------- photolanguage

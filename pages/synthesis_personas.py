@@ -85,16 +85,16 @@ with tab_found:
         with st.container(border=True):
             st.markdown(f"### {literal(a.label)}")
             line = [t("synthesis.personas.archetype_line", members=len(a.members)),
-                    t("synthesis.personas.matches", persona=a.matched_persona) if a.matched_persona
+                    t("synthesis.personas.matches", persona=literal(a.matched_persona)) if a.matched_persona
                     else t("synthesis.personas.no_match")]
             st.caption(" · ".join(line))
             if a.recruited_as:
                 st.caption(t("synthesis.personas.recruited",
-                             personas=", ".join(f"{name} ({n})" for name, n in a.recruited_as)))
+                             personas=", ".join(f"{literal(name)} ({n})" for name, n in a.recruited_as)))
             if a.recruited_elsewhere:
                 main, n = a.recruited_elsewhere
-                st.warning(t("synthesis.personas.recruited_elsewhere", matched=a.matched_persona, n=n,
-                             members=len(a.members), recruited=main), icon=":material/call_split:")
+                st.warning(t("synthesis.personas.recruited_elsewhere", matched=literal(a.matched_persona), n=n,
+                             members=len(a.members), recruited=literal(main)), icon=":material/call_split:")
             if a.traits:
                 st.markdown(" ".join(badge(x.text) for x in a.traits[:12]))
             if a.members:

@@ -175,6 +175,20 @@ def test_names_the_team_typed_are_shown_as_typed(study_env):
     assert f"### {literal(name)}" in texts and f"### {name}" not in texts
 
 
+def test_persona_names_beside_the_archetypes_are_shown_as_typed(study_env):
+    from research.store import open_database
+
+    db = open_database(study_env)
+    with db.conn:
+        db.execute("UPDATE personas SET name = name || ' *x* [y]'")
+    db.close()
+    at = open_page("pages/synthesis_personas.py")
+    lines = [c.value for c in at.caption] + [w.value for w in at.warning]
+    named = [x for x in lines if literal(" *x* [y]") in x]
+    assert len(named) >= 2  # the persona an archetype resembles, those its members were recruited as
+    assert not any(" *x* [y]" in x for x in lines)
+
+
 def test_theme_names_the_team_typed_are_shown_as_typed(study_env):
     from research import synthesis_store
     from research.store import open_database

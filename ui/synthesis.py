@@ -114,9 +114,9 @@ def verbatim(u: CodedUtterance, key: str, *, link: bool = True) -> None:
             meta.append(f":orange-badge[{t('synthesis.label.expectation')}]")
         if u.corrected:
             meta.append(f":violet-badge[{t('synthesis.corrected')}]")
-        who = " · ".join(x for x in (u.participant_code, u.persona_name, t(f"synthesis.kind.{u.participant_kind}"))
-                         if x)
-        where = " · ".join(x for x in (u.step_label, u.channel or "") if x)
+        who = " · ".join(x for x in (u.participant_code, literal(u.persona_name),
+                                     t(f"synthesis.kind.{u.participant_kind}")) if x)
+        where = " · ".join(literal(x) for x in (u.step_label, u.channel or "") if x)
         meta.append(f"{who}" + (f" — {where}" if where else ""))
         st.caption(" ".join(meta))
         if link:  # on its own line: beside the caption, half-width cards cut it to "Transc"
