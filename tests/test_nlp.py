@@ -743,6 +743,32 @@ def test_our_lexicon_speaks_for_all_the_forms_of_a_lemma_it_lists():
     assert pol("J'ai été remboursée en trois jours.").negative == 0
 
 
+def test_themes_follow_the_corpus_dense_regions_where_k_means_cuts_round_blobs():
+    from sklearn.datasets import make_moons
+
+    x, moon = make_moons(n_samples=200, noise=0.05, random_state=0)
+    x = x.astype(np.float32)
+    whole = lambda assign: all(len(set(assign[moon == m])) == 1 for m in (0, 1))  # noqa: E731
+    assign, centres = themes._spectral(x, 2, None)
+    assert whole(assign) and len(set(assign)) == 2 and centres.shape == (2, 2)
+    assert not whole(themes._kmeans(x, 2)[0])
+
+
+def test_each_utterance_draws_its_theme_neighbours_from_every_language_in_proportion():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(60, 6)).astype(np.float32)
+    x[40:, 0] += 20  # twenty English utterances, far from the forty French ones, as an English model places them
+    langs = ["fr"] * 40 + ["en"] * 20
+    plain = themes.neighbour_graph(x, None, neighbours=15)
+    assert all(set(plain[i].indices) <= set(range(40, 60)) for i in range(40, 60))  # English among English
+    assert all(len(set(plain[i].indices)) >= 15 for i in range(60))  # itself and fourteen others, at least
+    mixed = themes.neighbour_graph(x, langs, neighbours=15)
+    for i in range(40, 60):  # fourteen others: 9 French (two thirds of them) and 5 English
+        linked = set(mixed[i].indices) - {i}
+        assert len(linked & set(range(40))) >= 9 and len(linked & set(range(40, 60))) >= 5
+    assert (mixed != mixed.T).nnz == 0 and mixed.max() == 1.0
+
+
 def test_word_vectors_shape_themes_only_when_they_cover_the_corpus():
     rng = np.random.default_rng(1)
     emb = rng.normal(size=(40, 8)).astype(np.float32)
