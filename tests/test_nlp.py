@@ -234,6 +234,10 @@ def test_brand_gap_evidence_starts_with_what_names_the_value_then_the_closest_in
     assert brand_gap.evoking(texts, vecs, "Simplicité", value) == [1, 0, 2]
     far = np.array([[0.0, -1.0]] * 2, np.float32)
     assert brand_gap.evoking(["Un tarif approximatif", "Une vraie proximité"], far, "Proximité", value) == [1]
+    # "tout simplement", "honestly": how the speaker talks, not the quality named
+    spoken = ["C'est tout simplement scandaleux", "Franchement, simple et rapide", "Simply put, a mess"]
+    assert brand_gap.evoking(spoken, np.array([[0.0, -1.0]] * 3, np.float32), "Simplicité", value) == [1]
+    assert brand_gap.evoking(["Honnêtement, rien à dire", "Un conseiller honnête"], far, "Honnêteté", value) == [1]
     rows = brand_gap.gap([("Simplicité", "Déclarer en quelques gestes")], value[None, :], texts, vecs,
                          ["irritant", "neutral", "enchantment", "irritant"], [0.5, 0.4, 0.99, 0.9],
                          [1, 2, 3, 4], ["customer"] * 4, [101, 102, 103, 104])

@@ -48,6 +48,13 @@ def stems(name: str) -> list[str]:
     return out
 
 
+# adverbs that, in speech, mark how the speaker talks rather than name a quality: "c'est tout
+# simplement scandaleux" does not speak of simplicity, nor "franchement, j'ai attendu" of frankness
+# (folded, as the texts are searched)
+SPEAKING_ADVERBS = {"simplement", "franchement", "honnetement", "sincerement", "vraiment",
+                    "simply", "frankly", "honestly", "sincerely", "truly"}
+
+
 def evoking(texts: Sequence[str], vectors: np.ndarray, name: str, value_vector: np.ndarray,
             min_sim: float = 0.35, top_share: float = 0.05) -> list[int]:
     """Indices of the utterances that evoke a value, by name or by meaning, the most direct first: those
@@ -56,8 +63,9 @@ def evoking(texts: Sequence[str], vectors: np.ndarray, name: str, value_vector: 
     if len(texts) == 0:
         return []
     keys = stems(name)
-    named = re.compile(r"\b(?:" + "|".join(map(re.escape, keys)) + ")")  # a word's start: not "approximatif"
-    by_name = {i for i, t in enumerate(texts) if keys and named.search(fold(t))}
+    named = re.compile(r"\b(?:" + "|".join(map(re.escape, keys)) + r")\w*")  # a word's start: not "approximatif"
+    by_name = {i for i, t in enumerate(texts)
+               if keys and any(m.group() not in SPEAKING_ADVERBS for m in named.finditer(fold(t)))}
     sims = vectors @ (value_vector / max(np.linalg.norm(value_vector), 1e-9))
     cut = max(min_sim, float(np.quantile(sims, 1 - top_share))) if len(sims) > 20 else min_sim
     by_meaning = {int(i) for i in np.where(sims >= cut)[0]}
