@@ -43,6 +43,21 @@ def test_negation_flips_and_contrast_weighs_the_end():
     assert pol("J'aurais aimé être prévenue.").expectation and pol("I wish they had called.", "en").expectation
 
 
+def test_a_concession_weighs_less_than_the_clause_it_concedes_to():
+    # at the start of the sentence or after its main clause, the verdict is in the main clause
+    assert net("Même si l'attente a été interminable, la conseillère a été charmante.") > 0
+    assert net("La conseillère a été charmante, même si l'attente a été interminable.") > 0
+    assert net("Malgré un accueil chaleureux, une attente interminable.") < 0
+    assert net("Even though the wait was awful, the staff were lovely.", "en") > 0
+    assert net("The staff were lovely, although the wait was awful.", "en") > 0
+    assert net("Despite the awful wait, the staff were lovely.", "en") > 0
+    assert net("While the app is nice, the claims process is a nightmare.", "en") < 0
+    # "bien que" concedes without praising; "aussi bien que" compares and concedes nothing
+    assert pol("Bien qu'il soit cher, le service est nul.").positive == 0
+    assert not pol("C'est aussi bien que chez moi.").contrast and net("C'est aussi bien que chez moi.") > 0
+    assert not pol("Ça fait du bien qu'on demande notre avis.").contrast
+
+
 def test_lemmas_keep_accents_and_drop_stop_words():
     toks = text.analyse_texts(["Les remboursements étaient très rapides et l'équipe était chaleureuse."], ["fr"])[0]
     assert "équipe" in toks.lemmas and "remboursement" in toks.lemmas

@@ -31,7 +31,9 @@ silences the translated lexicon's "assureurs"). The scorer walks the tokens:
 - a comparison after "jamais" or "never" is not negated: "jamais été aussi bien reçue" is praise,
   "never seen service this slow" blame;
 - after a contrast ("mais", "par contre", "but", "that said") the clause weighs more than before it, because that is
-  where the speaker's verdict usually lies;
+  where the speaker's verdict usually lies; a concession ("même si", "bien que", "malgré", "although",
+  "despite") weighs less than the clause it concedes to, whether it opens the sentence ("même si
+  c'était long, elle a été parfaite") or follows it ("elle a été parfaite, même si c'était long");
 - expectation markers ("j'aurais aimé", "il faudrait", "I wish", "should") raise a flag: an
   expectation voiced is an unmet need, usually an irritant;
 - what a wish or a regret describes did not happen ("j'aurais aimé un simple message", "ils auraient
@@ -67,13 +69,26 @@ INTENSIFIERS = {
 }
 CONTRASTS = {
     "fr": {"mais", "cependant", "pourtant", "toutefois", "néanmoins", "sauf", "hélas"},
-    "en": {"but", "however", "although", "though", "yet", "except", "unfortunately", "whereas"},
+    "en": {"but", "however", "yet", "except", "unfortunately"},
 }
 # contrasts of two words, found at their second ("par contre", "en revanche", "that said", "on the other hand")
 CONTRAST_PAIRS = {
     "fr": {("par", "contre"), ("en", "revanche"), ("cela", "dit"), ("ceci", "dit"), ("n'", "empêche")},
     "en": {("that", "said"), ("even", "so"), ("other", "hand")},
 }
+# concessions: the clause they open concedes a point, and the verdict lies in the clause it concedes
+# to ("même si c'était long, elle a été parfaite"); found at their last word
+CONCESSIONS = {
+    "fr": {"quoique", "quoiqu'", "malgré"},
+    "en": {"although", "though", "whereas", "despite", "notwithstanding"},
+}
+CONCESSION_PAIRS = {
+    "fr": {("même", "si"), ("même", "s'"), ("bien", "que"), ("bien", "qu'"), ("en", "dépit")},
+    "en": {("even", "if"), ("even", "though")},
+}
+CONCESSION_OPENERS = {"fr": set(), "en": {"while"}}  # concessions only when they open the sentence
+NOT_CONCEDING_BEFORE = {"aussi", "autant", "si", "tout", "du", "le", "de"}  # "aussi bien que" compares, "ça fait du bien que" pleases
+CONCESSION_PAIRS_ALL = CONCESSION_PAIRS["fr"] | CONCESSION_PAIRS["en"]
 EXPECTATION = {
     "fr": re.compile(r"\b(j'aurais (aimé|voulu|préféré|apprécié)|il faudrait|faudrait|ce serait (bien|mieux|bien)"
                      r"|ça serait|j'aimerais|on aimerait|je m'attendais|j'attendais|devrai(en)?t|pourquoi ne pas"
@@ -607,6 +622,52 @@ def contrast_positions(words: list[str], lang: str) -> set[int]:
     return {i for i, w in enumerate(words) if w in single or (i > 0 and (words[i - 1], w) in pairs)}
 
 
+def concession_positions(words: list[str], lang: str) -> set[int]:
+    """Where a concession stands (its last word): "même si", "bien que", "malgré", "although",
+    "despite", "even if"; "while" only when it opens the sentence ("while" also says when)."""
+    single, pairs, openers = CONCESSIONS[lang], CONCESSION_PAIRS[lang], CONCESSION_OPENERS[lang]
+    out = set()
+    for i, w in enumerate(words):
+        pair = i > 0 and (words[i - 1], w) in pairs
+        if pair and w in ("que", "qu'") and i > 1 and words[i - 2] in NOT_CONCEDING_BEFORE:
+            continue
+        if w in single or pair or (w in openers and (i == 0 or words[i - 1] in CLAUSE_ENDS)):
+            out.add(i)
+    return out
+
+
+def _concession_start(words: list[str], c: int) -> int:
+    """The first word of the concession whose last word stands at `c` ("même" of "même si")."""
+    return c - 1 if c > 0 and (words[c - 1], words[c]) in CONCESSION_PAIRS_ALL else c
+
+
+def _emphasis(words: list[str], contrasts: set[int], conceding: set[int]) -> list[float]:
+    """How much each word's polarity counts. After a contrast, more than before it ("c'était long,
+    mais elle a été parfaite"). In a concession, less than in the clause it concedes to, which
+    follows when the concession opens its sentence ("même si c'était long, elle a été parfaite") and
+    precedes otherwise ("elle a été parfaite, même si c'était long"); beside a contrast, the
+    contrast says where the verdict is."""
+    n = len(words)
+    cut = min((i for i in contrasts if i > 0), default=None)
+    weights = [1.0] * n if cut is None else [0.5 if i < cut else 1.5 for i in range(n)]
+    breaks = contrasts | conceding
+    for c in sorted(conceding):
+        conceded = _clause_from(words, c + 1, breaks, CLAUSE_ENDS | {","})
+        first = _concession_start(words, c)
+        if cut is None:
+            if first == 0 or words[first - 1] in CLAUSE_ENDS:
+                end = conceded[-1] + 1 if conceded else c + 1
+                main = _clause_from(words, end + 1 if end < n and words[end] == "," else end, breaks, CLAUSE_ENDS)
+            else:
+                start = max((j + 1 for j in range(first) if words[j] in CLAUSE_ENDS), default=0)
+                main = range(start, first)
+            for j in main:
+                weights[j] = 1.5
+        for j in conceded:
+            weights[j] = 0.5
+    return weights
+
+
 def _lack_frames(words: list[str], lang: str, contrasts: set[int]) -> set[int]:
     """Positions whose quality is said to be missing: "l'accueil manque un peu de chaleur", "a
     service lacking warmth"; up to the clause's next break."""
@@ -762,15 +823,19 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     """Polarity of one utterance from its lower-cased tokens (and their lemmas, aligned, when known:
     "caoutchouteuses" is found under "caoutchouteux")."""
     lang = lang if lang in NEGATORS else "fr"
-    lex, neg, inten, contr = lexicon(lang), NEGATORS[lang], INTENSIFIERS[lang], CONTRASTS[lang]
-    contrasts = contrast_positions(words, lang)
-    cut = min((i for i in contrasts if i > 0), default=None)
+    lex, neg, inten = lexicon(lang), NEGATORS[lang], INTENSIFIERS[lang]
+    contr = CONTRASTS[lang] | CONCESSIONS[lang] | CONCESSION_OPENERS[lang]
+    contrasting, conceding = contrast_positions(words, lang), concession_positions(words, lang)
+    emphasis = _emphasis(words, contrasting, conceding)
+    contrasts = contrasting | conceding  # where clauses break, for the frames below
     pos = negv = 0.0
     polar = negations = 0
     word_values: dict[int, float] = {}
     own = own_words(lang)
     values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None, own)
               for i, w in enumerate(words)]
+    for c in conceding:  # "bien que" concedes, it does not praise
+        values[_concession_start(words, c)] = values[c] = 0.0
     # a set expression speaks as one word, at its last: "laisse à désirer" is a complaint though "désirer"
     # is positive, and the "rien" of "rien à redire" negates nothing outside the expression
     heads: set[int] = set()  # the last position of each expression
@@ -823,8 +888,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
         if i in wished:
             value *= -0.7
         word_values[i] = value
-        if cut is not None:
-            value *= 0.5 if i < cut else 1.5
+        value *= emphasis[i]
         if value > 0:
             pos += value
         else:
@@ -836,7 +900,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
         net = pos - negv
         compound = net / (abs(net) + 1.0)
     return Polarity(positive=pos, negative=negv, polar_words=polar, negations=negations,
-                    contrast=cut is not None, expectation=bool(EXPECTATION[lang].search(text or "")),
+                    contrast=any(w != 1.0 for w in emphasis), expectation=bool(EXPECTATION[lang].search(text or "")),
                     question=(text or "").rstrip().endswith("?"), compound=compound,
                     lukewarm=len(LUKEWARM[lang].findall(text or "")),
                     absences=_absences(words, values, lang, inside | heads),
