@@ -164,6 +164,7 @@ def test_every_utterance_gets_a_theme_with_a_readable_label():
 def test_a_large_corpus_draws_its_seeds_from_a_sample_and_still_finds_every_group(monkeypatch):
     monkeypatch.setattr(themes, "SEVERAL_STARTS_UP_TO", 50)
     monkeypatch.setattr(themes, "SEEDING_SAMPLE", 60)
+    monkeypatch.setattr(themes, "SPECTRAL_UP_TO", 100)  # k-means, as past 5,000 utterances
     rng = np.random.RandomState(3)
     centres = rng.normal(size=(8, 24)) * 5
     group = np.repeat(np.arange(8), 30)
