@@ -763,6 +763,12 @@ def test_our_lexicon_speaks_for_all_the_forms_of_a_lemma_it_lists():
     assert pol("J'ai été remboursée en trois jours.").negative == 0
 
 
+def test_the_same_answer_repeated_makes_one_theme():
+    emb = np.tile(np.random.default_rng(0).normal(size=(1, 8)), (30, 1)).astype(np.float32)
+    found, assign = themes.find_themes(emb, [["merci", "beaucoup"]] * 30)
+    assert len(found) == 1 and set(assign.tolist()) == {0}
+
+
 def test_themes_follow_the_corpus_dense_regions_where_k_means_cuts_round_blobs():
     from sklearn.datasets import make_moons
 

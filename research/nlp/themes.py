@@ -282,7 +282,7 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
     if n == 0:
         return [], np.zeros(0, int)
     x = representation(embeddings, lemmas, langs=langs, word_vectors=word_vectors)
-    k = min(k or theme_count(n), n)
+    k = min(k or theme_count(n), len(np.unique(x, axis=0)))  # no more themes than different utterances
     if k <= 1:
         assign = np.zeros(n, int)
         centres = x.mean(axis=0, keepdims=True)
