@@ -87,8 +87,8 @@ CONCESSION_PAIRS = {
     "en": {("even", "if"), ("even", "though")},
 }
 CONCESSION_OPENERS = {"fr": set(), "en": {"while"}}  # concessions only when they open the sentence
-NOT_CONCEDING_BEFORE = {"aussi", "autant", "si", "tout", "du", "le", "de"}  # "aussi bien que" compares, "ça fait du bien que" pleases
-CONCESSION_PAIRS_ALL = CONCESSION_PAIRS["fr"] | CONCESSION_PAIRS["en"]
+# not a concession after these: "aussi bien que" compares, "ça fait du bien que" pleases
+NOT_CONCEDING_BEFORE = {"aussi", "autant", "si", "tout", "du", "le", "de"}
 EXPECTATION = {
     "fr": re.compile(r"\b(j'aurais (aimé|voulu|préféré|apprécié)|il faudrait|faudrait|ce serait (bien|mieux|bien)"
                      r"|ça serait|j'aimerais|on aimerait|je m'attendais|j'attendais|devrai(en)?t|pourquoi ne pas"
@@ -636,12 +636,12 @@ def concession_positions(words: list[str], lang: str) -> set[int]:
     return out
 
 
-def _concession_start(words: list[str], c: int) -> int:
+def _concession_start(words: list[str], c: int, lang: str) -> int:
     """The first word of the concession whose last word stands at `c` ("même" of "même si")."""
-    return c - 1 if c > 0 and (words[c - 1], words[c]) in CONCESSION_PAIRS_ALL else c
+    return c - 1 if c > 0 and (words[c - 1], words[c]) in CONCESSION_PAIRS[lang] else c
 
 
-def _emphasis(words: list[str], contrasts: set[int], conceding: set[int]) -> list[float]:
+def _emphasis(words: list[str], lang: str, contrasts: set[int], conceding: set[int]) -> list[float]:
     """How much each word's polarity counts. After a contrast, more than before it ("c'était long,
     mais elle a été parfaite"). In a concession, less than in the clause it concedes to, which
     follows when the concession opens its sentence ("même si c'était long, elle a été parfaite") and
@@ -653,7 +653,7 @@ def _emphasis(words: list[str], contrasts: set[int], conceding: set[int]) -> lis
     breaks = contrasts | conceding
     for c in sorted(conceding):
         conceded = _clause_from(words, c + 1, breaks, CLAUSE_ENDS | {","})
-        first = _concession_start(words, c)
+        first = _concession_start(words, c, lang)
         if cut is None:
             if first == 0 or words[first - 1] in CLAUSE_ENDS:
                 end = conceded[-1] + 1 if conceded else c + 1
@@ -826,7 +826,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     lex, neg, inten = lexicon(lang), NEGATORS[lang], INTENSIFIERS[lang]
     contr = CONTRASTS[lang] | CONCESSIONS[lang] | CONCESSION_OPENERS[lang]
     contrasting, conceding = contrast_positions(words, lang), concession_positions(words, lang)
-    emphasis = _emphasis(words, contrasting, conceding)
+    emphasis = _emphasis(words, lang, contrasting, conceding)
     contrasts = contrasting | conceding  # where clauses break, for the frames below
     pos = negv = 0.0
     polar = negations = 0
@@ -835,7 +835,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None, own)
               for i, w in enumerate(words)]
     for c in conceding:  # "bien que" concedes, it does not praise
-        values[_concession_start(words, c)] = values[c] = 0.0
+        values[_concession_start(words, c, lang)] = values[c] = 0.0
     # a set expression speaks as one word, at its last: "laisse à désirer" is a complaint though "désirer"
     # is positive, and the "rien" of "rien à redire" negates nothing outside the expression
     heads: set[int] = set()  # the last position of each expression

@@ -218,7 +218,7 @@ def _kmeans(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return km.labels_.copy(), km.cluster_centers_
 
 
-def neighbour_graph(x: np.ndarray, langs: Sequence[str] | None = None, neighbours: int = 15):
+def neighbour_graph(x: np.ndarray, langs: Sequence[str] | None = None, neighbours: int = NEIGHBOURS):
     """Each utterance linked to itself and its nearest neighbours, drawn from each language in
     proportion to that language's share of the corpus, then the links made mutual (sparse, n × n).
 
@@ -260,12 +260,10 @@ def _spectral(x: np.ndarray, k: int, langs: Sequence[str] | None) -> tuple[np.nd
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             assign = SpectralClustering(n_clusters=k, affinity="precomputed", assign_labels="cluster_qr",
-                                        random_state=0).fit_predict(neighbour_graph(x, langs, NEIGHBOURS))
+                                        random_state=0).fit_predict(neighbour_graph(x, langs))
     except (ArithmeticError, ValueError, RuntimeError):  # ArpackNoConvergence is a RuntimeError
         return _kmeans(x, k)
-    present = sorted(set(assign.tolist()))
-    remap = {c: i for i, c in enumerate(present)}
-    assign = np.array([remap[c] for c in assign.tolist()], int)
+    present, assign = np.unique(assign, return_inverse=True)  # themes numbered 0, 1, ... with none empty
     centres = np.vstack([x[assign == c].mean(axis=0) for c in range(len(present))])
     return assign, centres
 
