@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from research.nlp.themes import MISCELLANEOUS_ID  # the theme of what has no subject of its own: ranked last
+
 IRRITANT, ENCHANTMENT, NEUTRAL = "irritant", "enchantment", "neutral"
 EXPECTATION = "expectation"  # not a label: a flag an irritant (or a remark) may carry
 LABELS = (IRRITANT, ENCHANTMENT, NEUTRAL)
@@ -199,7 +201,7 @@ def findings(
         "frequency": lambda f: (-f.participants, -f.mentions, -f.mean_intensity, f.theme_label),
         "intensity": lambda f: (-f.mean_intensity, -f.participants, f.theme_label),
     }
-    return sorted(out, key=keys[sort])
+    return sorted(out, key=lambda f: (f.theme_id == MISCELLANEOUS_ID, keys[sort](f)))
 
 
 @dataclass
@@ -336,7 +338,7 @@ def theme_summaries(
             steps=ranked(Counter(u.step_label for u in us if u.step_label)),
             quotes=ordered[:quotes],
         ))
-    return sorted(out, key=lambda s: (-s.size, s.label))
+    return sorted(out, key=lambda s: (s.theme_id == MISCELLANEOUS_ID, -s.size, s.label))
 
 
 @dataclass
@@ -399,7 +401,9 @@ def persona_summaries(
     for persona_id, us in groups.items():
         c = Counter(u.label for u in us)
         felt = [u for u in us if u.label != NEUTRAL]
-        top_themes = {label: ranked(Counter(u.theme_label for u in us if u.label == label))[:top]
+        miscellaneous = {u.theme_label for u in us if u.theme_id == MISCELLANEOUS_ID}
+        top_themes = {label: sorted(ranked(Counter(u.theme_label for u in us if u.label == label)),
+                                    key=lambda kv: kv[0] in miscellaneous)[:top]
                       for label in (IRRITANT, ENCHANTMENT)}
         out.append(PersonaSummary(
             persona_id=persona_id, name=us[0].persona_name,

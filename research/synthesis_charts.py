@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from research.quoting import short_quote
+from research.nlp.themes import MISCELLANEOUS_ID
 from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell, signed
 
 Translate = Callable[..., str]
@@ -67,14 +68,17 @@ def findings_chart(items: Sequence[Finding], t: Translate, *, width: int | str =
     df = pd.DataFrame([{
         "theme": short_quote(f.theme_label or t("synthesis.untitled"), 48), "participants": f.participants,
         "mentions": f.mentions, "intensity": f.mean_intensity, "step": f.main_step, "rank": i,
+        "miscellaneous": f.theme_id == MISCELLANEOUS_ID,
     } for i, f in enumerate(items)])
     scheme = {IRRITANT: "reds", ENCHANTMENT: "greens"}.get(label, "oranges")
     return alt.Chart(df).mark_bar().encode(
         y=alt.Y("theme:N", sort=alt.EncodingSortField("rank"), title=None,
                 axis=alt.Axis(labelLimit=320)),
         x=alt.X("participants:Q", title=t("synthesis.board.participants")),
-        color=alt.Color("intensity:Q", title=t("synthesis.board.intensity"),
-                        scale=alt.Scale(scheme=scheme, domain=[0, 1])),
+        # the theme of what has no subject of its own is not a finding like the others: grey
+        color=alt.condition(alt.datum.miscellaneous, alt.value("#c4c7cc"),
+                            alt.Color("intensity:Q", title=t("synthesis.board.intensity"),
+                                      scale=alt.Scale(scheme=scheme, domain=[0, 1]))),
         tooltip=[alt.Tooltip("theme:N", title=t("synthesis.theme")),
                  alt.Tooltip("participants:Q", title=t("synthesis.board.participants")),
                  alt.Tooltip("mentions:Q", title=t("synthesis.board.mentions")),

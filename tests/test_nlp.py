@@ -763,6 +763,35 @@ def test_our_lexicon_speaks_for_all_the_forms_of_a_lemma_it_lists():
     assert pol("J'ai été remboursée en trois jours.").negative == 0
 
 
+def test_a_catch_all_theme_is_named_for_what_it_is_and_listed_last():
+    """Utterances whose words are all different ("Pas mal au début", "Je me suis senti trompé") may
+    gather in a theme of their own; named after three of its members' words, it would pass for a topic."""
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(4, 16)) * 10
+    group = np.repeat(np.arange(4), 20)
+    emb = (centres[group] + rng.normal(size=(80, 16))).astype(np.float32)
+    lemmas = [[f"sujet{g}", f"mot{i}"] if g < 3 else [f"seul{i}"] for i, g in enumerate(group)]
+    found, assign = themes.find_themes(emb, lemmas, k=4)
+    assert [t.label for t in found[:3]] and all(t.label.startswith("sujet") for t in found[:3])
+    last = found[-1]
+    assert (last.id, last.label, last.keywords) == (themes.MISCELLANEOUS_ID, "divers", [])
+    assert sorted(last.members) == list(range(60, 80)) and set(assign[60:].tolist()) == {3}
+    # in English; and two catch-alls become one
+    lemmas = [[f"topic{g}"] if g < 2 else [f"only{i}"] for i, g in enumerate(group)]
+    found, assign = themes.find_themes(emb, lemmas, k=4, langs=["en"] * 80)
+    assert sorted(t.label for t in found[:2]) == ["topic0", "topic1"] and found[-1].label == "miscellaneous"
+    assert len(found) == 3
+    assert sorted(found[-1].members) == list(range(40, 80))
+    # a theme named by a word only some of its members say keeps its name: themes are not that tidy
+    lemmas = [[f"sujet{g}"] if i % 4 == 0 else [f"mot{i}"] for i, g in enumerate(group)]
+    found, _ = themes.find_themes(emb, lemmas, k=4)
+    assert all(t.label.startswith("sujet") for t in found) and len(found) == 4
+    # with fewer than two topics beside it, nothing is called a catch-all
+    lemmas = [[f"sujet{g}"] if g < 1 else [f"seul{i}"] for i, g in enumerate(group)]
+    found, _ = themes.find_themes(emb, lemmas, k=4)
+    assert themes.MISCELLANEOUS_ID not in {t.id for t in found}
+
+
 def test_the_same_answer_repeated_makes_one_theme():
     emb = np.tile(np.random.default_rng(0).normal(size=(1, 8)), (30, 1)).astype(np.float32)
     found, assign = themes.find_themes(emb, [["merci", "beaucoup"]] * 30)

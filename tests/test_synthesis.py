@@ -106,6 +106,31 @@ def test_theme_and_persona_summaries(study):
             assert u.intensity == max(r.intensity for r in rivals if not r.corrected or u.corrected)
 
 
+def test_the_theme_of_what_has_no_subject_comes_after_every_topic(study):
+    from research.nlp.themes import MISCELLANEOUS_ID
+
+    # five people's short verdicts with no subject ("Je me suis senti trompé"): the largest group, strongly felt
+    vague = [u(100 + i, "irritant", MISCELLANEOUS_ID, 3, participant=10 + i, interview=10 + i, intensity=1.0)
+             for i in range(5)]
+    records = study + vague
+    assert findings(vague, "irritant")[0].theme_id == MISCELLANEOUS_ID
+    for sort in ("score", "frequency", "intensity"):
+        assert [f.theme_id for f in findings(records, "irritant", sort=sort)][-1] == MISCELLANEOUS_ID
+    assert [s.theme_id for s in theme_summaries(records)][-1] == MISCELLANEOUS_ID
+    prudente = {p.name: p for p in persona_summaries(records)}["Prudente"]
+    assert prudente.top_irritants == [("thème t1", 3), ("thème t2", 2), (f"thème {MISCELLANEOUS_ID}", 5)]
+    assert [n for n, _ in persona_summaries(records, top=2)[0].top_irritants] == ["thème t1", "thème t2"]
+    # and on the board its bar is grey, where a finding's is coloured by how strongly it is felt
+    from research.synthesis_charts import findings_chart
+
+    spec = findings_chart(findings(records, "irritant"), lambda key, **kw: key).to_dict()
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert [r["miscellaneous"] for r in rows] == [False, False, True]
+    color = spec["encoding"]["color"]
+    assert color["condition"] == {"test": "datum.miscellaneous", "value": "#c4c7cc"}
+    assert color["field"] == "intensity"
+
+
 def test_short_quotes_end_at_a_word():
     assert short_quote("Trop court.") == "Trop court."
     assert short_quote("Le conseiller   m'a rappelé\n le lendemain, comme promis, et tout était réglé.", 40) == \
