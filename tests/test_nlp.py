@@ -64,6 +64,16 @@ def test_lemmas_keep_accents_and_drop_stop_words():
     assert not {"les", "et", "très"} & set(toks.lemmas)
 
 
+def test_english_lemmas_are_words_that_can_name_a_theme():
+    toks = text.analyse_texts(["I was charged twice, the fees were cancelled and I paid for my children's glasses."],
+                              ["en"])[0]
+    # the suffix rules alone gave "charg", "fees", "cancell", "paid", "children"
+    assert toks.lemmas == ["charge", "twice", "fee", "cancel", "pay", "child", "glass"]
+    assert "'s" in toks.words and toks.word_lemmas[toks.words.index("'s")] == "'s"  # a possessive is not "is"
+    # a word the table lacks still loses its ending
+    assert text.english_lemma("zorbified") == "zorbifi" and text.english_lemma("blorfs") == "blorf"
+
+
 def test_dimensions():
     assert dimension.dimension_of("Le conseiller était très aimable et à l'écoute") == "relational"
     assert dimension.dimension_of("Le remboursement a pris deux mois de délai") == "service"

