@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 import altair as alt
 import pandas as pd
 
-from research.quoting import short_quote
 from research.nlp.themes import MISCELLANEOUS_ID
+from research.quoting import short_quote
 from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell, signed
 
 Translate = Callable[..., str]

@@ -316,7 +316,7 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
 
     naming = allowed(label_words if label_words is not None else lemmas)
     words = label_themes(groups, naming, langs=langs, fallback=None if label_words is None else allowed(lemmas))
-    diffuse = [g for g in groups if focus(groups[g], words.get(g) or [], naming, lemmas, langs) < DIFFUSE_FOCUS]
+    diffuse = [g for g in groups if _focus(groups[g], words.get(g) or [], naming, lemmas, langs) < DIFFUSE_FOCUS]
     if len(groups) - len(diffuse) < 2:
         diffuse = [g for g in diffuse if not words.get(g)]  # a theme with no word at all is diffuse anyway
     if diffuse:  # one theme of what has no subject of its own, listed last
@@ -340,13 +340,13 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
                 tid += "-b"
             used.add(tid)
         else:
-            label, tid = miscellaneous_label(idx, langs), MISCELLANEOUS_ID
+            label, tid = _miscellaneous_label(idx, langs), MISCELLANEOUS_ID
         index_of[g] = len(themes)
         themes.append(Theme(id=tid, label=label, members=idx, keywords=kw, quotes=ranked[:quotes]))
     return themes, np.array([index_of[g] for g in assign.tolist()], int)
 
 
-def focus(idx: Sequence[int], keywords: Sequence[str], naming: Sequence[Sequence[str]],
+def _focus(idx: Sequence[int], keywords: Sequence[str], naming: Sequence[Sequence[str]],
           lemmas: Sequence[Sequence[str]], langs: Sequence[str] | None) -> float:
     """The share of a theme's members (in its main language) that say at least one of the words naming it."""
     heard = _in_main_language(idx, langs)
@@ -354,6 +354,6 @@ def focus(idx: Sequence[int], keywords: Sequence[str], naming: Sequence[Sequence
     return sum(1 for i in heard if named & (set(naming[i]) | set(lemmas[i]))) / max(1, len(heard))
 
 
-def miscellaneous_label(idx: Sequence[int], langs: Sequence[str] | None) -> str:
+def _miscellaneous_label(idx: Sequence[int], langs: Sequence[str] | None) -> str:
     main = Counter(langs[i] for i in idx).most_common(1)[0][0] if langs else "fr"
     return MISCELLANEOUS_LABELS.get(main, MISCELLANEOUS_LABELS["fr"])
