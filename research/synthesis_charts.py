@@ -17,6 +17,7 @@ from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatC
 
 Translate = Callable[..., str]
 RED, GREEN, GREY, GOLD = "#c0392b", "#1e8449", "#7f8c8d", "#d4a017"
+LIGHT_GREY = "#bdc3c7"  # what is neither irritant nor enchantment, nor a topic
 
 
 def emotional_curve_chart(points: Sequence[CurvePoint], t: Translate, *, width: int | str = "container",
@@ -76,7 +77,7 @@ def findings_chart(items: Sequence[Finding], t: Translate, *, width: int | str =
                 axis=alt.Axis(labelLimit=320)),
         x=alt.X("participants:Q", title=t("synthesis.board.participants")),
         # the theme of what has no subject of its own is not a finding like the others: grey
-        color=alt.condition(alt.datum.miscellaneous, alt.value("#c4c7cc"),
+        color=alt.condition(alt.datum.miscellaneous, alt.value(LIGHT_GREY),
                             alt.Color("intensity:Q", title=t("synthesis.board.intensity"),
                                       scale=alt.Scale(scheme=scheme, domain=[0, 1]))),
         tooltip=[alt.Tooltip("theme:N", title=t("synthesis.theme")),
@@ -163,7 +164,7 @@ def label_mix_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "c
     return alt.Chart(df).mark_bar().encode(
         y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("n:Q", stack="normalize", title=t("synthesis.mix"), axis=alt.Axis(format="%")),
-        color=alt.Color("label:N", title=None, scale=alt.Scale(domain=domain, range=[RED, GREEN, "#bdc3c7"])),
+        color=alt.Color("label:N", title=None, scale=alt.Scale(domain=domain, range=[RED, GREEN, LIGHT_GREY])),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("label:N", title=" "),
                  alt.Tooltip("n:Q", title=t("synthesis.board.mentions"))],

@@ -121,13 +121,13 @@ def test_the_theme_of_what_has_no_subject_comes_after_every_topic(study):
     assert prudente.top_irritants == [("thème t1", 3), ("thème t2", 2), (f"thème {MISCELLANEOUS_ID}", 5)]
     assert [n for n, _ in persona_summaries(records, top=2)[0].top_irritants] == ["thème t1", "thème t2"]
     # and on the board its bar is grey, where a finding's is coloured by how strongly it is felt
-    from research.synthesis_charts import findings_chart
+    from research.synthesis_charts import LIGHT_GREY, findings_chart
 
     spec = findings_chart(findings(records, "irritant"), lambda key, **kw: key).to_dict()
     rows = spec["datasets"][spec["data"]["name"]]
     assert [r["miscellaneous"] for r in rows] == [False, False, True]
     color = spec["encoding"]["color"]
-    assert color["condition"] == {"test": "datum.miscellaneous", "value": "#c4c7cc"}
+    assert color["condition"] == {"test": "datum.miscellaneous", "value": LIGHT_GREY}
     assert color["field"] == "intensity"
 
 

@@ -684,8 +684,8 @@ def _lemma_reader(words: list[str], lemmas: list[str] | None):
     return lambda j: lemmas[j] if lemmas is not None and j < len(lemmas) else words[j]
 
 
-# English verbs of expecting, in the forms that follow "didn't" or "never" (the lemmas here are rules, not a
-# dictionary: "thought" stays "thought")
+# English verbs of expecting, in the forms that follow "didn't" or "never": the past forms too, because
+# the score may be asked without lemmas, and the lemma table reads "thought" and "felt" as nouns first
 EXPECTING_VERBS = {"think", "thought", "expect", "expected", "imagine", "imagined", "believe", "believed",
                    "know", "knew", "guess", "guessed"}
 # verbs of opinion whose negation speaks for the clause they introduce ("on ne peut pas dire que le cadre
