@@ -669,6 +669,10 @@ def test_a_set_expression_speaks_as_one_word_and_a_negation_turns_it_round():
     assert pol("Un sans faute, rapide et aimable.").negative == 0
     assert pol("Un sans faute, rapide et aimable.").absences == 0
     assert pol("Delivered in no time.", "en").absences == 0
+    # a measure of degree praises nothing, for our lexicon nor for VADER ("great" is praise to both)
+    worried = pol("That worried me a great deal.", "en")
+    assert worried.positive == 0 and worried.compound < 0 and worried.negative > 0
+    assert pol("We got a great deal on the plan.", "en").net > 0  # a bargain
     # the expressions live in our lexicon's file, apart from its single words
     assert ("laisser", "à", "désirer") in [parts for parts, _ in polarity.expressions("fr")["laisser"]]
     assert not any(" " in form for form in polarity.lexicon("fr"))

@@ -895,7 +895,10 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
             negv -= value
     compound = 0.0
     if lang == "en" and _vader() is not None and not wished:  # VADER reads a wish as praise
-        compound = _vader().polarity_scores(text)["compound"]
+        # nor does it read the expressions our lexicon says judge nothing ("worried me a great deal")
+        silent = {j for start, end, value, _ in spans if not value for j in range(start, end)}
+        said = " ".join(w for j, w in enumerate(words) if j not in silent) if silent else text
+        compound = _vader().polarity_scores(said)["compound"]
     else:
         net = pos - negv
         compound = net / (abs(net) + 1.0)
