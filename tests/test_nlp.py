@@ -455,6 +455,14 @@ def test_workspace_analysis_codes_participants_only_and_stores_for_the_synthesis
     assert len(records) == participant_lines and {r.label for r in records} <= {"irritant", "enchantment", "neutral"}
     assert synthesis_store.archetypes(db) and any(synthesis_store.traits_for_persona(db, p.persona_id)
                                                   for p in synthesis_store.defined_personas(db))
+    # each answer is read with the turn before it, the interviewer's question or the participant's own
+    from research.nlp.workspace import _utterances
+
+    rows = {(r["interview_id"], r["position"]): r for r in _utterances(db)}
+    turns = db.execute("SELECT interview_id, position, role, text FROM utterances ORDER BY interview_id, position").fetchall()
+    pairs = [(a, b) for a, b in zip(turns, turns[1:]) if a[0] == b[0] and b[2] != "interviewer"]
+    assert {a[2] for a, _ in pairs} == {"interviewer", "participant"}
+    assert all(rows[b[0], b[1]]["before"] == a[3] for a, b in pairs)
 
 
 @pytest.mark.slow
@@ -804,6 +812,45 @@ def test_a_catch_all_theme_is_named_for_what_it_is_and_listed_last():
     lemmas = [[f"sujet{g}"] if g < 1 else [f"seul{i}"] for i, g in enumerate(group)]
     found, _ = themes.find_themes(emb, lemmas, k=4)
     assert themes.MISCELLANEOUS_ID not in {t.id for t in found}
+
+
+def test_an_answer_that_names_no_subject_takes_the_theme_of_what_it_answers():
+    """"Not bad at first" says how, not what: alone it lands in the catch-all; read after "How did your
+    refunds go?" it belongs with the refunds. After a question that names nothing either, it stays."""
+    items = "glasses crown brace scan physio filling implant lenses hearing x-ray".split()
+    matters = "card quote claim plan address cover invoice form bill account".split()
+
+    class Topical(HashingEmbedder):  # sees refunds, the phone line or neither, and what each was about
+        def embed(self, texts, progress=None):
+            out = np.zeros((len(texts), 16), np.float32)
+            for row, t in zip(out, texts):
+                row[0 if "refund" in t.lower() else 1 if "phone" in t.lower() else 2] = 3.0
+                for k, w in enumerate(items + matters):  # members differ by how much they dwell on it
+                    if f" {w}" in t:
+                        row[3 + k % 12] = 0.3 * (k % 10)
+            return out
+
+    refunds = [f"The refund for my {w} took {n} days." for n, w in enumerate(items, start=3)] * 2
+    phone = [f"The phone line kept me waiting about my {w}, {n} minutes." for n, w in enumerate(matters, start=5)] * 2
+    verdicts = ["Not bad at first.", "I felt cheated.", "Exactly what I expected.", "Brilliant, honestly.",
+                "That annoyed me.", "Quite reassuring.", "Never again.", "A real relief.", "So slow.",
+                "Perfect, nothing to add.", "Frankly disappointing.", "I was surprised.", "Such a mess.",
+                "Lovely people.", "Pretty average.", "Worse than before.", "Absolutely fine.", "Good enough.",
+                "Truly awful.", "What a joy."]
+    before = ["How did your refunds go?"] * 8 + ["How did you feel?"] * 4 + [""] * 8
+    utterances = ([Utterance(f"r{i}", s) for i, s in enumerate(refunds)] + [Utterance(f"p{i}", s) for i, s in enumerate(phone)]
+                  + [Utterance(f"v{i}", s, before=b) for i, (s, b) in enumerate(zip(verdicts, before))])
+    result = analyze(utterances, lang="en", embedder=Topical(), k=3)
+    theme_of = {r.id: r.theme for r in result.results}
+    refund_theme = theme_of["r0"]
+    assert refund_theme != themes.MISCELLANEOUS_ID and "refund" in result.themes[0].label + result.themes[1].label
+    assert {theme_of[f"v{i}"] for i in range(8)} == {refund_theme}
+    assert {theme_of[f"v{i}"] for i in range(8, 20)} == {themes.MISCELLANEOUS_ID}
+    assert {theme_of[f"r{i}"] for i in range(20)} == {refund_theme}
+    misc = next(t for t in result.themes if t.id == themes.MISCELLANEOUS_ID)
+    assert len(misc.members) == 12 and set(misc.quotes) <= set(misc.members)
+    refund = next(t for t in result.themes if t.id == refund_theme)
+    assert len(refund.members) == 28 and set(refund.quotes) <= set(range(20))  # its quotes say what it is about
 
 
 def test_the_same_answer_repeated_makes_one_theme():

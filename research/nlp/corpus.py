@@ -15,6 +15,9 @@ class Utterance:
     id: str
     text: str
     lang: str = ""
+    # what was said just before, in the same conversation (the question it answers, or the speaker's
+    # previous sentence): the subject of a short answer that names none ("Pas mal au début")
+    before: str = ""
 
 
 @dataclass

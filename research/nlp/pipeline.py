@@ -95,6 +95,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
                                       exclude=label_stop_words,
                                       label_words=[t.naming for t in tokens],
                                       word_vectors=lexical.word_vectors)
+    found, assign = _answers_in_context(utterances, found, assign, emb, tokens, langs, lexical.word_vectors, embedder)
     tell(4, 5, "themes")
     results = []
     for i, u in enumerate(utterances):
@@ -106,6 +107,26 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     tell(5, 5, "themes")
     return Analysis(results=results, themes=found, embeddings=emb, tokens=tokens, polarities=pols,
                     kappa=clf.kappa, learned_from=clf.learned_from, computed_embeddings=computed)
+
+
+def _answers_in_context(utterances: Sequence[Utterance], found: list[themes.Theme], assign: np.ndarray,
+                        emb: np.ndarray, tokens: Sequence[text.Tokens], langs: Sequence[str],
+                        word_vectors: np.ndarray, embedder) -> tuple[list[themes.Theme], np.ndarray]:
+    """The catch-all's utterances read with what was said before them (see `themes.read_in_context`)."""
+    misc = next((t for t in found if t.id == themes.MISCELLANEOUS_ID), None)
+    idx = [i for i in (misc.members if misc else []) if utterances[i].before.strip()]
+    if not idx:
+        return found, assign
+    read = [f"{utterances[i].before.strip()} {utterances[i].text}" for i in idx]
+    read_langs = [langs[i] for i in idx]
+    read_tokens = text.analyse_texts(read, read_langs)
+    emb, lemmas, vectors = emb.copy(), [t.lemmas for t in tokens], word_vectors.copy()
+    emb[idx] = embedder.embed(read)
+    vectors[idx] = wordvectors.utterance_vectors([t.lemmas for t in read_tokens], read_langs)
+    for i, t in zip(idx, read_tokens):
+        lemmas[i] = t.lemmas
+    x = themes.representation(emb, lemmas, langs=langs, word_vectors=vectors)
+    return themes.read_in_context(found, assign, x, idx)
 
 
 def analyze_workspace(db, progress=None, labels=None, embedder=None) -> dict:

@@ -12,7 +12,11 @@ to mean anything are folded into the nearest larger one, never dropped.
 Labels are the lemmas most specific to a theme (class-based TF-IDF, accents kept, stop words of
 both languages removed), and quotes are the utterances nearest its centre. A theme that its own
 words do not describe (few of its members say any of them) gathers what has no subject of its own;
-it is named "divers" ("miscellaneous" in English) and listed last (see DIFFUSE_FOCUS).
+it is named "divers" ("miscellaneous" in English) and listed last (see DIFFUSE_FOCUS). In an
+interview, most of what lands there is an answer whose subject is in the question ("Pas mal au
+début", after "Comment se passaient vos remboursements ?"): read with what was said just before it,
+such an answer joins the theme of that subject when it then sits at least as near its centre as half
+of the theme's own members (`read_in_context`).
 """
 from __future__ import annotations
 
@@ -344,6 +348,47 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
         index_of[g] = len(themes)
         themes.append(Theme(id=tid, label=label, members=idx, keywords=kw, quotes=ranked[:quotes]))
     return themes, np.array([index_of[g] for g in assign.tolist()], int)
+
+
+CONTEXT_FLOOR = 0.5  # an answer read in context joins a theme when at least as near its centre as half its own members
+
+
+def read_in_context(found: list[Theme], assign: np.ndarray, x: np.ndarray, candidates: Sequence[int],
+                    quotes: int = 3) -> tuple[list[Theme], np.ndarray]:
+    """Members of the catch-all theme placed by what was said before them.
+
+    `x`: the representation where the rows of `candidates` hold the utterance read with what
+    preceded it, the other rows the utterance alone. A candidate in the catch-all joins the topical
+    theme whose centre it is nearest, when it is at least as near as the theme's own members at
+    the CONTEXT_FLOOR quantile; else it stays. Names and quotes of the topical themes are kept:
+    they come from what their members say themselves.
+    """
+    misc = next((k for k, t in enumerate(found) if t.id == MISCELLANEOUS_ID), None)
+    topical = [k for k, t in enumerate(found) if t.id != MISCELLANEOUS_ID]
+    if misc is None or not topical or not len(candidates):
+        return found, assign
+    unit = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+    centres = np.vstack([unit[found[k].members].mean(axis=0) for k in topical])
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
+    floors = np.array([np.quantile(unit[found[k].members] @ c, CONTEXT_FLOOR) for k, c in zip(topical, centres)])
+    moving = np.array([i for i in candidates if assign[i] == misc], int)
+    sims = unit[moving] @ centres.T
+    best = sims.argmax(axis=1) if len(moving) else np.zeros(0, int)
+    near = sims[np.arange(len(moving)), best] >= floors[best]
+    assign = assign.copy()
+    assign[moving[near]] = np.array(topical)[best[near]]
+    out = []
+    for k, t in enumerate(found):
+        idx = [int(i) for i in np.where(assign == k)[0]]
+        if k == misc and idx:
+            centre = unit[idx].mean(axis=0)
+            ranked = [idx[j] for j in np.argsort(-(unit[idx] @ centre), kind="stable")]
+            out.append(Theme(t.id, t.label, idx, t.keywords, ranked[:quotes]))
+        elif idx:
+            out.append(Theme(t.id, t.label, idx, t.keywords, t.quotes))
+    out.sort(key=lambda t: (t.id == MISCELLANEOUS_ID, -len(t.members)))  # as find_themes lists them
+    index = {t.id: j for j, t in enumerate(out)}
+    return out, np.array([index[found[k].id] for k in assign.tolist()], int)
 
 
 def _focus(idx: Sequence[int], keywords: Sequence[str], naming: Sequence[Sequence[str]],

@@ -29,13 +29,17 @@ class AnalysisError(DomainError):
 def _utterances(db: sqlite_utils.Database) -> list[dict]:
     if "utterances" not in db.table_names():
         return []
+    # `before`: the turn just before in the same interview, whoever said it (see corpus.Utterance)
     sql = """SELECT u.id, u.text, u.lang, u.interview_id, u.participant_id, u.step_id, u.position,
-                    coalesce(p.kind, 'customer') AS kind, i.journey_id
-             FROM utterances u LEFT JOIN participants p ON p.id = u.participant_id
+                    coalesce(p.kind, 'customer') AS kind, i.journey_id, u.before
+             FROM (SELECT *, lag(text) OVER (PARTITION BY interview_id ORDER BY position) AS before
+                   FROM utterances WHERE length(trim(text)) > 0) u
+             LEFT JOIN participants p ON p.id = u.participant_id
              JOIN interviews i ON i.id = u.interview_id
-             WHERE u.role != 'interviewer' AND length(trim(u.text)) > 0
+             WHERE u.role != 'interviewer'
              ORDER BY u.interview_id, u.position"""
-    cols = ["id", "text", "lang", "interview_id", "participant_id", "step_id", "position", "kind", "journey_id"]
+    cols = ["id", "text", "lang", "interview_id", "participant_id", "step_id", "position", "kind", "journey_id",
+            "before"]
     return [dict(zip(cols, r)) for r in db.execute(sql).fetchall()]
 
 
@@ -85,7 +89,7 @@ def analyze_workspace(db: sqlite_utils.Database, progress=None, labels=None, emb
     label_stop = {w.lower() for n in names if n for w in re.findall(r"\w+", n)}
     label_stop |= {w[:-n] for w in label_stop if len(w) > 5 and w.endswith("le") for n in (1, 2)}  # "mutuelle" → "mutuel"
     tell(0, 10, "analysis.progress.start")
-    analysis = analyze([Utterance(str(r["id"]), r["text"], r["lang"] or "") for r in rows], labels=examples,
+    analysis = analyze([Utterance(str(r["id"]), r["text"], r["lang"] or "", r["before"] or "") for r in rows], labels=examples,
                        embedder=embedder, label_stop_words=sorted(label_stop),
                        progress=lambda d, t, s: tell(6 * d / max(t, 1), 10, f"analysis.progress.{s}"))
     vectors = analysis.embeddings
