@@ -72,6 +72,10 @@ def test_english_lemmas_are_words_that_can_name_a_theme():
     assert "'s" in toks.words and toks.word_lemmas[toks.words.index("'s")] == "'s"  # a possessive is not "is"
     # a word the table lacks still loses its ending
     assert text.english_lemma("zorbified") == "zorbifi" and text.english_lemma("blorfs") == "blorf"
+    # two words joined by a hyphen are one lemma, though the tokenizer splits them ("top", "-", "ups")
+    toks = text.analyse_texts(["My top-ups failed, no follow-up e-mails, a state-of-the-art app."], ["en"])[0]
+    assert toks.lemmas == ["top-up", "fail", "follow-up", "e-mail", "state", "art", "app"]
+    assert toks.words[:5] == ["my", "top", "-", "ups", "failed"]  # the words the lexicons read are untouched
 
 
 def test_dimensions():

@@ -167,6 +167,9 @@ def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> 
     return [t or Tokens() for t in out]
 
 
+_HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z]+-[A-Za-z]+(?![\w-])")  # two words joined by a hyphen, no more
+
+
 def _english_tokens(texts: list[str], tokenizer, stops: frozenset[str]) -> list[Tokens]:
     """What the spaCy loop above gives for English, from the rule-based tokenizer's token strings."""
     from research.nlp.english_tokenizer import is_punct
@@ -181,7 +184,7 @@ def _english_tokens(texts: list[str], tokenizer, stops: frozenset[str]) -> list[
 
     out = []
     for text in texts:
-        words, lemmas, word_lemmas = [], [], []
+        words, contents, word_lemmas = [], [], []
         for token in tokenizer(text):
             low = token.lower()
             words.append(low)
@@ -189,7 +192,13 @@ def _english_tokens(texts: list[str], tokenizer, stops: frozenset[str]) -> list[
                 known[token] = describe(token, low)
             lemma, content = known[token]
             word_lemmas.append(lemma)
-            if content is not None:
-                lemmas.append(content)
+            contents.append(content)
+        if "-" in text:  # "top-ups", which the tokenizer splits: one lemma, "top-up", not "top" and "ups"
+            for compound in _HYPHENATED.findall(text):
+                first, second = compound.lower().split("-")
+                for j in range(1, len(words) - 1):
+                    if (words[j - 1], words[j], words[j + 1]) == (first, "-", second):
+                        contents[j - 1:j + 2] = [english_lemma(compound.lower()), None, None]
+        lemmas = [c for c in contents if c is not None]
         out.append(Tokens(words, lemmas, list(lemmas), word_lemmas))
     return out
