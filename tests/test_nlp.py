@@ -463,7 +463,8 @@ def test_workspace_analysis_codes_participants_only_and_stores_for_the_synthesis
     from research.nlp.workspace import _utterances
 
     rows = {(r["interview_id"], r["position"]): r for r in _utterances(db)}
-    turns = db.execute("SELECT interview_id, position, role, text FROM utterances ORDER BY interview_id, position").fetchall()
+    turns = db.execute("SELECT interview_id, position, role, text FROM utterances "
+                       "ORDER BY interview_id, position").fetchall()
     pairs = [(a, b) for a, b in zip(turns, turns[1:]) if a[0] == b[0] and b[2] != "interviewer"]
     assert {a[2] for a, _ in pairs} == {"interviewer", "participant"}
     assert all(rows[b[0], b[1]]["before"] == a[3] for a, b in pairs)
@@ -842,7 +843,8 @@ def test_an_answer_that_names_no_subject_takes_the_theme_of_what_it_answers():
                 "Lovely people.", "Pretty average.", "Worse than before.", "Absolutely fine.", "Good enough.",
                 "Truly awful.", "What a joy."]
     before = ["How did your refunds go?"] * 8 + ["How did you feel?"] * 4 + [""] * 8
-    utterances = ([Utterance(f"r{i}", s) for i, s in enumerate(refunds)] + [Utterance(f"p{i}", s) for i, s in enumerate(phone)]
+    utterances = ([Utterance(f"r{i}", s) for i, s in enumerate(refunds)]
+                  + [Utterance(f"p{i}", s) for i, s in enumerate(phone)]
                   + [Utterance(f"v{i}", s, before=b) for i, (s, b) in enumerate(zip(verdicts, before))])
     result = analyze(utterances, lang="en", embedder=Topical(), k=3)
     theme_of = {r.id: r.theme for r in result.results}

@@ -1,6 +1,7 @@
 """`analyze_workspace`: the pipeline over the workspace's interviews, stored for the synthesis pages.
 
-Only participants' utterances are coded (the interviewer's questions are not findings). Embeddings
+Only participants' utterances are coded (the interviewer's questions are not findings); each carries
+the turn before it, which places an answer that names no subject of its own (see themes.py). Embeddings
 are cached in the workspace, so after new interviews only their utterances go through the model;
 the researcher's reviewed labels (kept by the synthesis pages) are handed to the classifier.
 """
@@ -89,7 +90,8 @@ def analyze_workspace(db: sqlite_utils.Database, progress=None, labels=None, emb
     label_stop = {w.lower() for n in names if n for w in re.findall(r"\w+", n)}
     label_stop |= {w[:-n] for w in label_stop if len(w) > 5 and w.endswith("le") for n in (1, 2)}  # "mutuelle" → "mutuel"
     tell(0, 10, "analysis.progress.start")
-    analysis = analyze([Utterance(str(r["id"]), r["text"], r["lang"] or "", r["before"] or "") for r in rows], labels=examples,
+    utterances = [Utterance(str(r["id"]), r["text"], r["lang"] or "", r["before"] or "") for r in rows]
+    analysis = analyze(utterances, labels=examples,
                        embedder=embedder, label_stop_words=sorted(label_stop),
                        progress=lambda d, t, s: tell(6 * d / max(t, 1), 10, f"analysis.progress.{s}"))
     vectors = analysis.embeddings
