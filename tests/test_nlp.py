@@ -471,6 +471,23 @@ def test_workspace_analysis_codes_participants_only_and_stores_for_the_synthesis
 
 
 @pytest.mark.slow
+def test_what_the_customer_felt_is_coded_with_the_real_model():
+    """Worry, helplessness and relief carry no word of blame or praise about the service."""
+    felt = [("That worried me a great deal.", "en", "irritant"),
+            ("I was anxious for days, waiting for their answer.", "en", "irritant"),
+            ("Ça m'a vraiment angoissée pendant tout le week-end.", "fr", "irritant"),
+            ("J'étais désemparée devant leur courrier.", "fr", "irritant"),
+            ("I was so relieved when she called back.", "en", "enchantment"),
+            ("Elle m'a rassurée tout de suite, un vrai soulagement.", "fr", "enchantment")]
+    embedder = SentenceEmbedder()
+    clf = classify.Classifier.train(embedder, describe_texts)
+    texts, langs = [t for t, _, _ in felt], [lg for _, lg, _ in felt]
+    lexical = describe_texts(texts, langs)
+    codes = clf.code(classify.features(embedder.embed(texts), lexical), lexical.polarities, texts)
+    assert [c.label for c in codes] == [label for _, _, label in felt]
+
+
+@pytest.mark.slow
 def test_ecoute_analyze_honours_the_contract_with_the_real_model(tmp_path, monkeypatch):
     import subprocess
     import sys
