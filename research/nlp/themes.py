@@ -334,9 +334,6 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
     themes, index_of, used = [], {}, {MISCELLANEOUS_ID}
     for g in order:
         idx = groups[g]
-        centre = x[idx].mean(axis=0)
-        sims = x[idx] @ centre
-        ranked = [idx[j] for j in np.argsort(-sims)]
         kw = words.get(g) or []
         if kw:
             label, tid = " · ".join(kw), "th-" + _slug(kw[:2])
@@ -346,7 +343,7 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
         else:
             label, tid = _miscellaneous_label(idx, langs), MISCELLANEOUS_ID
         index_of[g] = len(themes)
-        themes.append(Theme(id=tid, label=label, members=idx, keywords=kw, quotes=ranked[:quotes]))
+        themes.append(Theme(id=tid, label=label, members=idx, keywords=kw, quotes=_nearest_centre(x, idx, quotes)))
     return themes, np.array([index_of[g] for g in assign.tolist()], int)
 
 
@@ -380,15 +377,19 @@ def read_in_context(found: list[Theme], assign: np.ndarray, x: np.ndarray, candi
     out = []
     for k, t in enumerate(found):
         idx = [int(i) for i in np.where(assign == k)[0]]
-        if k == misc and idx:
-            centre = unit[idx].mean(axis=0)
-            ranked = [idx[j] for j in np.argsort(-(unit[idx] @ centre), kind="stable")]
-            out.append(Theme(t.id, t.label, idx, t.keywords, ranked[:quotes]))
+        if k == misc and idx:  # its quotes may have moved
+            out.append(Theme(t.id, t.label, idx, t.keywords, _nearest_centre(unit, idx, quotes)))
         elif idx:
             out.append(Theme(t.id, t.label, idx, t.keywords, t.quotes))
     out.sort(key=lambda t: (t.id == MISCELLANEOUS_ID, -len(t.members)))  # as find_themes lists them
     index = {t.id: j for j, t in enumerate(out)}
     return out, np.array([index[found[k].id] for k in assign.tolist()], int)
+
+
+def _nearest_centre(x: np.ndarray, idx: Sequence[int], count: int) -> list[int]:
+    """A theme's quotes: the `count` members nearest the mean of its members."""
+    sims = x[idx] @ x[idx].mean(axis=0)
+    return [idx[j] for j in np.argsort(-sims)[:count]]
 
 
 def _focus(idx: Sequence[int], keywords: Sequence[str], naming: Sequence[Sequence[str]],
