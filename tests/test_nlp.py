@@ -609,6 +609,28 @@ def test_french_ne_pas_frame_negates_the_verb_inside_it():
     assert pol("Je n'ai que des compliments, c'est parfait.").negations == 0
 
 
+def test_negation_scopes_in_raw_text_run_to_the_clause_end_in_both_languages():
+    def negated(text):
+        return [text[a:b] for a, b in polarity.negation_scopes(text)]
+
+    assert negated("On n'est jamais déçus, et le service est top.") == ["est", "déçus"]
+    assert negated("Je ne le recommande pas du tout") == ["le", "recommande", "du", "tout"]
+    assert negated("Je n’appelle pas ça un service digne") == ["appelle", "ça", "un", "service", "digne"]
+    assert negated("Nous n'avons goûté que les pizzas.") == []  # "ne ... que" restricts
+    assert negated("Une personne très aimable. Personne ne m'a rappelé.") == ["m", "a", "rappelé"]
+    assert negated("Pas cher mais bon") == ["cher"]
+    assert negated("I didn't find them helpful at all, but the app is nice.") == [
+        "find", "them", "helpful", "at", "all"]
+    assert negated("No waiting and never rude.") == ["waiting", "rude"]
+
+
+def test_the_ngram_model_reads_a_negated_word_apart_from_the_word_said_plainly():
+    model = classify.NgramModel.train(["très déçus", "jamais déçus", "on n'est pas déçus", "déçus encore"],
+                                      ["irritant", "enchantment", "enchantment", "irritant"])
+    assert classify.ngram_text("On n'est jamais déçus, et Paul aussi.") == "on n'EST jamais DÉÇUS, et paul aussi."
+    plain, negated = model.matrix(["déçus", "jamais déçus"])
+    assert plain.nnz and not set(plain.indices) & set(negated.indices)
+
 def test_a_verb_of_opinion_negated_denies_the_clause_it_introduces():
     for sentence, lang in (("On ne peut pas dire que le cadre soit agréable.", "fr"),
                            ("Je ne pense pas que ce soit une bonne assurance.", "fr"),

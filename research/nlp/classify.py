@@ -1,8 +1,10 @@
 """Irritant / enchantment / neutral for each utterance, with a confidence and an expectation flag.
 
 Two logistic regressions vote: one reads the sentence embedding beside the lexicon features of
-`polarity.py` and, for French, word vectors (`wordvectors.py`), the other reads character n-grams of the words (which carries French well where an
-English-trained embedding model does not, and generalises across inflections: "déçu", "décevant"). With no labels at all it is trained on the seed examples the team wrote
+`polarity.py` and, for French, word vectors (`wordvectors.py`), the other reads character n-grams of
+the words (which carries French well where an English-trained embedding model does not, and
+generalises across inflections: "déçu", "décevant"; the words a negation governs are read apart, see
+`ngram_text`). With no labels at all it is trained on the seed examples the team wrote
 (`models/cx_seed/`, both languages, many service sectors); the coefficients trained for the default
 embedding model ship in `models/cx_classifier.json`, so no training happens at run time unless the
 seeds or the model change. Given the researcher's own codes it retrains with them weighted up, and
@@ -31,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from research.nlp.corpus import LABELS, Example
-from research.nlp.polarity import FEATURE_COUNT as LEXICON_FEATURES, Polarity
+from research.nlp.polarity import FEATURE_COUNT as LEXICON_FEATURES, Polarity, negation_scopes
 from research.nlp.wordvectors import DIM as WORD_VECTOR_DIM
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -187,6 +189,17 @@ ADAPT_MIN_CONFIDENCE = 0.5  # an utterance becomes an example when both models a
 ADAPT_MAX_PER_LABEL = 500  # the most confident, up to a third of the corpus per label and this many: bounds the time
 
 
+def ngram_text(text: str) -> str:
+    """The text as the n-gram model reads it: in lower case, but for the words a negation governs,
+    in capitals ("on n'est jamais DÉÇUS"), so that their character n-grams are learned apart from the
+    same words said plainly: "déçus" votes irritant, "jamais DÉÇUS" what the seeds teach of it."""
+    parts, at = [], 0
+    for start, end in negation_scopes(text):
+        parts += [text[at:start].lower(), text[start:end].upper()]
+        at = end
+    return "".join(parts) + text[at:].lower()
+
+
 class NgramModel:
     """TF-IDF of character n-grams inside words, and a multinomial logistic regression over them.
 
@@ -194,7 +207,8 @@ class NgramModel:
     artefacts (`seeded`) instead of being retrained each time (about a second).
     """
 
-    PARAMS = {"analyzer": "char_wb", "ngram_range": (3, 5), "sublinear_tf": True}
+    PARAMS = {"analyzer": "char_wb", "ngram_range": (3, 5), "sublinear_tf": True, "lowercase": False}
+    READING = "negated words in capitals"  # how texts are written before the vectorizer: see `ngram_text`
 
     def __init__(self, vectorizer, coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str]):
         self.vectorizer, self.coef, self.intercept, self.classes = vectorizer, coef, intercept, list(classes)
@@ -204,7 +218,7 @@ class NgramModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         vectorizer = TfidfVectorizer(**cls.PARAMS)
-        x = vectorizer.fit_transform(texts)
+        x = vectorizer.fit_transform([ngram_text(t) for t in texts])
         clf = _logistic(NGRAM_C)
         clf.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights))
         return cls(vectorizer, clf.coef_.astype(np.float64), clf.intercept_.astype(np.float64),
@@ -237,7 +251,7 @@ class NgramModel:
 
     def matrix(self, texts: Sequence[str]):
         """The texts' TF-IDF rows in this model's vocabulary (a sparse matrix)."""
-        return self.vectorizer.transform(texts)
+        return self.vectorizer.transform([ngram_text(t) for t in texts])
 
     def proba_of(self, matrix) -> np.ndarray:
         z = np.asarray(matrix @ self.coef.T) + self.intercept
@@ -278,7 +292,7 @@ def _ngram_file_name() -> str:
     """Named after the seeds, the model's settings and the installed scikit-learn, for which it is valid."""
     from importlib.metadata import version
 
-    h = hashlib.sha256(f"{NgramModel.PARAMS}|C={NGRAM_C}|{version('scikit-learn')}".encode())
+    h = hashlib.sha256(f"{NgramModel.PARAMS}|{NgramModel.READING}|C={NGRAM_C}|{version('scikit-learn')}".encode())
     for path in sorted(SEED_DIR.glob("seed_*.tsv")):
         h.update(path.read_bytes())
     return NGRAM_FILES.replace("*", h.hexdigest()[:16])

@@ -430,6 +430,51 @@ CLAUSE_ENDS = {".", "!", "?", ";", "…"}
 CLAUSE_JOINS = {",", "et", "car", "parce", "puisque", "and", "because", "since"}
 
 
+
+_SCOPE_TOKENS = re.compile(r"\w+|[^\w\s]")
+_APOSTROPHES = {"'", "’"}
+# a negation's reach in raw text ends at punctuation or at a contrast ("pas cher, mais bon")
+SCOPE_ENDS = ({".", ",", ";", ":", "!", "?", "…", "(", ")", "-", '"', "«", "»"} | (CLAUSE_JOINS - {","})
+              | CONTRASTS["fr"] | CONTRASTS["en"])
+# negators read in raw text of either language: what follows them, to the scope's end, is negated
+SCOPE_OPENERS = (NEGATORS["fr"] - {"personne"}) | {w for w in NEGATORS["en"] if "'" not in w}
+ENGLISH_NOT_STEMS = {"don", "doesn", "didn", "isn", "wasn", "aren", "weren", "won", "can", "couldn", "wouldn",
+                     "shouldn", "haven", "hasn", "hadn", "ain", "mustn", "needn"}
+
+
+def negation_scopes(text: str) -> list[tuple[int, int]]:
+    """Character spans of the words a negation governs, in raw text of either language, without a
+    parse: after "pas", "jamais", "sans", "not", "never", "no", "-n't" up to the next punctuation or
+    contrast ("n'est jamais DÉÇU, et", "not HELPFUL AT ALL"), and from a "ne" that a "pas" or "jamais"
+    completes ("je ne RECOMMANDE pas"; "ne ... que" restricts, negates nothing). "Personne" opens
+    one only before "ne" ("personne ne m'a rappelé", not "une personne aimable"). The negators
+    themselves are left out: they carry their own weight."""
+    tokens = [(m.group(), m.start(), m.end()) for m in _SCOPE_TOKENS.finditer(text)]
+    low = [t.lower() for t, _, _ in tokens]
+    opens: list[int] = []  # index of the first negated token of each scope
+    for i, w in enumerate(low):
+        after_apostrophe = i + 1 < len(low) and low[i + 1] in _APOSTROPHES
+        if w in ("ne", "n") and (w == "ne" or after_apostrophe):
+            start = i + (2 if after_apostrophe else 1)
+            ahead = low[start:start + 5]
+            ends = next((k for k, a in enumerate(ahead) if a in SCOPE_ENDS), len(ahead))
+            if any(a in NEGATION_COMPLETERS for a in ahead[:ends]):
+                opens.append(start)
+        elif w == "t" and i >= 2 and low[i - 1] in _APOSTROPHES and low[i - 2] in ENGLISH_NOT_STEMS:
+            opens.append(i + 1)
+        elif w in SCOPE_OPENERS or (w == "personne" and i + 1 < len(low) and low[i + 1] in ("ne", "n")):
+            opens.append(i + 1)
+    negated: set[int] = set()
+    for start in opens:
+        for k in range(start, len(low)):
+            if low[k] in SCOPE_ENDS:
+                break
+            negated.add(k)
+    return [(tokens[k][1], tokens[k][2]) for k in sorted(negated)
+            if low[k].isalpha() and low[k] not in SCOPE_OPENERS and low[k] not in NEGATION_COMPLETERS
+            and low[k] not in ("ne", "n", "t")]
+
+
 LACKS = {
     "fr": {"manque", "manquent", "manquait", "manquaient", "manquant", "manquer", "manqué", "manquera"},
     "en": {"lack", "lacks", "lacked", "lacking"},
