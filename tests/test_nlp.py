@@ -162,6 +162,28 @@ def test_researcher_codes_are_learned_and_agreement_reported():
     assert classify.cohen_kappa(["a", "b", "a"], ["a", "b", "a"]) == 1.0
 
 
+def test_codes_that_a_model_trained_with_them_agrees_less_with_are_not_learned(monkeypatch):
+    coded = [("C'est horrible, un vrai scandale.", "irritant"), ("Une équipe géniale, parfaite.", "enchantment"),
+             ("Service nul et lent.", "irritant"), ("Merci, c'était excellent.", "enchantment")] * 3
+    labels = [classify.Example(t + f" ({i})", lab, "fr") for i, (t, lab) in enumerate(coded)]
+    seeds_only = classify.Classifier.train(HashingEmbedder(), describe_texts)
+    texts = [e.text for e in labels]
+    lexical = describe_texts(texts, ["fr"] * len(texts))
+    x = classify.features(HashingEmbedder().embed(texts), lexical)
+    by_seeds = [c.label for c in seeds_only.code(x, lexical.polarities, texts)]
+    assert by_seeds == [e.label for e in labels]  # the seeds alone already agree with every code
+    # a model trained with the codes that codes the held-out ones worse than the seeds do is not kept
+    monkeypatch.setattr(classify.Classifier, "_held_out_codes", classmethod(lambda cls, *a: ["neutral"] * 12))
+    clf = classify.Classifier.train(HashingEmbedder(), describe_texts, labels)
+    assert (clf.codes, clf.learned_from, clf.kappa, clf.seed_kappa) == (12, 0, 0.0, 1.0)
+    assert np.allclose(clf.model.coef, seeds_only.model.coef)
+    assert clf.ngram_examples[0] == seeds_only.ngram_examples[0]  # the corpus adapts from the seeds alone
+    # one that codes them as well as the seeds do is
+    monkeypatch.setattr(classify.Classifier, "_held_out_codes",
+                        classmethod(lambda cls, *a: [e.label for e in labels]))
+    clf = classify.Classifier.train(HashingEmbedder(), describe_texts, labels)
+    assert (clf.learned_from, clf.kappa) == (12, 1.0) and not np.allclose(clf.model.coef, seeds_only.model.coef)
+
 def test_every_utterance_gets_a_theme_with_a_readable_label():
     sentences = ([f"Le remboursement de ma facture d'optique a pris {i} semaines." for i in range(2, 12)]
                  + [f"L'accueil à l'agence de Royan était chaleureux, merci à l'équipe numéro {i}." for i in range(10)]

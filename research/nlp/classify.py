@@ -334,14 +334,22 @@ class TextView:
 class Classifier:
     """Seeds (and the researcher's codes) → a model that codes new utterances.
 
+    `kappa` is the agreement of a model trained with the researcher's codes with the codes it was
+    not trained on (held-out folds); `seed_kappa` the seeds-alone model's agreement with all of them.
+    When the seeds alone agree more, the codes are not learned (`learned_from` is 0 of `codes`): a
+    few dozen codes can pull the model toward their own draw (a label they hardly hold, such as
+    neutral, stops being predicted) more than they teach it.
+
     `ngram_examples` are the texts, labels and weights the n-gram model was trained on (seeds, and
     the researcher's codes), kept so that it can be trained again with a corpus's confident codes.
     """
 
     def __init__(self, model: LinearModel, ngrams: NgramModel | None = None, kappa: float | None = None,
-                 learned_from: int = 0, ngram_examples: tuple[list[str], list[str], list[float]] | None = None):
+                 learned_from: int = 0, ngram_examples: tuple[list[str], list[str], list[float]] | None = None,
+                 seed_kappa: float | None = None, codes: int = 0):
         self.model, self.ngrams, self.kappa, self.learned_from = model, ngrams, kappa, learned_from
         self.ngram_examples = ngram_examples
+        self.seed_kappa, self.codes = seed_kappa, codes
 
     def _in_model_order(self, q: np.ndarray, ngrams: NgramModel) -> np.ndarray:
         return q[:, [ngrams.classes.index(c) for c in self.model.classes]]
@@ -414,21 +422,38 @@ class Classifier:
             ngrams = seeded
         langs = [e.lang or "fr" for e in everything]
         x = features(embedder.embed(texts), describe(texts, langs))
-        kappa = None
-        if len(user) >= 10 and len({e.label for e in user}) > 1:
-            folds = 5 if len(user) >= 25 else 2
-            pred = [None] * len(user)
-            ns = len(seeds)
-            for f in range(folds):
-                test = [i for i in range(len(user)) if i % folds == f]
-                train_idx = list(range(ns)) + [ns + i for i in range(len(user)) if i % folds != f]
-                m = fit(x[train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx], start=cached)
-                g = seeded.retrained(ngram_rows[train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx])
-                held = cls(m, g).proba(x[[ns + i for i in test]], [texts[ns + i] for i in test])
-                for i, row in zip(test, held):
-                    pred[i] = m.classes[int(row.argmax())]
-            kappa = cohen_kappa([e.label for e in user], pred)
-        return cls(fit(x, y, w, start=cached), ngrams, kappa=kappa, learned_from=len(user), ngram_examples=examples)
+        ns = len(seeds)
+        if len(user) < 10 or len({e.label for e in user}) < 2:  # too few to measure agreement on
+            return cls(fit(x, y, w, start=cached), ngrams, codes=len(user), learned_from=len(user),
+                       ngram_examples=examples)
+        coded = [e.label for e in user]
+        kappa = cohen_kappa(coded, cls._held_out_codes(x, texts, y, w, ns, cached, seeded, ngram_rows))
+        base = cached if cached is not None else fit(x[:ns], y[:ns])
+        seed_kappa = cohen_kappa(coded, [base.classes[int(r.argmax())]
+                                         for r in cls(base, seeded).proba(x[ns:], texts[ns:])])
+        if seed_kappa > kappa:  # the codes would make it agree less with the codes it has not seen
+            return cls(base, seeded, kappa=kappa, seed_kappa=seed_kappa, codes=len(user),
+                       ngram_examples=(texts[:ns], y[:ns], w[:ns]))
+        return cls(fit(x, y, w, start=cached), ngrams, kappa=kappa, seed_kappa=seed_kappa, codes=len(user),
+                   learned_from=len(user), ngram_examples=examples)
+
+    @classmethod
+    def _held_out_codes(cls, x: np.ndarray, texts: list[str], y: list[str], w: list[float], ns: int,
+                        start: LinearModel | None, seeded: NgramModel, ngram_rows) -> list[str]:
+        """Each code (rows from `ns` on) as coded by both models trained without its fold (five folds
+        from 25 codes, else two)."""
+        n = len(y) - ns
+        folds = 5 if n >= 25 else 2
+        pred: list[str] = [""] * n
+        for f in range(folds):
+            test = [i for i in range(n) if i % folds == f]
+            train_idx = list(range(ns)) + [ns + i for i in range(n) if i % folds != f]
+            m = fit(x[train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx], start=start)
+            g = seeded.retrained(ngram_rows[train_idx], [y[i] for i in train_idx], [w[i] for i in train_idx])
+            held = cls(m, g).proba(x[[ns + i for i in test]], [texts[ns + i] for i in test])
+            for i, row in zip(test, held):
+                pred[i] = m.classes[int(row.argmax())]
+        return pred
 
     def code(self, x: np.ndarray, polarities: Sequence[Polarity], texts: Sequence[str],
              view: TextView | None = None) -> list[Coding]:

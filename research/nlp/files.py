@@ -189,10 +189,15 @@ def analyze_files(inp: Path, out: Path, lang: str = "auto", labels_path: Path | 
     if kept:
         echo(f"{kept} utterance{'s' if kept > 1 else ''} of the corpus {'are' if kept > 1 else 'is'} among your codes: "
              "labelled as you coded them")
-    if analysis.kappa is not None:
-        echo(f"agreement with your {analysis.learned_from} codes (held out): Cohen's kappa {analysis.kappa:.2f}")
+    if analysis.kappa is not None and not analysis.learned_from:
+        echo(f"your {analysis.codes} codes were not learned: the seed examples alone agree more with them "
+             f"(Cohen's kappa {analysis.seed_kappa:.2f}) than a model trained with them agrees with the codes it "
+             f"was not trained on ({analysis.kappa:.2f}); code more utterances, of every label, to teach it")
+    elif analysis.kappa is not None:
+        echo(f"agreement with your {analysis.learned_from} codes (held out): Cohen's kappa {analysis.kappa:.2f}"
+             f" (the seed examples alone: {analysis.seed_kappa:.2f})")
     elif analysis.learned_from:
         n = analysis.learned_from
         echo(f"learned from your {n} code{'s' if n > 1 else ''}; agreement is measured from 10 codes "
              "with at least two labels")
-    return {"count": len(lines), "themes": len(analysis.themes), "kappa": analysis.kappa, "cached": False}
+    return {"count": len(lines), "themes": len(analysis.themes), "kappa": analysis.agreement, "cached": False}

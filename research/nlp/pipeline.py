@@ -32,10 +32,18 @@ class Analysis:
     embeddings: np.ndarray
     tokens: list[text.Tokens]
     polarities: list[polarity.Polarity]
-    kappa: float | None = None
+    kappa: float | None = None  # agreement with the researcher's codes, see classify.Classifier
     learned_from: int = 0
+    codes: int = 0
+    seed_kappa: float | None = None
     computed_embeddings: int = 0
     extra: dict = field(default_factory=dict)
+
+    @property
+    def agreement(self) -> float | None:
+        """Cohen's kappa between the researcher's codes and the model that coded this corpus (on
+        codes it was not trained on)."""
+        return self.kappa if self.learned_from else self.seed_kappa
 
 
 def lexical_view(tokens: Sequence[text.Tokens], texts: Sequence[str], langs: Sequence[str]) -> classify.Lexical:
@@ -106,7 +114,8 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
                               theme=th.id, theme_label=th.label, lang=langs[i]))
     tell(5, 5, "themes")
     return Analysis(results=results, themes=found, embeddings=emb, tokens=tokens, polarities=pols,
-                    kappa=clf.kappa, learned_from=clf.learned_from, computed_embeddings=computed)
+                    kappa=clf.kappa, learned_from=clf.learned_from, codes=clf.codes, seed_kappa=clf.seed_kappa,
+                    computed_embeddings=computed)
 
 
 def _answers_in_context(utterances: Sequence[Utterance], found: list[themes.Theme], assign: np.ndarray,

@@ -165,7 +165,7 @@ def analyze_workspace(db: sqlite_utils.Database, progress=None, labels=None, emb
         run_id = db["analysis_runs"].insert({
             "status": "done", "started_at": started, "finished_at": now_iso(), "model": embedder.model_name,
             "utterances": len(rows), "coded": len(analysis.results), "themes": len(analysis.themes),
-            "computed_embeddings": analysis.computed_embeddings, "kappa": analysis.kappa,
+            "computed_embeddings": analysis.computed_embeddings, "kappa": analysis.agreement,
             "learned_from": analysis.learned_from, "seconds": round(time.perf_counter() - t0, 2), "message": ""}).last_pk
         db["analysis_codes"].insert_all(({
             "run_id": run_id, "utterance_id": r["id"], "label": res.label, "confidence": res.confidence,
@@ -193,4 +193,4 @@ def analyze_workspace(db: sqlite_utils.Database, progress=None, labels=None, emb
                 db[table].delete_where("run_id = ?", [rid])
     tell(10, 10, "analysis.progress.done")
     return {"id": run_id, "coded": len(analysis.results), "themes": len(analysis.themes),
-            "computed_embeddings": analysis.computed_embeddings, "kappa": analysis.kappa}
+            "computed_embeddings": analysis.computed_embeddings, "kappa": analysis.agreement}
