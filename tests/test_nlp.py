@@ -728,6 +728,9 @@ def test_a_set_expression_speaks_as_one_word_and_a_negation_turns_it_round():
     # a service that leaves the customer where they started, though "avancé" and "wiser" are praise
     assert pol("Après trois appels, je n'étais pas plus avancée.").net < 0
     assert pol("After three calls I was none the wiser.", "en").net < 0
+    # what could be better is a polite reproach, though "perfect", "better" and "improvement" are praise
+    assert pol("Un accueil perfectible.").net < 0 and pol("The app could be better.", "en").net < 0
+    assert pol("There is room for improvement.", "en").net < 0 and pol("It was so-so.", "en").net < 0
     # a problem fixed is a service, though "problème" and "problem" are blame; negated, it is blame again,
     # whether the frame holds the whole expression or reaches only into it ("personne n'a réglé")
     for sentence, lang in (("Ils se sont excusés et ont réglé le problème tout de suite.", "fr"),
