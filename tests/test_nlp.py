@@ -715,6 +715,15 @@ def test_a_quality_said_to_be_missing_counts_against():
     assert pol("A lack of updates.", "en").absences == 1
 
 
+def test_an_adjective_of_size_strengthens_the_verdict_noun_it_qualifies_and_is_none_itself():
+    # "huge" was praise by itself in VADER's lexicon: "a huge disappointment" read as mixed
+    assert pol("It was a huge disappointment.", "en").positive == 0
+    assert pol("It was a huge disappointment.", "en").negative > pol("It was a disappointment.", "en").negative
+    assert pol("Une énorme déception.").negative > pol("Une déception.").negative
+    assert pol("Un vrai bonheur.").positive > pol("Un bonheur.").positive
+    assert pol("Thanks for nothing.", "en").net < 0 and pol("It no longer worked.", "en").net < 0
+
+
 def test_a_set_expression_speaks_as_one_word_and_a_negation_turns_it_round():
     # its words one by one would say the opposite ("désirer", "laisser" and "redire" carry no complaint)
     assert pol("Le service laisse vraiment beaucoup à désirer.").net < 0

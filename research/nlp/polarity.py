@@ -63,9 +63,12 @@ NEGATORS = {
 }
 INTENSIFIERS = {
     "fr": {"très", "trop", "vraiment", "super", "hyper", "extrêmement", "tellement", "vachement",
-           "complètement", "totalement", "particulièrement", "absolument", "si", "franchement", "bien"},
+           "complètement", "totalement", "particulièrement", "absolument", "si", "franchement", "bien",
+           # adjectives of size before a verdict noun: "une énorme déception", "un vrai bonheur"
+           "énorme", "immense", "véritable", "vrai", "vraie", "gros", "grosse", "total", "totale"},
     "en": {"very", "really", "so", "extremely", "too", "totally", "absolutely", "incredibly", "super",
-           "completely", "particularly", "truly", "utterly", "pretty"},
+           "completely", "particularly", "truly", "utterly", "pretty",
+           "huge", "enormous", "massive", "total", "utter", "absolute", "complete", "real"},
 }
 CONTRASTS = {
     "fr": {"mais", "cependant", "pourtant", "toutefois", "néanmoins", "sauf", "hélas"},
