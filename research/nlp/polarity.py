@@ -433,7 +433,6 @@ CLAUSE_ENDS = {".", "!", "?", ";", "…"}
 CLAUSE_JOINS = {",", "et", "car", "parce", "puisque", "and", "because", "since"}
 
 
-
 _SCOPE_TOKENS = re.compile(r"\w+|[^\w\s]")
 _APOSTROPHES = {"'", "’"}
 # a negation's reach in raw text ends at punctuation or at a contrast ("pas cher, mais bon")
