@@ -415,17 +415,19 @@ class Classifier:
         cached = _load_artefact(embedder.model_name)
         if not user and cached is not None:
             return cls(cached, seeded, ngram_examples=examples)
-        if user:  # the seeds' vocabulary, as in `adapt`, and their coefficients to start from
-            ngram_rows = seeded.matrix(texts)
-            ngrams = seeded.retrained(ngram_rows, y, w)
-        else:
-            ngrams = seeded
+        # the codes' n-gram rows in the seeds' vocabulary, as in `adapt`, with the seeds' coefficients to start from
+        ngram_rows = seeded.matrix(texts) if user else None
         langs = [e.lang or "fr" for e in everything]
         x = features(embedder.embed(texts), describe(texts, langs))
         ns = len(seeds)
-        if len(user) < 10 or len({e.label for e in user}) < 2:  # too few to measure agreement on
+
+        def learned(**agreement) -> Classifier:
+            ngrams = seeded.retrained(ngram_rows, y, w) if user else seeded
             return cls(fit(x, y, w, start=cached), ngrams, codes=len(user), learned_from=len(user),
-                       ngram_examples=examples)
+                       ngram_examples=examples, **agreement)
+
+        if len(user) < 10 or len({e.label for e in user}) < 2:  # too few to measure agreement on
+            return learned()
         coded = [e.label for e in user]
         kappa = cohen_kappa(coded, cls._held_out_codes(x, texts, y, w, ns, cached, seeded, ngram_rows))
         base = cached if cached is not None else fit(x[:ns], y[:ns])
@@ -434,8 +436,7 @@ class Classifier:
         if seed_kappa > kappa:  # the codes would make it agree less with the codes it has not seen
             return cls(base, seeded, kappa=kappa, seed_kappa=seed_kappa, codes=len(user),
                        ngram_examples=(texts[:ns], y[:ns], w[:ns]))
-        return cls(fit(x, y, w, start=cached), ngrams, kappa=kappa, seed_kappa=seed_kappa, codes=len(user),
-                   learned_from=len(user), ngram_examples=examples)
+        return learned(kappa=kappa, seed_kappa=seed_kappa)
 
     @classmethod
     def _held_out_codes(cls, x: np.ndarray, texts: list[str], y: list[str], w: list[float], ns: int,
