@@ -689,9 +689,16 @@ def test_what_a_wish_or_a_regret_describes_counts_as_missing_not_as_praise():
                            ("It would be nice to get a call.", "en"),
                            # passive or copula: the wished thing is the subject
                            ("De beaux verres auraient été appréciés pour boire un bon vin.", "fr"),
-                           ("A heads-up about the roadworks would have been nice.", "en")):
+                           ("A heads-up about the roadworks would have been nice.", "en"),
+                           # what would do it good is what it lacks
+                           ("Le service gagnerait à être plus rapide.", "fr"),
+                           ("Le site mériterait d'être plus clair.", "fr"),
+                           ("The app would benefit from a clearer menu.", "en")):
         p = pol(sentence, lang)
         assert p.positive == 0 and p.negative > 0 and p.compound < 0, sentence
+    assert pol("Le site mériterait d'être plus clair.").expectation
+    assert pol("The app would benefit from a clearer menu.", "en").expectation
+    assert pol("Ce restaurant gagne à être connu.").net > 0  # the indicative praises
     # the clause after a contrast is what happened; intentions and reported beliefs are no wish
     assert pol("J'aurais aimé plus de choix, mais le plat était délicieux.").positive > 0
     assert pol("Je ne pensais pas que ce serait si rapide.").negative == 0

@@ -95,9 +95,11 @@ NOT_CONCEDING_BEFORE = {"aussi", "autant", "si", "tout", "du", "le", "de"}
 EXPECTATION = {
     "fr": re.compile(r"\b(j'aurais (aimé|voulu|préféré|apprécié)|il faudrait|faudrait|ce serait (bien|mieux|bien)"
                      r"|ça serait|j'aimerais|on aimerait|je m'attendais|j'attendais|devrai(en)?t|pourquoi ne pas"
-                     r"|si seulement|il manque|manque de|ils pourraient|on pourrait|il faut qu)", re.I),
+                     r"|si seulement|il manque|manque de|ils pourraient|on pourrait|il faut qu"
+                     r"|gagnerai(en)?t à|mériterai(en)?t d)", re.I),
     "en": re.compile(r"\b(i wish|should|would be (nice|good|great|better)|i'd like|i would like|i expected"
-                     r"|it would help|why not|they need to|if only|lack of|there is no way to|could they)", re.I),
+                     r"|it would help|why not|they need to|if only|lack of|there is no way to|could they"
+                     r"|would benefit from|could do with)", re.I),
 }
 
 # what an interviewee says to open or close the talk ("Bonjour, avec plaisir", "No problem, go ahead"): an
@@ -428,6 +430,9 @@ WISHED_PARTICIPLES = {"aimer", "vouloir", "préférer", "apprécier", "souhaiter
                       "pouvoir", "être", "aimé", "voulu", "préféré", "apprécié", "souhaité", "adoré", "fallu",
                       "dû", "pu", "été"}
 CONDITIONAL_ETRE = {"serait", "seraient"}
+# "le service gagnerait à être plus rapide", "le site mériterait d'être plus clair": what would do it good
+CONDITIONAL_BENEFIT = {"gagnerait", "gagneraient", "mériterait", "mériteraient"}
+ENGLISH_BENEFIT = {("would", "benefit", "from"), ("could", "do", "with"), ("'d", "benefit", "from")}
 ENGLISH_MODALS = {"would", "'d", "could", "should", "might"}
 CLAUSE_ENDS = {".", "!", "?", ";", "…"}
 CLAUSE_JOINS = {",", "et", "car", "parce", "puisque", "and", "because", "since"}
@@ -796,10 +801,11 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
 
     French: a past conditional of wanting or being able ("j'aurais aimé", "il aurait fallu", "ils
     auraient pu", "ça aurait été bien"), "il faudrait", "ce serait" before a verdict ("ce serait
-    plus simple", but not "je ne pensais pas que ce serait si rapide"), "si seulement". English: a
-    modal perfect ("would have liked", "could have been better", "should've called", but not "I'd
-    have to"), "I wish", "if only", "it would be nice" (but not "I didn't think it would be so
-    easy"). A present conditional that speaks of the speaker ("j'aimerais revenir", "I'd love to
+    plus simple", but not "je ne pensais pas que ce serait si rapide"), "si seulement", what would do
+    it good ("gagnerait à être plus rapide", "mériterait d'être plus clair"). English: a modal perfect
+    ("would have liked", "could have been better", "should've called", but not "I'd have to"), "I
+    wish", "if only", "it would be nice" (but not "I didn't think it would be so easy"), "would
+    benefit from", "could do with". A present conditional that speaks of the speaker ("j'aimerais revenir", "I'd love to
     come back") is left alone: it is as often an intention as an unmet wish. When the
     counterfactual is passive or a copula ("de beaux verres auraient été appréciés", "a heads-up
     would have been nice"), the clause's subject is the wished thing, and the scope starts with the
@@ -821,6 +827,8 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
                 start = i + 1
             elif w == "faudrait" or (w == "seulement" and i > 0 and words[i - 1] == "si"):
                 start = i + 1
+            elif w in CONDITIONAL_BENEFIT and nxt[:1] and nxt[0] in ("à", "d'", "de"):
+                start = i  # the verb's own praise ("gagner", "mériter") is wished too
             elif (w in CONDITIONAL_ETRE and i > 0 and words[i - 1] in ("ce", "ça", "cela")
                   and not (i > 1 and words[i - 2] in ("que", "qu'"))  # "je ne pensais pas que ce serait si rapide"
                   and any(values[j] for j in range(i + 1, min(len(words), i + 3)))):
@@ -832,6 +840,8 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
                 start = i
             elif w == "only" and i > 0 and words[i - 1] == "if":
                 start = i + 1
+            elif i > 0 and (words[i - 1], w, *nxt[:1]) in ENGLISH_BENEFIT:
+                start = i
             elif (w in ("would", "'d") and i > 0 and words[i - 1] in ("it", "that", "this")
                   and nxt[:1] == ["be"] and not beaten(i - 2)):  # not "I didn't think it would be so easy"
                 start = i + 1
