@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from research.nlp.themes import MISCELLANEOUS_ID  # the theme of what has no subject of its own: ranked last
+from research.nlp.themes import MISCELLANEOUS_ID, MISCELLANEOUS_LABELS  # what has no subject of its own: ranked last
 
 IRRITANT, ENCHANTMENT, NEUTRAL = "irritant", "enchantment", "neutral"
 EXPECTATION = "expectation"  # not a label: a flag an irritant (or a remark) may carry
@@ -105,6 +105,14 @@ def signed(value: float) -> str:
     """A score from -1 to +1 as shown to readers, "+0.22", "-0.41"; a score that rounds to zero is
     "+0.00", never "-0.00"."""
     return f"{round(float(value), 2) + 0.0:+.2f}"
+
+
+def catch_all_named_in(records: Iterable[CodedUtterance], lang: str) -> tuple[CodedUtterance, ...]:
+    """The records with the machine's catch-all theme named in the reader's language: the analysis names it
+    in the corpus's ("divers" for a French study), but it is a word of the tool, not of the customers.
+    A catch-all the researcher renamed is a theme of theirs, under another id, and keeps its name."""
+    name = MISCELLANEOUS_LABELS.get(lang)
+    return tuple(replace(u, theme_label=name) if name and u.theme_id == MISCELLANEOUS_ID else u for u in records)
 
 
 def apply_filters(records: Iterable[CodedUtterance], filters: Filters | None) -> list[CodedUtterance]:

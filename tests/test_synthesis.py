@@ -1,9 +1,11 @@
 """The synthesis aggregations on a small hand-written study."""
+from dataclasses import replace
+
 import pytest
 
 from research.quoting import short_quote
 from research.synthesis import (
-    CodedUtterance, Filters, agreement, cohen_kappa, emotional_curve, findings, overview,
+    CodedUtterance, Filters, agreement, catch_all_named_in, cohen_kappa, emotional_curve, findings, overview,
     persona_summaries, theme_summaries, touchpoint_heat,
 )
 
@@ -129,6 +131,17 @@ def test_the_theme_of_what_has_no_subject_comes_after_every_topic(study):
     color = spec["encoding"]["color"]
     assert color["condition"] == {"test": "datum.miscellaneous", "value": LIGHT_GREY}
     assert color["field"] == "intensity"
+
+
+def test_the_catch_all_is_named_in_the_readers_language_and_topics_keep_the_customers_words(study):
+    from research.nlp.themes import MISCELLANEOUS_ID
+
+    vague = replace(u(100, "irritant", MISCELLANEOUS_ID, 3), theme_label="divers")  # found in a French study
+    english = catch_all_named_in([*study, vague], "en")
+    assert english[-1].theme_label == "miscellaneous"
+    assert [r.theme_label for r in english[:-1]] == [r.theme_label for r in study]
+    assert catch_all_named_in([vague], "fr")[0].theme_label == "divers"
+    assert [s.label for s in theme_summaries(english)][-1] == "miscellaneous"
 
 
 def test_short_quotes_end_at_a_word():

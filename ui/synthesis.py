@@ -6,10 +6,10 @@ from pathlib import Path
 import streamlit as st
 
 from research import synthesis_store
-from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters, journeys_by_talk
+from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters, catch_all_named_in, journeys_by_talk
 from ui.auth import may_open_page
 from ui.db import db_path
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.widgets import literal
 
 INTERVIEWS_PAGE = "pages/interviews.py"
@@ -17,19 +17,19 @@ ANALYSIS_PAGE = "pages/analysis.py"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
-def _records(path: str, stamp: str) -> tuple[CodedUtterance, ...]:
+def _records(path: str, stamp: str, lang: str) -> tuple[CodedUtterance, ...]:
     from research.store import open_database
 
     db = open_database(path, migrate_schema=False)
     try:
-        return tuple(synthesis_store.load_coded(db))
+        return catch_all_named_in(synthesis_store.load_coded(db), lang)
     finally:
         db.close()
 
 
 def coded_records(db) -> tuple[CodedUtterance, ...]:
-    """The study's coded utterances, read once per analysis run and correction (frozen, shared)."""
-    return _records(db_path(), synthesis_store.stamp(db))
+    """The study's coded utterances, read once per analysis run, correction and page language (frozen, shared)."""
+    return _records(db_path(), synthesis_store.stamp(db), current_language())
 
 
 def require_analysis(db) -> tuple[CodedUtterance, ...]:
