@@ -146,8 +146,13 @@ def is_role_label(label: str) -> bool:
         return True
     if _CODE.match(label.strip()):
         return True
-    return words[0] in {fold(w) for w in ROLE_WORDS} and all(w.isdigit() or fold(w) in {fold(x) for x in ROLE_WORDS}
-                                                           or len(w) == 1 for w in words)
+    roles = _folded_role_words()
+    return words[0] in roles and all(w.isdigit() or w in roles or len(w) == 1 for w in words)
+
+
+@lru_cache(maxsize=1)
+def _folded_role_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in ROLE_WORDS)
 
 
 @lru_cache(maxsize=2)

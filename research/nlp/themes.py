@@ -227,7 +227,8 @@ def _kmeans(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     # three k-means++ starts steady the themes of a few thousand utterances; past that one start
     # (scikit-learn's own default) costs a third and scored no worse
     if len(x) <= SEEDING_SAMPLE:
-        km = KMeans(n_clusters=k, n_init=3 if len(x) <= SEVERAL_STARTS_UP_TO else 1, random_state=0, max_iter=200).fit(x)
+        starts = 3 if len(x) <= SEVERAL_STARTS_UP_TO else 1
+        km = KMeans(n_clusters=k, n_init=starts, random_state=0, max_iter=200).fit(x)
     else:
         km = KMeans(n_clusters=k, init=_seeds(x, k), n_init=1, max_iter=200).fit(x)
     return km.labels_.copy(), km.cluster_centers_
