@@ -805,11 +805,11 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
     it good ("gagnerait à être plus rapide", "mériterait d'être plus clair"). English: a modal perfect
     ("would have liked", "could have been better", "should've called", but not "I'd have to"), "I
     wish", "if only", "it would be nice" (but not "I didn't think it would be so easy"), "would
-    benefit from", "could do with". A present conditional that speaks of the speaker ("j'aimerais revenir", "I'd love to
-    come back") is left alone: it is as often an intention as an unmet wish. When the
-    counterfactual is passive or a copula ("de beaux verres auraient été appréciés", "a heads-up
-    would have been nice"), the clause's subject is the wished thing, and the scope starts with the
-    clause.
+    benefit from", "could do with". A present conditional that speaks of the speaker ("j'aimerais
+    revenir", "I'd love to come back") is left alone: it is as often an intention as an unmet wish.
+    When the counterfactual is passive or a copula ("de beaux verres auraient été appréciés", "a
+    heads-up would have been nice"), the clause's subject is the wished thing, and the scope starts
+    with the clause.
     """
     lemma = _lemma_reader(words, lemmas)
 
