@@ -711,6 +711,40 @@ def test_what_a_wish_or_a_regret_describes_counts_as_missing_not_as_praise():
     assert pol("I would have liked a call, on the other hand the staff were lovely.", "en").net > 0
 
 
+def test_a_task_the_customer_could_not_do_counts_against_with_no_word_of_blame():
+    for sentence, lang in (("Je n'ai pas pu modifier mon adresse en ligne.", "fr"),
+                           ("J'arrive pas à me connecter à l'application.", "fr"),
+                           ("Je ne suis pas parvenue à déclarer mon sinistre.", "fr"),
+                           ("On ne peut rien faire sur le site.", "fr"),
+                           ("Pas moyen de télécharger mon relevé.", "fr"),
+                           ("I can't change my address online.", "en"),
+                           ("I cannot pay by card.", "en"),  # VADER's "pay" (-0.13) is no verdict of its own
+                           ("I was unable to log in.", "en"),
+                           ("I wasn't able to reach anyone.", "en"),
+                           ("My mother can no longer book an appointment.", "en"),
+                           ("There is no way to export the list.", "en")):
+        p = pol(sentence, lang)
+        assert p.negative > 0 and p.net < 0, sentence
+    # what one cannot do that blames nothing: memory, opinion, praise phrased as a denial
+    for sentence, lang in (("Je ne peux pas vous dire exactement quand.", "fr"),
+                           ("Je ne peux pas m'en passer.", "fr"),
+                           ("Je ne peux que les recommander.", "fr"),  # "ne ... que" restricts, it does not deny
+                           ("Le code n'arrive pas.", "fr"),  # "arriver" without "à" is no ability
+                           ("I can't remember when it was.", "en"),
+                           ("I can't wait to go back.", "en"),
+                           ("I couldn't be happier.", "en"),
+                           ("I can't thank them enough.", "en")):
+        assert pol(sentence, lang).negative == 0, sentence
+    # a verdict in the clause is read by the negation rule, not as a blocked task
+    assert pol("On ne peut pas se plaindre de l'accueil.").net > 0
+    assert pol("You can't go wrong with them.", "en").net > 0
+    # a comparative after "could not" is praise, as after "never"
+    assert pol("I couldn't be happier.", "en").net > 0
+    assert pol("They couldn't have been more helpful.", "en").net > 0
+    assert pol("They couldn't have been more rude.", "en").net < 0
+    assert pol("On ne pouvait pas être mieux reçus.").net > 0
+
+
 def test_a_quality_said_to_be_missing_counts_against():
     assert pol("L'accueil manque un peu de chaleur.").positive == 0
     assert pol("L'accueil manque un peu de chaleur.").negative > 0

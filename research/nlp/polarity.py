@@ -154,6 +154,10 @@ COMPARATIVES = {"fr": {"aussi", "si", "autant", "tellement", "mieux", "meilleur"
                        "meilleures", "pire", "pires"},
                 "en": {"so", "as", "such", "this", "better", "best", "worse", "worst"}}
 COMPARISON_REACH = 5  # words after "jamais" where the comparative may stand ("jamais été reçus aussi bien")
+# after "could not": "on ne pouvait pas être mieux reçus", "couldn't have been more helpful" (and "happier",
+# "easier": any comparative in -ier)
+ABILITY_COMPARATIVES = {"fr": {"mieux", "meilleur", "meilleure", "meilleurs", "meilleures"},
+                        "en": {"better", "more", "nicer", "simpler", "quicker", "faster", "kinder", "smoother"}}
 
 
 @dataclass
@@ -501,17 +505,20 @@ def _clause_from(words: list[str], start: int, contrasts: set[int], stops: set[s
     return out
 
 
-def _compared(words: list[str], lang: str, contrasts: set[int]) -> set[int]:
-    """Positions a "never" compares rather than negates: from the comparative after "jamais" or
-    "never" to the end of its clause or the next negator ("je n'ai jamais été aussi bien reçu",
-    "never had better", but not "aimable" in "jamais aussi rapide mais pas aimable")."""
+def _compared(words: list[str], lemmas: list[str] | None, lang: str, contrasts: set[int]) -> set[int]:
+    """Positions a "never" or a "could not" compares rather than negates: from the comparative after
+    "jamais", "never", a negated "pouvoir" or "could" to the end of its clause or the next negator ("je
+    n'ai jamais été aussi bien reçu", "never had better", "on ne pouvait pas être mieux reçus", "I couldn't
+    be happier"; but not "aimable" in "jamais aussi rapide mais pas aimable")."""
+    after_never = COMPARATIVES[lang].__contains__
+    after_could_not = lambda w: w in ABILITY_COMPARATIVES[lang] or (lang == "en" and w.endswith("ier"))  # noqa: E731
+    starts = [(i + 1, after_never) for i, w in enumerate(words) if w in NEVER[lang]]
+    starts += [(start, after_could_not) for start in _ability_starts(words, lemmas, lang).values()]
     out: set[int] = set()
     stops = CLAUSE_ENDS | CLAUSE_JOINS
-    for i, w in enumerate(words):
-        if w not in NEVER[lang]:
-            continue
-        c = next((j for j in _clause_from(words, i + 1, contrasts, stops, COMPARISON_REACH)
-                  if words[j] in COMPARATIVES[lang]), None)
+    for start, is_comparative in starts:
+        c = next((j for j in _clause_from(words, start, contrasts, stops, COMPARISON_REACH)
+                  if is_comparative(words[j])), None)
         if c is not None:
             out.update(_clause_from(words, c, contrasts, stops | NEGATORS[lang]))
     return out
@@ -647,6 +654,96 @@ def _efforts(words: list[str], lang: str) -> set[int]:
             out.add(i)
         elif lang == "en" and w == "had" and i + 1 < len(words) and words[i + 1] == "to" and before in EFFORT_SUBJECTS:
             out.add(i)
+    return out
+
+
+# what the customer could not do: "je n'ai pas pu modifier mon adresse", "impossible à joindre" aside
+# (the lexicon has "impossible"), "je n'arrive pas à me connecter", "pas moyen de payer", "I can't
+# change my address online", "I was unable to log in", "there is no way to export". Interview talk
+# voices a blocked task as plainly as this, with no verdict word for the lexicon to read.
+INABILITY_VALUE = -0.5
+VERDICT_FLOOR = 0.25  # weaker words do not make a verdict of the clause (VADER's "pay", -0.13 here)
+ABILITY_LEMMAS = {"fr": {"pouvoir": False, "arriver": True, "réussir": True, "parvenir": True}}  # lemma: needs "à"
+ABILITY_FORMS = {"peux", "peut", "peuvent", "pouvons", "pouvez", "pouvais", "pouvait", "pouvions", "pouviez",
+                 "pouvaient", "pu", "pourrai", "pourra", "pourrons", "pourrez", "pourront", "puisse", "puissent"}
+FRENCH_COMPLETERS = {"pas", "plus", "jamais", "rien", "guère", "point"}
+ENGLISH_NOT = {"not", "n't", "never"}
+# words between the ability verb and what could not be done: clitics, adverbs, the negation's end
+ABILITY_GAPS = {
+    "fr": FRENCH_COMPLETERS | {"ne", "n'", "me", "m'", "te", "t'", "se", "s'", "nous", "vous", "le", "la", "l'",
+                               "les", "lui", "leur", "y", "en", "vraiment", "même", "toujours", "encore", "à"},
+    "en": {"really", "even", "just", "actually", "ever", "always", "simply", "still"},
+}
+# what one "cannot" do that blames nothing: opinions and memory ("je ne peux pas vous dire", "I can't
+# remember"), praise phrased as a denial ("on ne peut pas se plaindre", "can't beat the price", "couldn't
+# be happier", "je ne peux pas m'en passer"), and "can't wait"
+NOT_BLOCKED = {
+    "fr": {"dire", "savoir", "imaginer", "croire", "penser", "rêver", "plaindre", "demander", "nier", "comparer",
+           "être", "empêcher", "oublier", "reprocher", "juger", "garantir", "espérer", "souhaiter", "affirmer",
+           "confirmer", "répondre"},
+    "en": {"say", "tell", "remember", "recall", "think", "imagine", "believe", "wait", "complain", "fault", "beat",
+           "be", "live", "ask", "thank", "praise", "stop", "argue", "miss", "go", "see", "speak", "comment",
+           "blame", "knock", "expect", "deny", "guarantee", "decide", "compare", "judge", "answer", "put"},
+}
+ENOUGH = {"fr": {"assez", "trop"}, "en": {"enough", "more"}}  # "can't thank them enough", "couldn't agree more"
+
+
+def _ability_starts(words: list[str], lemmas: list[str] | None, lang: str) -> dict[int, int]:
+    """The negated ability verbs: position of the verb → position after it where the blocked task may start."""
+    out = {}
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if lang == "en":
+            if w in ("ca", "can", "could") and nxt in ("n't", "not"):
+                out[i] = i + 2
+            elif w in ("can", "could") and words[i + 1:i + 3] == ["no", "longer"]:
+                out[i] = i + 3
+            elif w in ("cannot", "can't", "couldn't"):
+                out[i] = i + 1
+            elif w == "unable" and nxt == "to":
+                out[i] = i + 2
+            elif w == "able" and nxt == "to" and ENGLISH_NOT.intersection(words[max(0, i - 3):i]):
+                out[i] = i + 2
+            elif w == "way" and nxt == "to" and i > 0 and words[i - 1] == "no":
+                out[i] = i + 2
+            continue
+        if w == "moyen" and i > 0 and words[i - 1] == "pas" and nxt in ("de", "d'"):
+            out[i] = i + 2  # "pas moyen de payer"
+            continue
+        lemma = lemmas[i] if lemmas is not None and i < len(lemmas) else ""
+        if lemma not in ABILITY_LEMMAS["fr"] and not (w in ABILITY_FORMS and not lemma):
+            continue
+        if not FRENCH_COMPLETERS.intersection(words[max(0, i - 2):i] + words[i + 1:i + 3]):
+            continue
+        needs_a = ABILITY_LEMMAS["fr"].get(lemma or "pouvoir", False)
+        if needs_a and "à" not in words[i + 1:i + 4]:
+            continue
+        out[i] = i + 1
+    return out
+
+
+def _inabilities(words: list[str], lemmas: list[str] | None, values: list[float | None], lang: str,
+                 contrasts: set[int]) -> set[int]:
+    """Positions of the ability verbs that say a task could not be done, when nothing in its clause is a
+    verdict (a verdict there is read by the negation rule: "je n'ai pas pu être mieux reçu")."""
+    out = set()
+    gaps, stops = ABILITY_GAPS[lang], CLAUSE_ENDS | CLAUSE_JOINS
+    for i, start in _ability_starts(words, lemmas, lang).items():
+        j = start
+        skipped = []
+        while j < len(words) and words[j] in gaps and j not in contrasts:
+            skipped.append(words[j])
+            j += 1
+        if j >= len(words) or not words[j].isalpha() or words[j] in stops:
+            continue  # "I can't.", "je ne peux pas."
+        task = lemmas[j] if lemmas is not None and j < len(lemmas) and lemmas[j] else words[j]
+        if task in NOT_BLOCKED[lang] or words[j] in NOT_BLOCKED[lang] or (task == "passer" and "en" in skipped):
+            continue
+        clause = _clause_from(words, j, contrasts, stops, 6)
+        if (any(abs(values[k] or 0.0) >= VERDICT_FLOOR for k in clause)
+                or ENOUGH[lang].intersection(words[k] for k in clause)):
+            continue
+        out.add(i)
     return out
 
 
@@ -914,7 +1011,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     framed |= {end - 1 for start, end, _, own in spans if not own and framed.intersection(range(start, end))}
     wished = _wish_frames(words, lemmas, values, lang, contrasts)
     lacking = _lack_frames(words, lang, contrasts)
-    compared = _compared(words, lang, contrasts)
+    compared = _compared(words, lemmas, lang, contrasts)
     excessive, measured, insufficient = _measures(words, lemmas, values, lang)
     for i, value in measured.items():  # "trop de monde" ("pas trop de monde" is praise), "pas assez cuit"
         values[i] = value
@@ -923,6 +1020,9 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     for i in _efforts(words, lang):  # "j'ai dû rappeler"
         if not values[i]:
             values[i] = EFFORT_VALUE
+    for i in _inabilities(words, lemmas, values, lang, contrasts):  # "je n'ai pas pu payer", "I can't log in"
+        values[i] = INABILITY_VALUE
+        self_negated.add(i)  # the negation is what says the blame
     for i, value in _durations(words, lang).items():  # "remboursé en deux jours", "au bout de trois semaines"
         values[i] = value
         lessened.discard(i)  # "en moins de 10 min" is fast, not slow
