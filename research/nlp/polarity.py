@@ -27,9 +27,12 @@ silences the translated lexicon's "assureurs"). The scorer walks the tokens:
 - a time says speed or a wait with no verdict word: a short one after "en", "dans l'", "within"
   ("remboursé en quarante-huit heures", "within an hour") is praise, any after "au bout de" and
   weeks or months taken ("took three weeks", "il a fallu un mois") blame;
-- an effort the customer was made to make ("j'ai dû", "il a fallu", "I had to") is blame;
-- a comparison after "jamais" or "never" is not negated: "jamais été aussi bien reçue" is praise,
-  "never seen service this slow" blame;
+- an effort the customer was made to make ("j'ai dû", "il a fallu", "I had to") is blame, and so is a task
+  the customer could not do ("je n'ai pas pu payer", "j'arrive pas à me connecter", "I was unable to log
+  in") when nothing in its clause is a verdict, unless it is memory, opinion or praise phrased as a denial
+  ("je ne peux pas vous dire", "I can't wait", "je ne peux pas m'en passer");
+- a comparison after "jamais", "never" or "could not" is not negated: "jamais été aussi bien reçue" and
+  "I couldn't be happier" are praise, "never seen service this slow" blame;
 - after a contrast ("mais", "par contre", "but", "that said") the clause weighs more than before it, because that is
   where the speaker's verdict usually lies; a concession ("même si", "bien que", "malgré", "although",
   "despite") weighs less than the clause it concedes to, whether it opens the sentence ("même si
