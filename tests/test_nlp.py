@@ -607,6 +607,13 @@ def test_absence_of_something_expected_is_counted_apart_from_negated_verdicts():
     assert pol("Personne à qui parler quand ça se complique.").absences == 1
     assert pol("Personne ne répond au téléphone.").absences == 1
     assert pol("Une personne à l'accueil m'a aidé.").absences == 0  # a person, not nobody
+    # what never happened, or has still not: "jamais" as "never"; "toujours pas", "pas encore"
+    assert pol("Le colis n'est jamais arrivé.").absences == 1
+    assert pol("Je n'ai toujours pas reçu ma carte.").absences == 1
+    assert pol("Je n'ai pas encore reçu le devis.").absences == 1
+    # a comparison after "jamais" or "never" misses nothing
+    assert pol("Je n'ai jamais mangé aussi bien.").absences == 0
+    assert pol("I never had better service.", "en").absences == 0
     # what is missing is itself a nuisance: the negation rule makes it praise, it is no absence
     assert pol("Aucun souci avec la livraison.").absences == 0 and pol("Aucun souci avec la livraison.").positive > 0
     assert pol("No problem at all.", "en").absences == 0

@@ -376,11 +376,11 @@ def _french_negation_frames(words: list[str]) -> set[int]:
 
 # words that say "none of": what follows is missing ("aucun suivi", "pas de réponse", "no update")
 ABSENCE_MARKERS = {
-    "fr": {"aucun", "aucune", "sans"},
+    "fr": {"aucun", "aucune", "sans", "jamais"},  # "le colis n'est jamais arrivé", as "never arrived"
     "en": {"no", "nobody", "never", "without", "none", "noone"},
 }
-ABSENCE_PAIRS = {"fr": {("pas", "de"), ("pas", "d'"), ("plus", "de"), ("plus", "d'"), ("jamais", "de"),
-                        ("jamais", "d'")},
+ABSENCE_PAIRS = {"fr": {("pas", "de"), ("pas", "d'"), ("plus", "de"), ("plus", "d'"), ("toujours", "pas"),
+                        ("pas", "encore")},  # "je n'ai toujours pas reçu ma carte", "pas encore été payé"
                  "en": {("not", "a"), ("not", "any"), ("not", "one")}}
 # determiners between the marker and what is missing ("pas de mon dossier", "no update on my claim")
 ABSENCE_DETERMINERS = {
@@ -408,9 +408,12 @@ def _absences(words: list[str], values: list[float | None], lang: str, inside: s
     markers, pairs = ABSENCE_MARKERS[lang] | LACKS[lang], ABSENCE_PAIRS[lang]
     determiners, set_phrases = ABSENCE_DETERMINERS[lang], NOT_ABSENCES[lang]
     count = 0
+    missing: set[int] = set()
     for i, w in enumerate(words):
         if i in inside:  # "sans faute", "in no time": a set expression, not an absence
             continue
+        if w in NEVER[lang] and COMPARATIVES[lang].intersection(words[i + 1:i + 1 + COMPARISON_REACH]):
+            continue  # "je n'ai jamais mangé aussi bien", "never had better": a comparison
         if w in markers:
             start = i + 1
         elif i + 1 < len(words) and (w, words[i + 1]) in pairs:
@@ -427,8 +430,8 @@ def _absences(words: list[str], values: list[float | None], lang: str, inside: s
         target = next((j for j in span if words[j] not in determiners), None)
         if (target is not None and words[target] not in set_phrases and words[target].isalpha()
                 and len(words[target]) > 2):
-            count += 1
-    return count
+            missing.add(target)  # once, though "toujours pas" and "pas de" both reach "remboursement"
+    return count + len(missing)
 
 
 # counterfactual frames: what follows describes what the customer wanted, not what happened
