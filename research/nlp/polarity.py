@@ -511,7 +511,7 @@ def _clause_from(words: list[str], start: int, contrasts: set[int], stops: set[s
     return out
 
 
-def _compared(words: list[str], lemmas: list[str] | None, lang: str, contrasts: set[int]) -> set[int]:
+def _compared(words: list[str], lang: str, contrasts: set[int], abilities: dict[int, int]) -> set[int]:
     """Positions a "never" or a "could not" compares rather than negates: from the comparative after
     "jamais", "never", a negated "pouvoir" or "could" to the end of its clause or the next negator ("je
     n'ai jamais été aussi bien reçu", "never had better", "on ne pouvait pas être mieux reçus", "I couldn't
@@ -519,7 +519,7 @@ def _compared(words: list[str], lemmas: list[str] | None, lang: str, contrasts: 
     after_never = COMPARATIVES[lang].__contains__
     after_could_not = lambda w: w in ABILITY_COMPARATIVES[lang] or (lang == "en" and w.endswith("ier"))  # noqa: E731
     starts = [(i + 1, after_never) for i, w in enumerate(words) if w in NEVER[lang]]
-    starts += [(start, after_could_not) for start in _ability_starts(words, lemmas, lang).values()]
+    starts += [(start, after_could_not) for start in abilities.values()]
     out: set[int] = set()
     stops = CLAUSE_ENDS | CLAUSE_JOINS
     for start, is_comparative in starts:
@@ -663,16 +663,16 @@ def _efforts(words: list[str], lang: str) -> set[int]:
     return out
 
 
-# what the customer could not do: "je n'ai pas pu modifier mon adresse", "impossible à joindre" aside
-# (the lexicon has "impossible"), "je n'arrive pas à me connecter", "pas moyen de payer", "I can't
-# change my address online", "I was unable to log in", "there is no way to export". Interview talk
-# voices a blocked task as plainly as this, with no verdict word for the lexicon to read.
+# what the customer could not do: "je n'ai pas pu modifier mon adresse", "je n'arrive pas à me connecter",
+# "pas moyen de payer", "I can't change my address online", "I was unable to log in", "there is no way
+# to export". Interview talk voices a blocked task as plainly as this, with no verdict word for the
+# lexicon to read ("impossible de joindre" has one).
 INABILITY_VALUE = -0.5
 VERDICT_FLOOR = 0.25  # weaker words do not make a verdict of the clause (VADER's "pay", -0.13 here)
-ABILITY_LEMMAS = {"fr": {"pouvoir": False, "arriver": True, "réussir": True, "parvenir": True}}  # lemma: needs "à"
+FRENCH_ABILITY_LEMMAS = {"pouvoir": False, "arriver": True, "réussir": True, "parvenir": True}  # lemma: needs "à"
 ABILITY_FORMS = {"peux", "peut", "peuvent", "pouvons", "pouvez", "pouvais", "pouvait", "pouvions", "pouviez",
                  "pouvaient", "pu", "pourrai", "pourra", "pourrons", "pourrez", "pourront", "puisse", "puissent"}
-FRENCH_COMPLETERS = {"pas", "plus", "jamais", "rien", "guère", "point"}
+FRENCH_COMPLETERS = NEGATION_COMPLETERS - {"aucun", "aucune", "personne"}  # "je ne peux pas", "on ne peut rien"
 ENGLISH_NOT = {"not", "n't", "never"}
 # words between the ability verb and what could not be done: clitics, adverbs, the negation's end
 ABILITY_GAPS = {
@@ -717,11 +717,11 @@ def _ability_starts(words: list[str], lemmas: list[str] | None, lang: str) -> di
             out[i] = i + 2  # "pas moyen de payer"
             continue
         lemma = lemmas[i] if lemmas is not None and i < len(lemmas) else ""
-        if lemma not in ABILITY_LEMMAS["fr"] and not (w in ABILITY_FORMS and not lemma):
+        if lemma not in FRENCH_ABILITY_LEMMAS and not (w in ABILITY_FORMS and not lemma):
             continue
         if not FRENCH_COMPLETERS.intersection(words[max(0, i - 2):i] + words[i + 1:i + 3]):
             continue
-        needs_a = ABILITY_LEMMAS["fr"].get(lemma or "pouvoir", False)
+        needs_a = FRENCH_ABILITY_LEMMAS.get(lemma or "pouvoir", False)
         if needs_a and "à" not in words[i + 1:i + 4]:
             continue
         out[i] = i + 1
@@ -729,12 +729,13 @@ def _ability_starts(words: list[str], lemmas: list[str] | None, lang: str) -> di
 
 
 def _inabilities(words: list[str], lemmas: list[str] | None, values: list[float | None], lang: str,
-                 contrasts: set[int]) -> set[int]:
-    """Positions of the ability verbs that say a task could not be done, when nothing in its clause is a
-    verdict (a verdict there is read by the negation rule: "je n'ai pas pu être mieux reçu")."""
+                 contrasts: set[int], abilities: dict[int, int]) -> set[int]:
+    """Positions of the negated ability verbs (`_ability_starts`) that say a task could not be done, when
+    nothing in its clause is a verdict (a verdict there is read by the negation rule: "on ne peut pas se
+    plaindre")."""
     out = set()
     gaps, stops = ABILITY_GAPS[lang], CLAUSE_ENDS | CLAUSE_JOINS
-    for i, start in _ability_starts(words, lemmas, lang).items():
+    for i, start in abilities.items():
         j = start
         skipped = []
         while j < len(words) and words[j] in gaps and j not in contrasts:
@@ -1017,7 +1018,8 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     framed |= {end - 1 for start, end, _, own in spans if not own and framed.intersection(range(start, end))}
     wished = _wish_frames(words, lemmas, values, lang, contrasts)
     lacking = _lack_frames(words, lang, contrasts)
-    compared = _compared(words, lemmas, lang, contrasts)
+    abilities = _ability_starts(words, lemmas, lang)  # "je n'ai pas pu", "I couldn't"
+    compared = _compared(words, lang, contrasts, abilities)
     excessive, measured, insufficient = _measures(words, lemmas, values, lang)
     for i, value in measured.items():  # "trop de monde" ("pas trop de monde" is praise), "pas assez cuit"
         values[i] = value
@@ -1026,7 +1028,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     for i in _efforts(words, lang):  # "j'ai dû rappeler"
         if not values[i]:
             values[i] = EFFORT_VALUE
-    for i in _inabilities(words, lemmas, values, lang, contrasts):  # "je n'ai pas pu payer", "I can't log in"
+    for i in _inabilities(words, lemmas, values, lang, contrasts, abilities):  # "je n'ai pas pu payer", "I can't log in"
         values[i] = INABILITY_VALUE
         self_negated.add(i)  # the negation is what says the blame
     for i, value in _durations(words, lang).items():  # "remboursé en deux jours", "au bout de trois semaines"
