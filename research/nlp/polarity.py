@@ -148,7 +148,8 @@ NOT_EXCESS_NEXT = {"and", "but", "or", "as", "i", "we", "they", "he", "she", "it
                    "which", "who", "that", "when", "if", "because", "though", "lol"}
 EXCESS_VALUE = -0.4  # "trop" or "too" before a word with no polarity: "trop de monde", "too small"
 # insufficiency: "pas assez cuit", "not enough staff"; the negation is the phrase's own
-INSUFFICIENT = {"fr": ({"pas", "plus", "jamais"}, "assez"), "en": ({"not", "n't", "never"}, "enough")}
+PLAIN_NEGATORS = {"fr": {"pas", "plus", "jamais"}, "en": {"not", "n't", "never"}}  # "pas assez", "not able to"
+INSUFFICIENT = {"fr": (PLAIN_NEGATORS["fr"], "assez"), "en": (PLAIN_NEGATORS["en"], "enough")}
 INSUFFICIENT_VALUE = -0.5
 # a negated comparison is praise or blame as it stands: "jamais mangé aussi bien", "never had such good
 # service", "jamais vu un service aussi lent"; the negator stops acting on the words it compares
@@ -673,7 +674,6 @@ FRENCH_ABILITY_LEMMAS = {"pouvoir": False, "arriver": True, "réussir": True, "p
 ABILITY_FORMS = {"peux", "peut", "peuvent", "pouvons", "pouvez", "pouvais", "pouvait", "pouvions", "pouviez",
                  "pouvaient", "pu", "pourrai", "pourra", "pourrons", "pourrez", "pourront", "puisse", "puissent"}
 FRENCH_COMPLETERS = NEGATION_COMPLETERS - {"aucun", "aucune", "personne"}  # "je ne peux pas", "on ne peut rien"
-ENGLISH_NOT = {"not", "n't", "never"}
 # words between the ability verb and what could not be done: clitics, adverbs, the negation's end
 ABILITY_GAPS = {
     "fr": FRENCH_COMPLETERS | {"ne", "n'", "me", "m'", "te", "t'", "se", "s'", "nous", "vous", "le", "la", "l'",
@@ -708,7 +708,7 @@ def _ability_starts(words: list[str], lemmas: list[str] | None, lang: str) -> di
                 out[i] = i + 1
             elif w == "unable" and nxt == "to":
                 out[i] = i + 2
-            elif w == "able" and nxt == "to" and ENGLISH_NOT.intersection(words[max(0, i - 3):i]):
+            elif w == "able" and nxt == "to" and PLAIN_NEGATORS["en"].intersection(words[max(0, i - 3):i]):
                 out[i] = i + 2
             elif w == "way" and nxt == "to" and i > 0 and words[i - 1] == "no":
                 out[i] = i + 2
