@@ -595,7 +595,8 @@ def test_topic_and_function_words_carry_no_polarity_of_their_own():
     # an intensifier strengthens the next verdict instead of counting as one; alone it keeps its own
     assert pol("C'était super lent.").positive == 0 and pol("C'était super lent.").negative > 0.6
     assert pol("Super accueil.").positive > 0.5
-    assert pol("No, the wait was fine.", "en").negative == 0
+    # "no" answering a question is no verdict, and negates nothing past its comma
+    assert pol("No, the staff were fine.", "en").negative == 0 and pol("No, the staff were fine.", "en").positive > 0
 
 
 def test_absence_of_something_expected_is_counted_apart_from_negated_verdicts():
@@ -636,6 +637,29 @@ def test_french_ne_pas_frame_negates_the_verb_inside_it():
     assert pol("Rien ne m'a déçu.").positive > 0 and pol("Rien ne m'a déçu.").negative == 0
     # "ne ... que" restricts, it does not negate
     assert pol("Je n'ai que des compliments, c'est parfait.").negations == 0
+
+
+def test_a_fault_the_customer_never_had_is_praise_across_the_words_that_quantify_it():
+    # the negation reaches the fault across "had", "eu", "a single", "le moindre", "once"
+    for sentence, lang in (("I've never had a single problem with them.", "en"),
+                           ("Never once had a problem with the app.", "en"),
+                           ("We have never had any kind of problem.", "en"),
+                           ("Je n'ai jamais eu le moindre problème avec eux.", "fr"),
+                           ("Jamais eu un seul souci en dix ans.", "fr")):
+        p = pol(sentence, lang)
+        assert p.negative == 0 and p.positive > 0 and p.absences == 0, sentence
+    # VADER, which looks three words back, reads the English one without the words crossed
+    assert pol("I've never had a single problem with them.", "en").compound > 0
+    # a fault by a name VADER lacks; "issued" is what a firm does with a card
+    assert pol("No issues at all with the delivery.", "en").positive > 0
+    assert pol("My only gripe is the hold music.", "en").negative > 0
+    assert pol("Aucun tracas pour le déménagement.").positive > 0
+    assert pol("They issued my new card the following week.", "en").polar_words == 0
+    # articles still count: the negation of "une entrée" does not reach the verdict after it
+    assert pol("Le plat qui n'était pas une entrée était excellent.").negative == 0
+    # a negation does not reach across a punctuation mark
+    assert pol("Ils ne sont guère respectés : mauvaise acoustique.").positive == 0
+    assert pol("Not available (thanks to them for the refund!)", "en").negative == 0
 
 
 def test_negation_scopes_in_raw_text_run_to_the_clause_end_in_both_languages():

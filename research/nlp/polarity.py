@@ -356,6 +356,37 @@ NE = {"ne", "n'"}
 NEGATION_COMPLETERS = {"pas", "plus", "jamais", "rien", "guère", "point", "aucun", "aucune", "personne"}
 
 
+# words a negation reaches across without their counting in its reach: the quantifiers of the noun phrase
+# it denies and the verb of having before them ("je n'ai jamais eu le moindre problème",
+# "I've never had a single problem", "jamais eu un seul souci"); a punctuation mark stops the reach
+NEGATION_TRANSPARENT = {
+    "fr": {"moindre", "seul", "seule", "eu"},
+    "en": {"any", "single", "slightest", "ever", "once", "had", "have", "has", "'ve"},
+}
+NEGATION_REACH = 3  # words a negation reaches, the transparent ones not counted
+
+
+def _reached(words: list[str], positions, lang: str) -> list[int]:
+    """The positions among `positions` (walked in order, away from the negation) that a negation reaches."""
+    out, counted = [], 0
+    transparent = NEGATION_TRANSPARENT.get(lang, set())
+    for j in positions:
+        if counted == NEGATION_REACH:
+            break
+        if words[j] in transparent:
+            out.append(j)
+            continue
+        if not any(c.isalnum() for c in words[j]):
+            break
+        out.append(j)
+        counted += 1
+    return out
+
+
+def _negates(word: str, negators: set[str]) -> bool:
+    return word in negators or word.endswith("n't")
+
+
 def _french_negation_frames(words: list[str]) -> set[int]:
     """Positions negated by a French "ne ... pas" frame: the verb inside it ("je ne le recommande pas")
     and the three words after its second half ("je ne suis plus du tout satisfait"). The word-window
@@ -371,7 +402,7 @@ def _french_negation_frames(words: list[str]) -> set[int]:
         close = next((c for c in range(j + 1, min(len(words), j + 5)) if words[c] in NEGATION_COMPLETERS), None)
         if close is not None:
             out.update(range(j + 1, close))
-            out.update(range(close + 1, min(len(words), close + 4)))
+            out.update(_reached(words, range(close + 1, len(words)), "fr"))
     return out
 
 
@@ -408,6 +439,7 @@ def _absences(words: list[str], values: list[float | None], lang: str, inside: s
     polar, the negation rule reads the phrase instead ("aucun problème" is praise)."""
     markers, pairs = ABSENCE_MARKERS[lang] | LACKS[lang], ABSENCE_PAIRS[lang]
     determiners, set_phrases = ABSENCE_DETERMINERS[lang], NOT_ABSENCES[lang]
+    transparent = NEGATION_TRANSPARENT[lang]
     count = 0
     missing: set[int] = set()
     for i, w in enumerate(words):
@@ -425,10 +457,10 @@ def _absences(words: list[str], values: list[float | None], lang: str, inside: s
             continue
         else:
             continue
-        span = range(start, min(len(words), start + 3))
+        span = _reached(words, range(start, len(words)), lang)  # "never had a single problem": "problem"
         if any(values[j] for j in span):
             continue
-        target = next((j for j in span if words[j] not in determiners), None)
+        target = next((j for j in span if words[j] not in determiners and words[j] not in transparent), None)
         if (target is not None and words[target] not in set_phrases and words[target].isalpha()
                 and len(words[target]) > 2):
             missing.add(target)  # once, though "toujours pas" and "pas de" both reach "remboursement"
@@ -1034,20 +1066,24 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     for i, value in _durations(words, lang).items():  # "remboursé en deux jours", "au bout de trois semaines"
         values[i] = value
         lessened.discard(i)  # "en moins de 10 min" is fast, not slow
+    bridged: set[int] = set()  # words a negation reached across (see NEGATION_TRANSPARENT)
     for i, w in enumerate(words):
         value = values[i]
         if not value or (i not in heads and _is_operator(w, i, values, neg, inten, contr)):
             continue
         polar += 1
-        window = [words[j] for j in range(max(0, i - 3), i) if j not in inside]
+        reached = [j for j in _reached(words, range(i - 1, -1, -1), lang) if j not in inside]
+        window = [words[j] for j in reached]
         if i in excessive or i in lessened:
             value *= -0.7  # "trop rapide", "too sweet"; "moins cher", "less reliable"
         if i in self_negated or i in compared:
             pass  # "rien à redire", "sans faute", "pas assez": the negation is the phrase's own
-        elif (i in framed or i in lacking or i in negated_inside or any(x in neg for x in window)
-                or (lang == "en" and any(x.endswith("n't") for x in window))):
+        elif i in framed or i in lacking or i in negated_inside or any(_negates(x, neg) for x in window):
             value *= -0.7
             negations += 1
+            if lang == "en" and not any(_negates(words[j], neg) for j in reached if j >= i - 3):
+                # reached across "had a single": VADER, which looks three words back, reads it without them
+                bridged.update(j for j in reached if words[j] in NEGATION_TRANSPARENT[lang])
         if i > 0 and words[i - 1] in inten:
             value *= 1.5
         if i in wished:
@@ -1061,7 +1097,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     compound = 0.0
     if lang == "en" and _vader() is not None and not wished:  # VADER reads a wish as praise
         # nor does it read the expressions our lexicon says judge nothing ("worried me a great deal")
-        silent = {j for start, end, value, _ in spans if not value for j in range(start, end)}
+        silent = {j for start, end, value, _ in spans if not value for j in range(start, end)} | bridged
         said = " ".join(w for j, w in enumerate(words) if j not in silent) if silent else text
         compound = _vader().polarity_scores(said)["compound"]
     else:
