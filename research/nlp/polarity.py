@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -366,7 +367,7 @@ NEGATION_TRANSPARENT = {
 NEGATION_REACH = 3  # words a negation reaches, the transparent ones not counted
 
 
-def _reached(words: list[str], positions, lang: str) -> list[int]:
+def _reached(words: list[str], positions: Iterable[int], lang: str) -> list[int]:
     """The positions among `positions` (walked in order, away from the negation) that a negation reaches."""
     out, counted = [], 0
     transparent = NEGATION_TRANSPARENT.get(lang, set())
@@ -1073,15 +1074,15 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
             continue
         polar += 1
         reached = [j for j in _reached(words, range(i - 1, -1, -1), lang) if j not in inside]
-        window = [words[j] for j in reached]
+        by_window = any(_negates(words[j], neg) for j in reached)
         if i in excessive or i in lessened:
             value *= -0.7  # "trop rapide", "too sweet"; "moins cher", "less reliable"
         if i in self_negated or i in compared:
             pass  # "rien à redire", "sans faute", "pas assez": the negation is the phrase's own
-        elif i in framed or i in lacking or i in negated_inside or any(_negates(x, neg) for x in window):
+        elif i in framed or i in lacking or i in negated_inside or by_window:
             value *= -0.7
             negations += 1
-            if lang == "en" and not any(_negates(words[j], neg) for j in reached if j >= i - 3):
+            if lang == "en" and by_window and not any(_negates(words[j], neg) for j in reached if j >= i - 3):
                 # reached across "had a single": VADER, which looks three words back, reads it without them
                 bridged.update(j for j in reached if words[j] in NEGATION_TRANSPARENT[lang])
         if i > 0 and words[i - 1] in inten:
