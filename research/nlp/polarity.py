@@ -370,7 +370,7 @@ NEGATION_REACH = 3  # words a negation reaches, the transparent ones not counted
 def _reached(words: list[str], positions: Iterable[int], lang: str) -> list[int]:
     """The positions among `positions` (walked in order, away from the negation) that a negation reaches."""
     out, counted = [], 0
-    transparent = NEGATION_TRANSPARENT.get(lang, set())
+    transparent = NEGATION_TRANSPARENT[lang]
     for j in positions:
         if counted == NEGATION_REACH:
             break
@@ -432,7 +432,8 @@ NOT_ABSENCES = {
 }
 
 
-def _absences(words: list[str], values: list[float | None], lang: str, inside: set[int] = frozenset()) -> int:
+def _absences(words: list[str], values: list[float | None], lang: str, inside: set[int] = frozenset(),
+              compared: set[int] = frozenset()) -> int:
     """Absences of something with no polarity of its own: "aucun suivi", "pas de réponse", "no update",
     "manque de suivi", "lack of communication".
 
@@ -446,8 +447,6 @@ def _absences(words: list[str], values: list[float | None], lang: str, inside: s
     for i, w in enumerate(words):
         if i in inside:  # "sans faute", "in no time": a set expression, not an absence
             continue
-        if w in NEVER[lang] and COMPARATIVES[lang].intersection(words[i + 1:i + 1 + COMPARISON_REACH]):
-            continue  # "je n'ai jamais mangé aussi bien", "never had better": a comparison
         if w in markers:
             start = i + 1
         elif i + 1 < len(words) and (w, words[i + 1]) in pairs:
@@ -459,8 +458,8 @@ def _absences(words: list[str], values: list[float | None], lang: str, inside: s
         else:
             continue
         span = _reached(words, range(start, len(words)), lang)  # "never had a single problem": "problem"
-        if any(values[j] for j in span):
-            continue
+        if any(values[j] or j in compared for j in span):
+            continue  # a polar word the negation reads, or a comparison ("jamais mangé aussi bien")
         target = next((j for j in span if words[j] not in determiners and words[j] not in transparent), None)
         if (target is not None and words[target] not in set_phrases and words[target].isalpha()
                 and len(words[target]) > 2):
@@ -1108,5 +1107,5 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
                     contrast=any(w != 1.0 for w in emphasis), expectation=bool(EXPECTATION[lang].search(text or "")),
                     question=(text or "").rstrip().endswith("?"), compound=compound,
                     lukewarm=len(LUKEWARM[lang].findall(text or "")),
-                    absences=_absences(words, values, lang, inside | heads),
+                    absences=_absences(words, values, lang, inside | heads, compared),
                     courtesy=bool(COURTESY[lang].match((text or "").strip())), word_values=word_values)
