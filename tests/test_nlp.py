@@ -6,7 +6,7 @@ import pytest
 
 from research.nlp import (attributes, brand_gap, classify, derived, dimension, files, language, personas, polarity,
                           steps, text, themes)
-from research.folding import fold
+from research.folding import fold, plain_apostrophes
 from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
 from research.nlp.pipeline import Utterance, analyze, describe_texts
 
@@ -675,6 +675,26 @@ def test_negation_scopes_in_raw_text_run_to_the_clause_end_in_both_languages():
     assert negated("I didn't find them helpful at all, but the app is nice.") == [
         "find", "them", "helpful", "at", "all"]
     assert negated("No waiting and never rude.") == ["waiting", "rude"]
+
+
+def test_an_apostrophe_typed_any_way_or_left_out_reads_as_the_plain_one():
+    # word processors and phones type "’": every rule is written with "'", so the pipeline reads it as "'"
+    assert plain_apostrophes("Je n’ai pas aimé, c‘est ʼfini＇ don`t don´t") == "Je n'ai pas aimé, c'est 'fini' don't don't"
+    curly, plain, fused = "The case isn’t that great.", "The case isn't that great.", "The case isnt that great."
+    found = analyze([Utterance(str(i), s) for i, s in enumerate([curly, plain, fused, "Le dossier dont je parle"])],
+                    lang="en", embedder=HashingEmbedder(dim=64))
+    assert found.polarities[0].net == found.polarities[1].net == found.polarities[2].net < 0
+    assert found.polarities[0].positive == 0
+    # typed without its apostrophe, "-n't" still negates, in tokens and in raw text; the French "dont" does not
+    assert [t.words for t in text.analyse_texts(["I cant log in", "it doesnt work"], ["en", "en"])] == [
+        ["i", "ca", "n't", "log", "in"], ["it", "does", "n't", "work"]]
+    assert net("It doesnt work and I cant log in.", "en") < 0
+    assert [fused[a:b] for a, b in polarity.negation_scopes(fused)] == ["that", "great"]
+    assert polarity.negation_scopes("Le dossier dont je parle est perdu") == []
+    # a self-description typed with "’" is found, and quoted as it was typed
+    assert personas.traits_in("Bonjour. J’ai trente ans, je suis infirmière.", "fr") == [
+        ("self", "J’ai trente ans, je suis infirmière.")]
+    assert personas.trait_kind("I’m a nurse in Lyon.", "en") == "self"
 
 
 def test_the_ngram_model_reads_a_negated_word_apart_from_the_word_said_plainly():

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from research.folding import plain_apostrophes
 from research.nlp import classify, dimension, language, polarity, text, themes, wordvectors
 from research.nlp.corpus import Utterance
 
@@ -72,7 +73,9 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
             progress(done, total, stage)
 
     embedder = embedder or default_embedder()
-    texts = [u.text or "" for u in utterances]
+    utterances = [replace(u, text=plain_apostrophes(u.text or ""), before=plain_apostrophes(u.before or ""))
+                  for u in utterances]
+    texts = [u.text for u in utterances]
     # the embeddings take longest and need nothing else: start them first, on their own thread, and
     # do the work that does not need them (languages, lexicon, classifier, n-gram votes, dimensions) meanwhile
     pending = embedder.embed_in_background(texts) if hasattr(embedder, "embed_in_background") else None
@@ -84,7 +87,8 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     lexical = lexical_view(tokens, texts, langs)
     pols = lexical.polarities
     tell(1, 5, "lexicon")
-    labels = [classify.Example(e.text, e.label, e.lang or language.detect_language(e.text)) for e in labels]
+    labels = [classify.Example(plain_apostrophes(e.text), e.label, e.lang or language.detect_language(e.text))
+              for e in labels]
     clf = classify.Classifier.train(embedder, describe_texts, labels)
     view = clf.read_texts(texts)
     dimensions = [dimension.dimension_of(s) for s in texts]

@@ -490,6 +490,8 @@ SCOPE_ENDS = ({".", ",", ";", ":", "!", "?", "…", "(", ")", "-", '"', "«", "�
 SCOPE_OPENERS = (NEGATORS["fr"] - {"personne"}) | {w for w in NEGATORS["en"] if "'" not in w}
 ENGLISH_NOT_STEMS = {"don", "doesn", "didn", "isn", "wasn", "aren", "weren", "won", "can", "couldn", "wouldn",
                      "shouldn", "haven", "hasn", "hadn", "ain", "mustn", "needn"}
+# the same typed without the apostrophe ("isnt", "cant"); not "dont", a French word ("le dossier dont je parle")
+ENGLISH_FUSED_NOTS = {stem + "t" for stem in ENGLISH_NOT_STEMS} - {"dont"}
 
 
 def negation_scopes(text: str) -> list[tuple[int, int]]:
@@ -512,7 +514,8 @@ def negation_scopes(text: str) -> list[tuple[int, int]]:
                 opens.append(start)
         elif w == "t" and i >= 2 and low[i - 1] in _APOSTROPHES and low[i - 2] in ENGLISH_NOT_STEMS:
             opens.append(i + 1)
-        elif w in SCOPE_OPENERS or (w == "personne" and i + 1 < len(low) and low[i + 1] in ("ne", "n")):
+        elif (w in SCOPE_OPENERS or w in ENGLISH_FUSED_NOTS
+              or (w == "personne" and i + 1 < len(low) and low[i + 1] in ("ne", "n"))):
             opens.append(i + 1)
     negated: set[int] = set()
     for start in opens:
@@ -521,7 +524,7 @@ def negation_scopes(text: str) -> list[tuple[int, int]]:
                 break
             negated.add(k)
     return [(tokens[k][1], tokens[k][2]) for k in sorted(negated)
-            if low[k].isalpha() and low[k] not in SCOPE_OPENERS and low[k] not in NEGATION_COMPLETERS
+            if low[k].isalpha() and low[k] not in SCOPE_OPENERS | ENGLISH_FUSED_NOTS and low[k] not in NEGATION_COMPLETERS
             and low[k] not in ("ne", "n", "t")]
 
 

@@ -19,6 +19,16 @@ from functools import lru_cache
 from research.nlp import spacy_french
 
 
+# The English tokenizer splits a negation typed without its apostrophe after the verb, as it splits
+# "don't" ("dont" → "do", "nt"; "isnt", "cant" → "ca", "nt"): its "nt" is then read as "n't".
+_FUSED_NOT_HOSTS = {"do", "does", "did", "is", "was", "are", "were", "wo", "ca", "could", "would", "should",
+                    "have", "has", "had", "ai", "must", "need"}
+
+
+def _english_word(low: str, previous: str | None) -> str:
+    return "n't" if low == "nt" and previous in _FUSED_NOT_HOSTS else low
+
+
 @dataclass
 class Tokens:
     words: list[str] = field(default_factory=list)   # lower-cased surface forms, in order
@@ -151,7 +161,7 @@ def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> 
         for i, doc in zip(idx, docs):
             words, lemmas, nouns, word_lemmas, tags = [], [], [], [], []
             for tok in doc:
-                low = tok.text.lower()
+                low = tok.text.lower() if lang == "fr" else _english_word(tok.text.lower(), words[-1] if words else None)
                 words.append(low)
                 tags.append(tok.pos_)
                 word_lemmas.append((tok.lemma_ or low).lower() if lang == "fr" else english_lemma(low))
@@ -174,7 +184,7 @@ def _english_tokens(texts: list[str], tokenizer, stops: frozenset[str]) -> list[
     """What the spaCy loop above gives for English, from the rule-based tokenizer's token strings."""
     from research.nlp.english_tokenizer import is_punct
 
-    known: dict[str, tuple[str, str | None]] = {}  # token → (its lemma, the lemma if it is content else None)
+    known: dict[tuple[str, str], tuple[str, str | None]] = {}  # (token, word) → (lemma, the lemma if content else None)
 
     def describe(token: str, low: str) -> tuple[str, str | None]:
         lemma = english_lemma(low)
@@ -186,11 +196,12 @@ def _english_tokens(texts: list[str], tokenizer, stops: frozenset[str]) -> list[
     for text in texts:
         words, contents, word_lemmas = [], [], []
         for token in tokenizer(text):
-            low = token.lower()
+            low = _english_word(token.lower(), words[-1] if words else None)
             words.append(low)
-            if token not in known:
-                known[token] = describe(token, low)
-            lemma, content = known[token]
+            key = (token, low)
+            if key not in known:
+                known[key] = describe(token, low)
+            lemma, content = known[key]
             word_lemmas.append(lemma)
             contents.append(content)
         if "-" in text:  # "top-ups", which the tokenizer splits: one lemma, "top-up", not "top" and "ups"
