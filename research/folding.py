@@ -5,22 +5,25 @@ import re
 import unicodedata
 
 
-# Apostrophes as word processors, phones and other keyboards type them: the typographic "’" (and "‘", "ʼ",
-# the full-width "＇", the accents "`" and "´" put for one). Rules, lexicons and seeds are written with the
-# plain "'", so the analysis reads them all as it: "don’t" negates and "J’ai trente ans" describes the
-# speaker as "don't" and "J'ai" do. Each is one character for one, so positions in the text stay the same.
-_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼ＇`´", "'"))
+# Apostrophes and spaces as word processors, phones and other keyboards type them: the typographic "’"
+# (and "‘", "ʼ", the full-width "＇", the accents "`" and "´" put for one), and the no-break spaces that
+# French typing puts before "!", "?", ":" and ";". Rules, lexicons and seeds are written with the plain
+# "'" and " ", so the analysis reads them all as those: "don’t" negates and "J’ai trente ans" describes
+# the speaker as "don't" and "J'ai" do, and "not\u00a0helpful" is not three words. Each is one character
+# for one, so positions in the text stay the same.
+_PLAIN = str.maketrans({**dict.fromkeys("’‘ʼ＇`´", "'"), **dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a", " ")})
 
 
-def plain_apostrophes(text: str) -> str:
-    """The text with every kind of apostrophe written "'" (same length, same positions)."""
-    return text.translate(_APOSTROPHES)
+def plain_typing(text: str) -> str:
+    """The text with every kind of apostrophe written "'" and every no-break or thin space " " (same
+    length, same positions)."""
+    return text.translate(_PLAIN)
 
 
 def fold(text: str | None) -> str:
     """Case folded, accents dropped, curly apostrophes straight, "œ" as "oe", single spaces, trimmed:
     "  Cœur d’Éléphant " and "coeur d'elephant" fold alike."""
-    text = plain_apostrophes(text or "").replace("œ", "oe").replace("Œ", "OE")
+    text = plain_typing(text or "").replace("œ", "oe").replace("Œ", "OE")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return re.sub(r"\s+", " ", text).strip()

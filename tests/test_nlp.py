@@ -6,7 +6,7 @@ import pytest
 
 from research.nlp import (attributes, brand_gap, classify, derived, dimension, files, language, personas, polarity,
                           steps, text, themes)
-from research.folding import fold, plain_apostrophes
+from research.folding import fold, plain_typing
 from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
 from research.nlp.pipeline import Utterance, analyze, describe_texts
 
@@ -677,14 +677,17 @@ def test_negation_scopes_in_raw_text_run_to_the_clause_end_in_both_languages():
     assert negated("No waiting and never rude.") == ["waiting", "rude"]
 
 
-def test_an_apostrophe_typed_any_way_or_left_out_reads_as_the_plain_one():
-    # word processors and phones type "’": every rule is written with "'", so the pipeline reads it as "'"
-    assert plain_apostrophes("Je n’ai pas aimé, c‘est ʼfini＇ don`t don´t") == "Je n'ai pas aimé, c'est 'fini' don't don't"
+def test_apostrophes_and_spaces_typed_any_way_or_left_out_read_as_the_plain_ones():
+    # word processors and phones type "’" and no-break spaces: every rule is written with "'" and " ",
+    # so the pipeline reads them as those
+    assert plain_typing("Je n’ai pas aimé, c‘est ʼfini＇ don`t don´t\u00a0!\u202f?") == (
+        "Je n'ai pas aimé, c'est 'fini' don't don't ! ?")
     curly, plain, fused = "The case isn’t that great.", "The case isn't that great.", "The case isnt that great."
-    found = analyze([Utterance(str(i), s) for i, s in enumerate([curly, plain, fused, "Le dossier dont je parle"])],
+    spaced = "The case isn't\u00a0that\u202fgreat."
+    found = analyze([Utterance(str(i), s) for i, s in enumerate([curly, plain, fused, spaced])],
                     lang="en", embedder=HashingEmbedder(dim=64))
-    assert found.polarities[0].net == found.polarities[1].net == found.polarities[2].net < 0
-    assert found.polarities[0].positive == 0
+    assert [p.net for p in found.polarities] == [found.polarities[1].net] * 4 and found.polarities[1].net < 0
+    assert found.polarities[0].positive == 0 and "\u00a0" not in found.tokens[3].words
     # typed without its apostrophe, "-n't" still negates, in tokens and in raw text; the French "dont" does not
     assert [t.words for t in text.analyse_texts(["I cant log in", "it doesnt work"], ["en", "en"])] == [
         ["i", "ca", "n't", "log", "in"], ["it", "does", "n't", "work"]]
@@ -828,6 +831,9 @@ def test_a_set_expression_speaks_as_one_word_and_a_negation_turns_it_round():
     # a service that leaves the customer where they started, though "avancé" and "wiser" are praise
     assert pol("Après trois appels, je n'étais pas plus avancée.").net < 0
     assert pol("After three calls I was none the wiser.", "en").net < 0
+    # "pas terrible" understates a reproach, though "terrible" negated would be praise; "pas si terrible" relieves
+    assert pol("L'accueil n'était vraiment pas terrible.").net < 0 and pol("Pas terrible, le site.").net < 0
+    assert pol("Finalement, ce n'était pas si terrible.").net > 0
     # what could be better is a polite reproach, though "perfect", "better" and "improvement" are praise
     assert pol("Un accueil perfectible.").net < 0 and pol("The app could be better.", "en").net < 0
     assert pol("There is room for improvement.", "en").net < 0 and pol("It was so-so.", "en").net < 0

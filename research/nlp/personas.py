@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from research.folding import plain_apostrophes
+from research.folding import plain_typing
 from research.nlp.attributes import FEELINGS
 from research.quoting import each_in_turn, short_quote
 
@@ -64,7 +64,7 @@ def traits_in(text: str, lang: str) -> list[tuple[str, str]]:
 
 
 def trait_kind(text: str, lang: str) -> str | None:
-    text = plain_apostrophes(text or "")  # "J’ai trente ans" as "J'ai trente ans"
+    text = plain_typing(text or "")  # "J’ai trente ans" as "J'ai trente ans"
     for kind, pattern in _PATTERNS.get(lang, _PATTERNS["fr"]):
         if pattern.search(text):
             if kind == "self" and _NOT_SELF.search(text):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from research.folding import plain_apostrophes
+from research.folding import plain_typing
 from research.nlp import classify, dimension, language, polarity, text, themes, wordvectors
 from research.nlp.corpus import Utterance
 
@@ -73,7 +73,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
             progress(done, total, stage)
 
     embedder = embedder or default_embedder()
-    utterances = [replace(u, text=plain_apostrophes(u.text or ""), before=plain_apostrophes(u.before or ""))
+    utterances = [replace(u, text=plain_typing(u.text or ""), before=plain_typing(u.before or ""))
                   for u in utterances]
     texts = [u.text for u in utterances]
     # the embeddings take longest and need nothing else: start them first, on their own thread, and
@@ -87,7 +87,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     lexical = lexical_view(tokens, texts, langs)
     pols = lexical.polarities
     tell(1, 5, "lexicon")
-    labels = [classify.Example(plain_apostrophes(e.text), e.label, e.lang or language.detect_language(e.text))
+    labels = [classify.Example(plain_typing(e.text), e.label, e.lang or language.detect_language(e.text))
               for e in labels]
     clf = classify.Classifier.train(embedder, describe_texts, labels)
     view = clf.read_texts(texts)
