@@ -700,6 +700,17 @@ def test_apostrophes_and_spaces_typed_any_way_or_left_out_read_as_the_plain_ones
     assert personas.trait_kind("I’m a nurse in Lyon.", "en") == "self"
 
 
+def test_emoji_and_emoticons_judge_in_both_languages():
+    # no word of these judges the service: the sign does, whichever language it is typed in
+    assert net("Le site 👎") < 0 < net("Le conseiller 👍🏻")
+    assert net("Encore un prélèvement en double 😡") < 0 < net("Livraison reçue ce matin 😍")
+    assert net("Toujours en attente :(") < 0 < net("Merci pour tout :)")
+    assert net("Charged twice again 🤬", "en") < 0 < net("The adviser 👍", "en")
+    assert net("Still waiting for my card :-/", "en") < 0
+    # laughter mocks as often as it enjoys: it weighs nothing
+    assert pol("Trois semaines pour une carte 😂").positive == 0
+
+
 def test_the_ngram_model_reads_a_negated_word_apart_from_the_word_said_plainly():
     model = classify.NgramModel.train(["très déçus", "jamais déçus", "on n'est pas déçus", "déçus encore"],
                                       ["irritant", "enchantment", "enchantment", "irritant"])

@@ -263,7 +263,14 @@ def lexicon(lang: str) -> dict[str, float]:
             words = {}
     words.update({form: value for form, value in _read_tsv(RESOURCES / f"cx_lexicon_{lang}.tsv").items()
                   if " " not in form})
+    words.update(signs())
     return words
+
+
+@lru_cache(maxsize=1)
+def signs() -> dict[str, float]:
+    """Emoji and emoticons ("👎", "😡", ":(", "<3"), read alike in both languages."""
+    return _read_tsv(RESOURCES / "cx_lexicon_signs.tsv")
 
 
 # adverbs that may sit inside a set expression without breaking it ("laisse vraiment à désirer", "ne vaut
@@ -335,7 +342,7 @@ def _expression_spans(words: list[str], lemmas: list[str] | None, lang: str) -> 
 @lru_cache(maxsize=2)
 def own_words(lang: str) -> frozenset[str]:
     """The single words of our customer-experience lexicon."""
-    return frozenset(form for form in _read_tsv(RESOURCES / f"cx_lexicon_{lang}.tsv") if " " not in form)
+    return frozenset(form for form in _read_tsv(RESOURCES / f"cx_lexicon_{lang}.tsv") if " " not in form) | set(signs())
 
 
 def _lookup(lex: dict[str, float], word: str, lemma: str | None, own: frozenset[str] = frozenset()) -> float | None:
