@@ -1169,3 +1169,15 @@ def test_an_unchanged_corpus_is_answered_without_loading_the_engine(tmp_path):
     assert "unchanged corpus" in proc.stderr, proc.stderr
     assert proc.stdout.split()[-3:] == ["False", "False", "0"]
     assert out.read_text(encoding="utf-8") == '{"id": "u1", "label": "enchantment"}\n'
+
+
+def test_the_stored_seed_ngram_model_is_renewed_when_the_negation_rules_that_read_the_seeds_change(tmp_path,
+                                                                                                      monkeypatch):
+    # `ngram_text` reads the seeds through polarity.negation_scopes: the file is named after that code too
+    assert polarity.__file__ in {str(p) for p in classify.NGRAM_READING_SOURCES}
+    rules = tmp_path / "polarity.py"
+    rules.write_text("NEGATORS = {'not'}", encoding="utf-8")
+    monkeypatch.setattr(classify, "NGRAM_READING_SOURCES", (rules,))
+    before = classify._ngram_file_name()
+    rules.write_text("NEGATORS = {'not', 'isnt'}", encoding="utf-8")
+    assert classify._ngram_file_name() != before

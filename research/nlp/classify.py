@@ -286,14 +286,20 @@ class NgramModel:
 
 
 NGRAM_FILES = "cx-ngrams-*.json"  # the seed n-gram models in models/derived/, one per fingerprint
+# the code that reads the seeds for the n-gram model: `ngram_text` writes in capitals what
+# polarity.negation_scopes finds a negation governs
+NGRAM_READING_SOURCES = (Path(__file__).parent / "polarity.py",)
 
 
 def _ngram_file_name() -> str:
-    """Named after the seeds, the model's settings and the installed scikit-learn, for which it is valid."""
+    """Named after the seeds, the model's settings, the rules that read them and the installed
+    scikit-learn, for which it is valid."""
     from importlib.metadata import version
 
     h = hashlib.sha256(f"{NgramModel.PARAMS}|{NgramModel.READING}|C={NGRAM_C}|{version('scikit-learn')}".encode())
     for path in sorted(SEED_DIR.glob("seed_*.tsv")):
+        h.update(path.read_bytes())
+    for path in NGRAM_READING_SOURCES:
         h.update(path.read_bytes())
     return NGRAM_FILES.replace("*", h.hexdigest()[:16])
 

@@ -87,8 +87,8 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     lexical = lexical_view(tokens, texts, langs)
     pols = lexical.polarities
     tell(1, 5, "lexicon")
-    labels = [classify.Example(plain_typing(e.text), e.label, e.lang or language.detect_language(e.text))
-              for e in labels]
+    labels = [replace(e, text=plain_typing(e.text)) for e in labels]
+    labels = [replace(e, lang=e.lang or language.detect_language(e.text)) for e in labels]
     clf = classify.Classifier.train(embedder, describe_texts, labels)
     view = clf.read_texts(texts)
     dimensions = [dimension.dimension_of(s) for s in texts]

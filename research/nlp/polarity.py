@@ -341,8 +341,9 @@ def _expression_spans(words: list[str], lemmas: list[str] | None, lang: str) -> 
 
 @lru_cache(maxsize=2)
 def own_words(lang: str) -> frozenset[str]:
-    """The single words of our customer-experience lexicon."""
-    return frozenset(form for form in _read_tsv(RESOURCES / f"cx_lexicon_{lang}.tsv") if " " not in form) | set(signs())
+    """The single words of our customer-experience lexicon, and its signs."""
+    words = (form for form in _read_tsv(RESOURCES / f"cx_lexicon_{lang}.tsv") if " " not in form)
+    return frozenset(words) | frozenset(signs())
 
 
 def _lookup(lex: dict[str, float], word: str, lemma: str | None, own: frozenset[str] = frozenset()) -> float | None:
@@ -493,12 +494,12 @@ _APOSTROPHES = {"'", "’"}
 # a negation's reach in raw text ends at punctuation or at a contrast ("pas cher, mais bon")
 SCOPE_ENDS = ({".", ",", ";", ":", "!", "?", "…", "(", ")", "-", '"', "«", "»"} | (CLAUSE_JOINS - {","})
               | CONTRASTS["fr"] | CONTRASTS["en"])
-# negators read in raw text of either language: what follows them, to the scope's end, is negated
-SCOPE_OPENERS = (NEGATORS["fr"] - {"personne"}) | {w for w in NEGATORS["en"] if "'" not in w}
 ENGLISH_NOT_STEMS = {"don", "doesn", "didn", "isn", "wasn", "aren", "weren", "won", "can", "couldn", "wouldn",
                      "shouldn", "haven", "hasn", "hadn", "ain", "mustn", "needn"}
 # the same typed without the apostrophe ("isnt", "cant"); not "dont", a French word ("le dossier dont je parle")
 ENGLISH_FUSED_NOTS = {stem + "t" for stem in ENGLISH_NOT_STEMS} - {"dont"}
+# negators read in raw text of either language: what follows them, to the scope's end, is negated
+SCOPE_OPENERS = (NEGATORS["fr"] - {"personne"}) | {w for w in NEGATORS["en"] if "'" not in w} | ENGLISH_FUSED_NOTS
 
 
 def negation_scopes(text: str) -> list[tuple[int, int]]:
@@ -521,8 +522,7 @@ def negation_scopes(text: str) -> list[tuple[int, int]]:
                 opens.append(start)
         elif w == "t" and i >= 2 and low[i - 1] in _APOSTROPHES and low[i - 2] in ENGLISH_NOT_STEMS:
             opens.append(i + 1)
-        elif (w in SCOPE_OPENERS or w in ENGLISH_FUSED_NOTS
-              or (w == "personne" and i + 1 < len(low) and low[i + 1] in ("ne", "n"))):
+        elif w in SCOPE_OPENERS or (w == "personne" and i + 1 < len(low) and low[i + 1] in ("ne", "n")):
             opens.append(i + 1)
     negated: set[int] = set()
     for start in opens:
@@ -531,7 +531,7 @@ def negation_scopes(text: str) -> list[tuple[int, int]]:
                 break
             negated.add(k)
     return [(tokens[k][1], tokens[k][2]) for k in sorted(negated)
-            if low[k].isalpha() and low[k] not in SCOPE_OPENERS | ENGLISH_FUSED_NOTS and low[k] not in NEGATION_COMPLETERS
+            if low[k].isalpha() and low[k] not in SCOPE_OPENERS and low[k] not in NEGATION_COMPLETERS
             and low[k] not in ("ne", "n", "t")]
 
 

@@ -161,7 +161,9 @@ def analyse_texts(texts: list[str], langs: list[str], batch_size: int = 256) -> 
         for i, doc in zip(idx, docs):
             words, lemmas, nouns, word_lemmas, tags = [], [], [], [], []
             for tok in doc:
-                low = tok.text.lower() if lang == "fr" else _english_word(tok.text.lower(), words[-1] if words else None)
+                low = tok.text.lower()
+                if lang != "fr":
+                    low = _english_word(low, words[-1] if words else None)
                 words.append(low)
                 tags.append(tok.pos_)
                 word_lemmas.append((tok.lemma_ or low).lower() if lang == "fr" else english_lemma(low))
@@ -184,7 +186,8 @@ def _english_tokens(texts: list[str], tokenizer, stops: frozenset[str]) -> list[
     """What the spaCy loop above gives for English, from the rule-based tokenizer's token strings."""
     from research.nlp.english_tokenizer import is_punct
 
-    known: dict[tuple[str, str], tuple[str, str | None]] = {}  # (token, word) → (lemma, the lemma if content else None)
+    # (token, word) → (its lemma, the lemma if it is content else None)
+    known: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     def describe(token: str, low: str) -> tuple[str, str | None]:
         lemma = english_lemma(low)
