@@ -25,7 +25,7 @@ from functools import lru_cache
 import sqlite_utils
 
 from research.errors import DomainError
-from research.folding import fold
+from research.folding import fold, plain_typing
 from research.store import Migrations, now_iso
 
 migrations = Migrations("privacy")
@@ -300,7 +300,8 @@ class Pseudonymiser:
 
     def apply_all(self, texts: list[str]) -> list[Pseudonymised]:
         """Several texts in order (the turns of a transcript), the names found in batches."""
-        docs = list(self.nlp.pipe(texts, batch_size=64)) if self.nlp is not None else [None] * len(texts)
+        seen = [plain_typing(t) if isinstance(t, str) else t for t in texts]
+        docs = list(self.nlp.pipe(seen, batch_size=64)) if self.nlp is not None else [None] * len(texts)
         return [self.apply(text, doc=doc) for text, doc in zip(texts, docs)]
 
     def apply(self, text: str, doc=None) -> Pseudonymised:
@@ -308,7 +309,11 @@ class Pseudonymiser:
             raise PrivacyError("Only text can be pseudonymised.", key="privacy.err.not_text")
         if not text:
             return Pseudonymised("", [])
-        spans = self._pattern_spans(text) + self._person_spans(text, doc)
+        # found in the text as the rules are written ("’" as "'": spaCy's French model took the "n’" of
+        # "ce n’est pas" for a name, and missed "Julien" in "C’est Julien"), replaced in the text as typed;
+        # `plain_typing` changes one character for one, so the offsets are the same
+        seen = plain_typing(text)
+        spans = self._pattern_spans(seen) + self._person_spans(seen, doc)
         # keep the longest span of the highest priority where spans overlap
         spans.sort(key=lambda s: (-s.priority, -(s.end - s.start), s.start))
         chosen: list[_Span] = []

@@ -97,3 +97,15 @@ def test_french_model_finds_names_nobody_announced():
     p = pseudonymise("Hier, Jean-Pierre Martin m'a dit que la cotisation avait encore augmenté.", "fr")
     assert "Jean-Pierre Martin" not in p.text
     assert "[PERSONNE_1]" in p.text
+
+
+def test_text_keeps_its_typography_where_names_are_replaced():
+    p = pseudonymise("Mme Dupont m’a rappelée\u00a0: c’est réglé.", "fr", nlp=None)
+    assert p.text == "Mme [PERSONNE_1] m’a rappelée\u00a0: c’est réglé."
+
+
+@pytest.mark.slow
+def test_the_typographic_apostrophe_is_no_name_and_hides_none():
+    # Word types "’" in French: the model read the "n’" of "ce n’est pas" as a name and missed "Julien"
+    p = pseudonymise("Franchement, ce n’est pas terrible ! C’est Julien qui m’a rappelé.", "fr")
+    assert p.text == "Franchement, ce n’est pas terrible ! C’est [PERSONNE_1] qui m’a rappelé."
