@@ -496,8 +496,14 @@ def import_transcript(db: sqlite_utils.Database, interview_id: int, data: bytes,
                                         "sha256": digest, "encoding": parsed.encoding, "lang": lang, "text": full_text,
                                         "speakers": dumps({labels.get(k, k): v for k, v in mapping.items()}),
                                         "imported_at": now_iso()}).last_pk
+        # an interview recorded in parts: the new transcript's utterances come after those already there,
+        # so that everything ordered by position (the transcript view, the turn before an answer, exports)
+        # reads one part after the other instead of interleaving them
+        after = db.execute("SELECT coalesce(max(position), 0) FROM utterances WHERE interview_id = ?",
+                           [interview_id]).fetchone()[0]
         for r in rows:
             r["transcript_id"] = tid
+            r["position"] += after
         db["utterances"].insert_all(rows, batch_size=500)
         if pseudonymiser is not None:
             from research.privacy import record_mapping

@@ -168,6 +168,17 @@ def test_a_duplicate_is_refused_unless_replaced_or_kept(interview):
     assert db["utterances"].count == 2 * first.utterances
 
 
+def test_an_interview_in_two_parts_reads_one_part_after_the_other(interview):
+    db, iid, pid, step = interview
+    first = T.import_transcript(db, iid, TXT.encode(), filename="partie-1.txt")
+    second = T.import_transcript(db, iid, "Claire: Reprenons.\nSophie: La suite, donc.\n".encode(),
+                                 filename="partie-2.txt")
+    read = T.list_utterances(db, iid)
+    assert [u.transcript_id for u in read] == [first.transcript_id] * first.utterances + [second.transcript_id] * 2
+    assert [u.text for u in read[-2:]] == ["Reprenons.", "La suite, donc."]
+    assert [u.position for u in read] == list(range(1, first.utterances + 3))
+
+
 def test_search_ignores_accents_and_case_and_points_at_the_utterance(interview):
     db, iid, pid, step = interview
     T.import_transcript(db, iid, TXT.encode(), filename="sophie.txt")
