@@ -92,7 +92,7 @@ with tab_open:
         data, filename, fmt = None, "", None
         if source == "file":
             upload = st.file_uploader(t("interviews.import.file"), type=["txt", "docx", "vtt", "srt"],
-                                      key=f"upload_{interview.id}")
+                                      help=t("interviews.import.file_help"), key=f"upload_{interview.id}")
             if upload is not None:
                 data, filename = upload.getvalue(), upload.name
         else:

@@ -1,8 +1,9 @@
 """Transcripts: imported, split into what each speaker said, linked to the journey, searchable.
 
-Formats: pasted text and .txt with speaker turns (`Name: ...` or `[00:12:03] Name: ...`), .docx
-(the same turns, one paragraph each), .vtt (voice tags `<v Name>` or `Name:` in cues) and .srt
-(`Name:` in cues), cues of the same speaker merged into one turn. Encodings are detected
+Formats: pasted text and .txt with speaker turns (`Name: ...` or `[00:12:03] Name: ...`, or the
+name and time on a line of their own with the words below, as Otter and Teams' Word export write
+them), .docx (the same turns, one paragraph each), .vtt (voice tags `<v Name>` or `Name:` in cues)
+and .srt (`Name:` in cues), cues of the same speaker merged into one turn. Encodings are detected
 (Word exports are often cp1252 or latin-1). Every import runs in one transaction: a bad file
 stores nothing, and the same file twice is refused unless the researcher chooses to replace the
 earlier import or keep both.
@@ -87,11 +88,22 @@ class Parsed:
         return list(dict.fromkeys(t.speaker for t in self.turns))
 
 
-_TS = r"(?:\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*[-–]?\s*)?"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+_TS = rf"(?:\[?\(?(?P<ts>{_CLOCK})\)?\]?\s*[-–]?\s*)?"
 _TURN = re.compile(rf"^\s*{_TS}(?P<name>[^\W\d_][\w .'’()-]{{0,39}}?)\s*(?:\(\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*\))?\s*:\s*(?P<text>.*)$")
+# a speaker's name and the time alone on a line, their words on the next lines: Otter ("Speaker 1  0:04"),
+# Teams' Word export ("Dupont, Marie   1:02:03"), Zoom-like "[Marie Dupont] 14:02:11"
+_HEADER = re.compile(rf"^\s*\[?(?P<name>[^\W\d_](?:[^\W\d]|[ .,'’()-])*?(?:\s\d{{1,2}})?)\]?\s+[\[(]?(?P<ts>{_CLOCK})(?:\s*[AP]M)?[\])]?\s*$",
+                     re.IGNORECASE)
+_CLOCK_ONLY = re.compile(rf"^\s*[\[(]?(?P<ts>{_CLOCK})[\])]?\s*$")  # Google Meet's five-minute marks
+_TIMING = re.compile(rf"^\s*(?P<ts>{_CLOCK}|\d+:\d+:\d+[.,]\d+)\s*-->\s*[\d:.,]+\s*$")  # a cue's timing in a text file
+_TRANSCRIPTION_NOTICE = re.compile(r"\b(?:started|stopped) transcription\b|\ba (?:démarré|arrêté) la transcription\b",
+                                   re.IGNORECASE)
+_EMPHASIS = re.compile(r"^(\*\*|__)(.{1,45}?)\1")  # "**Marie :** ..." pasted from Markdown or Notion
 _HEADING = re.compile(r"^\s*(?:#{1,4}\s+(?P<h1>.+?)\s*#*|\[(?:section|partie|étape|etape)\s*:\s*(?P<h2>[^\]]+)\]"
                       r"|[-=]{3,}\s*(?P<h3>.+?)\s*[-=]{3,})\s*$", re.IGNORECASE)
 _URLISH = re.compile(r"^(https?|www|mailto)$", re.I)
+MAX_NAME_WORDS = 4
 
 
 def _seconds(ts: str | None) -> float | None:
@@ -104,35 +116,107 @@ def _seconds(ts: str | None) -> float | None:
     return value
 
 
+def _name_like(line: str) -> bool:
+    """A line that can only be a speaker's name: a few words, no colon, no sentence ending."""
+    line = line.strip()
+    return (0 < len(line.split()) <= MAX_NAME_WORDS and len(line) <= 40 and line[0].isalpha()
+            and not re.search(r"[:.?!…;]$|:", line))
+
+
+def _header_name(line: str) -> re.Match | None:
+    m = _HEADER.match(line)
+    return m if m and len(m.group("name").split()) <= MAX_NAME_WORDS else None
+
+
+def _colon_turn(line: str) -> re.Match | None:
+    m = _TURN.match(line)
+    if m and len(m.group("name").split()) <= MAX_NAME_WORDS and not _URLISH.match(m.group("name").strip()):
+        return m
+    return None
+
+
+def _speaker_layout(lines: list[str]) -> str:
+    """How this transcript marks its speakers: 'colon' ("Marie: ..." on the line), 'header' (the name
+    and the time on a line of their own, the words below) or 'timed' (Teams' older Word export:
+    a cue timing line, the name, then the words). Decided for the whole file, because each layout
+    alone would misread the others: "Speaker 1  0:04" is no "Speaker 1  0" saying "04", and
+    "Note: ..." inside a header-layout turn is no speaker."""
+    headers = sum(1 for line in lines if _header_name(line))
+    colons = sum(1 for line in lines if not _header_name(line) and _colon_turn(line))
+    timings = [k for k, line in enumerate(lines) if _TIMING.match(line)]
+    named_cues = sum(1 for k in timings if k + 2 < len(lines) and _name_like(lines[k + 1])
+                     and not _TIMING.match(lines[k + 2]))
+    if len(timings) >= 2 and named_cues >= 0.8 * len(timings) and colons < named_cues:
+        return "timed"
+    if headers >= 2 and headers > colons:
+        return "header"
+    return "colon"
+
+
 def parse_turns(text: str) -> list[Turn]:
-    """Speaker turns from lines like `Name: ...` or `[00:12:03] Name: ...`; other lines continue a turn."""
+    """Speaker turns from lines like `Name: ...` or `[00:12:03] Name: ...`, or from a name and a time
+    on a line of their own (Otter, Teams' Word export) with the words below; other lines continue a
+    turn. Lines that only give the time (Google Meet's marks, cue timings) date the next turn."""
+    lines = [_EMPHASIS.sub(r"\2", raw.strip()) for raw in text.splitlines()]
+    lines = [line for line in lines if line]
+    layout = _speaker_layout(lines)
     turns: list[Turn] = []
     section = None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
+    pending_ts: float | None = None
+    expect_name = False
+    for line in lines:
         h = _HEADING.match(line)
         if h:
             section = (h.group("h1") or h.group("h2") or h.group("h3") or "").strip()
             continue
-        m = _TURN.match(line)
-        if m and len(m.group("name").split()) <= 4 and not _URLISH.match(m.group("name").strip()):
-            turns.append(Turn(m.group("name").strip(), m.group("text").strip(), _seconds(m.group("ts")), section))
+        clock = _TIMING.match(line) or _CLOCK_ONLY.match(line)
+        if clock:
+            pending_ts = _seconds(clock.group("ts").replace(",", "."))
+            expect_name = layout == "timed" and bool(_TIMING.match(line))
+            continue
+        if layout != "colon" and _TRANSCRIPTION_NOTICE.search(line) and len(line.split()) <= 8:
+            continue
+        header = _header_name(line) if layout == "header" else None
+        turn = _colon_turn(line) if layout == "colon" else None
+        if header:
+            turns.append(Turn(header.group("name").strip(), "", _seconds(header.group("ts")), section))
+        elif expect_name and _name_like(line):
+            turns.append(Turn(line, "", pending_ts, section))
+        elif turn:
+            turns.append(Turn(turn.group("name").strip(), turn.group("text").strip(),
+                              _seconds(turn.group("ts")) if turn.group("ts") else pending_ts, section))
         elif turns:
             turns[-1].text = (turns[-1].text + " " + line).strip()
         else:
             turns.append(Turn("", line, None, section))
+        expect_name = False
+        if header or turn:
+            pending_ts = None
+    if layout == "timed":
+        turns = _merge_same_speaker(turns)
     turns = [t for t in turns if t.text]
     if not turns:
         raise TranscriptError("The transcript holds no text.", key="transcripts.err.empty")
     if not any(t.speaker for t in turns) or sum(1 for t in turns if t.speaker) < max(1, len(turns) // 2):
         raise TranscriptError("No speaker marks found: each turn should start with a name and a colon "
                               "(\"Marie: ...\").", key="transcripts.err.no_speakers")
-    if not turns[0].speaker:  # a preamble before the first turn is kept as a note of the first speaker
+    if not turns[0].speaker and layout != "colon":  # an export's title block: its name, date and length
+        turns = turns[1:]
+    elif not turns[0].speaker:  # a preamble before the first turn is kept as a note of the first speaker
         turns[1].text = turns[0].text + " " + turns[1].text if len(turns) > 1 else turns[0].text
         turns = turns[1:]
     return turns
+
+
+def _merge_same_speaker(turns: list[Turn]) -> list[Turn]:
+    """Consecutive cues of one speaker read as one turn, as in subtitle files."""
+    merged: list[Turn] = []
+    for t in turns:
+        if merged and t.speaker and t.speaker == merged[-1].speaker and t.section == merged[-1].section:
+            merged[-1].text = (merged[-1].text + " " + t.text).strip()
+        else:
+            merged.append(t)
+    return merged
 
 
 def _cue_turns(cues: list[tuple[float, str, str | None]]) -> list[Turn]:
@@ -341,21 +425,27 @@ def segment(texts: list[str], lang: str, min_words: int = 4) -> list[list[tuple[
 
 # ---------------------------------------------------------------- speakers
 
+def _plain_name(name: str) -> str:
+    """A name folded for matching, a corporate directory's "Dupont, Marie" read as "marie dupont"."""
+    last, comma, first = fold(name).partition(",")
+    return " ".join((first.split() + last.split()) if comma and first.strip() else last.split())
+
+
 def guess_speaker_roles(db: sqlite_utils.Database, interview_id: int, speakers: list[str]) -> dict[str, object]:
     """A first mapping the researcher confirms: 'interviewer', a participant id, or 'ignore'."""
     from research.interviews import get_interview
     from research.participants import get_contact
 
     interview = get_interview(db, interview_id)
-    interviewer = fold(interview.interviewer)
+    interviewer = _plain_name(interview.interviewer)
     names = {}
     for pid, code in zip(interview.participant_ids, interview.participant_codes):
         contact = get_contact(db, pid)
-        names[pid] = {fold(code)} | ({fold(contact.full_name), fold(contact.full_name.split()[0])}
-                                      if contact.full_name.strip() else set())
+        full = _plain_name(contact.full_name)
+        names[pid] = {fold(code)} | ({full, full.split()[0]} if full else set())
     mapping: dict[str, object] = {}
     for sp in speakers:
-        f = fold(sp)
+        f = _plain_name(sp)
         if f in INTERVIEWER_NAMES or (interviewer and (f == interviewer or f == interviewer.split()[0])):
             mapping[sp] = "interviewer"
             continue

@@ -114,6 +114,70 @@ def test_docx_and_cp1252_and_pasted_text(interview):
     assert r.utterances == 2
 
 
+OTTER = """Speaker 1  0:00
+Bonjour Sophie, merci d'être venue.
+
+Speaker 2  0:04
+Avec plaisir. Ma carte a été bloquée deux fois.
+Note: c'était en plein voyage.
+
+Speaker 1  1:02:03
+Racontez-moi.
+"""
+MEET = """Entretien Sophie - Transcription
+00:00:00
+
+Claire: Bonjour, comment allez-vous ?
+Sophie: Bien. Le rendez-vous était prévu à
+14:30 mais personne n'est venu.
+00:05:00
+
+Claire: Et ensuite ?
+Sophie: J'ai rappelé l'agence.
+"""
+
+
+def _docx(*paragraphs: str) -> bytes:
+    doc = Document()
+    for p in paragraphs:
+        doc.add_paragraph(p)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data,fmt,expected", [
+    (OTTER.encode(), "txt", [("Speaker 1", "Bonjour Sophie, merci d'être venue.", 0),
+                             ("Speaker 2", "Avec plaisir. Ma carte a été bloquée deux fois. Note: c'était en plein voyage.", 4),
+                             ("Speaker 1", "Racontez-moi.", 3723)]),
+    # Teams' Word export: a title block, then each turn's name (a directory's "Last, First") and time
+    (_docx("Transcript", "October 3, 2026, 2:00PM", "43m 15s", "Dubreuil, Claire   0:03",
+           "Qu'avez-vous pensé du guichet ?", "Claire Dubreuil started transcription",
+           "Lemaire, Sophie   0:10\nPersonne ne savait où était mon dossier."), "docx",
+     [("Dubreuil, Claire", "Qu'avez-vous pensé du guichet ?", 3),
+      ("Lemaire, Sophie", "Personne ne savait où était mon dossier.", 10)]),
+    # Teams' older Word export: cue timing, name, words; one speaker's cues make one turn
+    (_docx("0:0:0.0 --> 0:0:3.600", "Claire Dubreuil", "Bonjour.", "0:0:3.600 --> 0:0:9.100", "Sophie Lemaire",
+           "J'ai attendu longtemps.", "0:0:9.100 --> 0:0:12.0", "Sophie Lemaire", "Trop longtemps."), "docx",
+     [("Claire Dubreuil", "Bonjour.", 0), ("Sophie Lemaire", "J'ai attendu longtemps. Trop longtemps.", 3.6)]),
+    # Google Meet: a mark every five minutes dates the next turn and is no word of anyone's
+    (MEET.encode(), "txt", [("Claire", "Entretien Sophie - Transcription Bonjour, comment allez-vous ?", 0),
+                            ("Sophie", "Bien. Le rendez-vous était prévu à 14:30 mais personne n'est venu.", None),
+                            ("Claire", "Et ensuite ?", 300), ("Sophie", "J'ai rappelé l'agence.", None)]),
+    ("**Claire :** Bonjour.\n**Sophie** : Bonjour, j'ai un souci.".encode(), "paste",
+     [("Claire", "Bonjour.", None), ("Sophie", "Bonjour, j'ai un souci.", None)]),
+])
+def test_transcripts_exported_by_meeting_tools_keep_their_speakers_words_and_times(data, fmt, expected):
+    turns = T.parse(data, fmt).turns
+    assert [(t.speaker, t.text, t.timestamp_s) for t in turns] == expected
+
+
+def test_a_directory_name_last_name_first_is_matched_to_the_interviewer_and_the_participant(interview):
+    db, iid, pid, step = interview
+    roles = T.guess_speaker_roles(db, iid, ["Lemaire, Sophie", "Dubreuil, Claire"])
+    assert roles == {"Dubreuil, Claire": "interviewer", "Lemaire, Sophie": pid}
+
+
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "mac_roman"])
 def test_a_french_transcript_in_a_western_code_page_reads_as_written(encoding):
     text = "Intervieweur : Bonjour.\nP-001 : J'étais très déçue, ça a traîné ; où est mon dossier ?\n"
