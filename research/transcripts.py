@@ -2,7 +2,7 @@
 
 Formats: pasted text and .txt with speaker turns (`Name: ...` or `[00:12:03] Name: ...`, or the
 name and time on a line of their own with the words below, as Otter and Teams' Word export write
-them), .docx (the same turns, one paragraph each), .vtt (voice tags `<v Name>` or `Name:` in cues)
+them), .docx (the same turns, one paragraph each, or a table with a row per turn), .vtt (voice tags `<v Name>` or `Name:` in cues)
 and .srt (`Name:` in cues), cues of the same speaker merged into one turn. Encodings are detected
 (Word exports are often cp1252 or latin-1). Every import runs in one transaction: a bad file
 stores nothing, and the same file twice is refused unless the researcher chooses to replace the
@@ -357,18 +357,51 @@ def _docx_text(data: bytes) -> str:
         raise TranscriptError("The file is empty.", key="transcripts.err.empty")
     try:
         from docx import Document
+        from docx.table import Table
 
         doc = Document(io.BytesIO(data))
+        lines = []
+        for block in doc.iter_inner_content():  # paragraphs and tables, in the document's order
+            if isinstance(block, Table):
+                lines.extend(_table_turns(block))
+                continue
+            text = block.text.strip()
+            if text and block.style is not None and block.style.name.lower().startswith("heading"):
+                text = "## " + text
+            lines.append(text)
     except Exception:  # python-docx raises zipfile, KeyError, lxml errors on a bad file
         raise TranscriptError("This .docx file cannot be read.", key="transcripts.err.malformed",
                               format="docx") from None
-    lines = []
-    for p in doc.paragraphs:
-        text = p.text.strip()
-        if text and p.style is not None and p.style.name.lower().startswith("heading"):
-            text = "## " + text
-        lines.append(text)
     return "\n".join(lines)
+
+
+# the words of a table's heading row: "Speaker | Time | Text", "Intervenant | Horodatage | Verbatim"
+_TABLE_HEADINGS = {"speaker", "locuteur", "locutrice", "intervenant", "intervenante", "nom", "name", "qui", "who",
+                   "time", "timestamp", "heure", "horodatage", "temps", "debut", "start", "minutage", "timecode",
+                   "text", "texte", "transcript", "transcription", "verbatim", "propos", "dialogue", "contenu",
+                   "content", "words", "paroles"}
+
+
+def _table_turns(table) -> list[str]:
+    """A transcript laid out as a Word table (a row per turn: the speaker, maybe the time, the
+    words) read as `[time] Name: words` lines; a heading row is skipped."""
+    lines = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:  # a merged cell is listed once per grid column it spans
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(" ".join(cell.text.split()))
+        cells = [c for c in cells if c]
+        if not cells or all(fold(c) in _TABLE_HEADINGS for c in cells):
+            continue
+        clock = next((c for c in cells if _CLOCK_ONLY.match(c)), None)
+        rest = [c for c in cells if c is not clock]
+        if len(rest) >= 2 and _name_like(rest[0]):
+            lines.append((f"[{clock}] " if clock else "") + f"{rest[0]}: " + " ".join(rest[1:]))
+        else:
+            lines.append(" ".join(cells))
+    return lines
 
 
 def format_of(filename: str) -> str:

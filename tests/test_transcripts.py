@@ -146,6 +146,18 @@ def _docx(*paragraphs: str) -> bytes:
     return buf.getvalue()
 
 
+def _docx_table(rows: list[tuple[str, ...]], after: str) -> bytes:
+    doc = Document()
+    table = doc.add_table(rows=0, cols=len(rows[0]))
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    doc.add_paragraph(after)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 @pytest.mark.parametrize("data,fmt,expected", [
     (OTTER.encode(), "txt", [("Speaker 1", "Bonjour Sophie, merci d'être venue.", 0),
                              ("Speaker 2", "Avec plaisir. Ma carte a été bloquée deux fois. Note: c'était en plein voyage.", 4),
@@ -164,6 +176,10 @@ def _docx(*paragraphs: str) -> bytes:
     (MEET.encode(), "txt", [("Claire", "Entretien Sophie - Transcription Bonjour, comment allez-vous ?", 0),
                             ("Sophie", "Bien. Le rendez-vous était prévu à 14:30 mais personne n'est venu.", None),
                             ("Claire", "Et ensuite ?", 300), ("Sophie", "J'ai rappelé l'agence.", None)]),
+    # a transcription service's Word table: a heading row, then the speaker, the time and the words
+    (_docx_table([("Locuteur", "Horodatage", "Texte"), ("Claire", "00:00:05", "Bonjour Sophie."),
+                  ("Sophie", "00:00:09", "Ma carte a été\nbloquée.")], after="Claire : Merci."), "docx",
+     [("Claire", "Bonjour Sophie.", 5), ("Sophie", "Ma carte a été bloquée.", 9), ("Claire", "Merci.", None)]),
     ("**Claire :** Bonjour.\n**Sophie** : Bonjour, j'ai un souci.".encode(), "paste",
      [("Claire", "Bonjour.", None), ("Sophie", "Bonjour, j'ai un souci.", None)]),
 ])
