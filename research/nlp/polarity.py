@@ -392,6 +392,19 @@ def _reached(words: list[str], positions: Iterable[int], lang: str) -> list[int]
     return out
 
 
+# before "personne", words that make it "a person", not "nobody": "la personne m'a rappelée", "une personne
+# très aimable", "venir en personne" (not "de personne": "aucune nouvelle de personne")
+A_PERSON_BEFORE = {"la", "une", "cette", "chaque", "quelle", "toute", "seule", "même", "bonne", "autre", "première",
+                   "dernière", "jeune", "vieille", "grande", "petite", "vraie", "ma", "ta", "sa", "votre", "notre",
+                   "leur", "en", "l'"}
+
+
+def _negates_at(words: list[str], j: int, negators: set[str]) -> bool:
+    if words[j] == "personne" and j > 0 and words[j - 1] in A_PERSON_BEFORE:
+        return False
+    return _negates(words[j], negators)
+
+
 def _negates(word: str, negators: set[str]) -> bool:
     return word in negators or word.endswith("n't")
 
@@ -429,19 +442,35 @@ ABSENCE_DETERMINERS = {
            "votre", "notre", "un", "une", "autre", "autres"},
     "en": {"a", "an", "the", "my", "their", "your", "our", "one", "single", "other", "such", "of"},
 }
-# after "personne", what makes it "nobody" ("personne ne répond", "personne à qui parler") rather than "a person"
-NOBODY_NEXT = {"ne", "n'", "à", "pour"}
+# after "personne", what makes it "nobody" ("personne ne répond", "personne à qui parler", and as said aloud,
+# without "ne": "personne m'a rappelé") rather than "a person"
+NOBODY_NEXT = {"ne", "n'", "à", "pour", "m'", "me", "nous", "vous", "lui", "leur", "s'", "se"}
 # set phrases that only look like an absence ("sans doute", "sans cesse", "no longer", "no idea")
 NOT_ABSENCES = {
     "fr": {"doute", "cesse", "plus", "moins", "façon", "manière", "compter", "oublier", "que", "qu'", "quoi",
-           "ni", "en", "y", "idée", "surprise", "surprises", "rien", "peu"},  # "aucune surprise": nothing unexpected, nothing missing
+           "ni", "en", "y", "idée", "surprise", "surprises", "rien", "peu",  # "aucune surprise": nothing unexpected, nothing missing
+           "remarque", "remarques", "commentaire", "commentaires", "question", "questions"},  # "pas d'autre remarque": the end of an interview
     "en": {"longer", "doubt", "matter", "wonder", "way", "sooner", "more", "less", "than", "idea", "surprise",
-           "surprises"},
+           "surprises", "comment", "comments", "remark", "remarks", "question", "questions"},
 }
 
 
+# where a clause starts, so that a "personne" there is its subject: "que personne savait", "bah personne répond"
+CLAUSE_STARTS_FR = {",", ".", "!", "?", ";", ":", "…", "que", "qu'", "et", "mais", "car", "où", "quand", "là",
+                    "alors", "donc", "puis", "ben", "bah", "si"}
+
+
+def _spoken_nobody(words: list[str], lemmas: list[str] | None, i: int) -> bool:
+    """ "personne savait", "personne répond": "nobody" said without "ne", as people speak; a clause's
+    subject followed by a conjugated verb (its lemma an infinitive other than the word itself)."""
+    if lemmas is None or i + 1 >= len(lemmas) or (i > 0 and words[i - 1] not in CLAUSE_STARTS_FR):
+        return False
+    after, lemma = words[i + 1], lemmas[i + 1]
+    return lemma != after and lemma.endswith(("er", "ir", "re", "oir"))
+
+
 def _absences(words: list[str], values: list[float | None], lang: str, inside: set[int] = frozenset(),
-              compared: set[int] = frozenset()) -> int:
+              compared: set[int] = frozenset(), lemmas: list[str] | None = None) -> int:
     """Absences of something with no polarity of its own: "aucun suivi", "pas de réponse", "no update",
     "manque de suivi", "lack of communication".
 
@@ -459,8 +488,9 @@ def _absences(words: list[str], values: list[float | None], lang: str, inside: s
             start = i + 1
         elif i + 1 < len(words) and (w, words[i + 1]) in pairs:
             start = i + 2
-        elif (lang == "fr" and w == "personne" and i + 1 < len(words) and words[i + 1] in NOBODY_NEXT
-              and (i == 0 or words[i - 1] not in determiners)):
+        elif (lang == "fr" and w == "personne" and i + 1 < len(words)
+              and (words[i + 1] in NOBODY_NEXT or _spoken_nobody(words, lemmas, i))
+              and (i == 0 or words[i - 1] not in determiners | A_PERSON_BEFORE)):
             count += 1  # "personne à qui parler", "personne ne répond": nobody, not a person
             continue
         else:
@@ -1083,7 +1113,7 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
             continue
         polar += 1
         reached = [j for j in _reached(words, range(i - 1, -1, -1), lang) if j not in inside]
-        by_window = any(_negates(words[j], neg) for j in reached)
+        by_window = any(_negates_at(words, j, neg) for j in reached)
         if i in excessive or i in lessened:
             value *= -0.7  # "trop rapide", "too sweet"; "moins cher", "less reliable"
         if i in self_negated or i in compared:
@@ -1117,5 +1147,5 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
                     contrast=any(w != 1.0 for w in emphasis), expectation=bool(EXPECTATION[lang].search(text or "")),
                     question=(text or "").rstrip().endswith("?"), compound=compound,
                     lukewarm=len(LUKEWARM[lang].findall(text or "")),
-                    absences=_absences(words, values, lang, inside | heads, compared),
+                    absences=_absences(words, values, lang, inside | heads, compared, lemmas),
                     courtesy=bool(COURTESY[lang].match((text or "").strip())), word_values=word_values)
