@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from research.nlp import (attributes, brand_gap, classify, derived, dimension, files, language, personas, polarity,
-                          steps, text, themes)
+                          spoken, steps, text, themes)
 from research.folding import fold, plain_typing
 from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
 from research.nlp.pipeline import Utterance, analyze, describe_texts
@@ -27,6 +27,10 @@ def pol(sentence, lang="fr"):
 
 def net(sentence, lang="fr"):
     return pol(sentence, lang).net
+
+
+def absences(sentence, lang="fr"):
+    return pol(sentence, lang).absences
 
 
 def test_negation_flips_and_contrast_weighs_the_end():
@@ -510,6 +514,16 @@ def test_what_the_customer_felt_is_coded_with_the_real_model():
 
 
 @pytest.mark.slow
+def test_spoken_french_is_coded_as_its_written_form_with_the_real_model(tmp_path):
+    said = [("Euh ben en fait le conseiller euh il m'a jamais rappelé quoi.", "irritant"),
+            ("Il m'a jamais rappelé.", "irritant"),
+            ("J'ai kiffé le nouveau parcours en ligne, c'est hyper fluide.", "enchantment")]
+    found = analyze([Utterance(str(i), s) for i, (s, _) in enumerate(said)], lang="fr",
+                    embedder=SentenceEmbedder(cache=EmbeddingCache.in_file(tmp_path / "cache.db")))
+    assert [r.label for r in found.results] == [label for _, label in said]
+
+
+@pytest.mark.slow
 def test_ecoute_analyze_honours_the_contract_with_the_real_model(tmp_path, monkeypatch):
     import subprocess
     import sys
@@ -675,6 +689,34 @@ def test_negation_scopes_in_raw_text_run_to_the_clause_end_in_both_languages():
     assert negated("I didn't find them helpful at all, but the app is nice.") == [
         "find", "them", "helpful", "at", "all"]
     assert negated("No waiting and never rude.") == ["waiting", "rude"]
+
+
+def test_spoken_french_is_read_as_written_and_written_text_is_left_as_it_is():
+    # transcripts drop the "ne" of negations and hesitate; the analysis reads the written form
+    assert spoken.as_written("Euh ben en fait il m'a jamais rappelé.") == "En fait il ne m'a jamais rappelé."
+    assert spoken.as_written("Ils m'ont même pas dit bonjour.") == "Ils ne m'ont même pas dit bonjour."
+    assert spoken.as_written("J'ai rien compris, c'est pas clair.") == "Je n'ai rien compris, ce n'est pas clair."
+    assert spoken.as_written("Nous avons rien reçu et y a pas de suivi.") == "Nous n'avons rien reçu et n'y a pas de suivi."
+    assert spoken.as_written("Je vous le recommande pas.") == "Je ne vous le recommande pas."
+    for unchanged in ("On ne nous y reprendra pas.", "Restaurant pas cher.", "Pas de souci.", "Pourquoi pas ?",
+                      "J'en veux plus.", "Ben m'a rappelé à 10:30.", "I do not like it, it is not good."):
+        assert spoken.as_written(unchanged) == unchanged
+    # the lexicon rules read the same whether "ne" is said or not
+    assert net("Il m'a jamais rappelé.") == net("Il ne m'a jamais rappelé.") < 0
+
+
+def test_spoken_customer_words_and_nobody_said_without_ne():
+    for praise in ("J'ai kiffé le nouveau parcours.", "C'est hyper fluide."):
+        assert net(praise) > 0, praise
+    for blame in ("C'est relou.", "On s'est senti lâchés.", "Ça a pris un temps fou.", "On m'a baladée."):
+        assert net(blame) < 0, blame
+    # "personne" is "nobody" before "ne", a clitic or a verb that starts a clause, and "a person" after an article
+    assert net("La personne m'a rappelé.") > 0 and net("Une personne très aimable.") > 0
+    assert net("Personne m'a rappelé.") < 0 and net("Personne n'a été aimable.") < 0
+    assert absences("Le truc c'est que personne savait où était mon dossier.") == 1
+    assert absences("Une personne âgée attendait.") == 0
+    # closing an interview is no absence
+    assert absences("J'ai pas d'autre remarque.") == absences("No further comments.") == 0
 
 
 def test_apostrophes_and_spaces_typed_any_way_or_left_out_read_as_the_plain_ones():

@@ -34,6 +34,7 @@ import numpy as np
 
 from research.nlp.corpus import LABELS, Example
 from research.nlp.polarity import FEATURE_COUNT as LEXICON_FEATURES, Polarity, negation_scopes
+from research.nlp.spoken import as_written
 from research.nlp.wordvectors import DIM as WORD_VECTOR_DIM
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -59,8 +60,8 @@ def seed_examples() -> list[Example]:
             if not line.strip() or line.startswith("#"):
                 continue
             label, _, text = line.partition("\t")
-            if label in LABELS and text.strip():
-                out.append(Example(text.strip(), label, lang))
+            if label in LABELS and text.strip():  # read as the analysis reads utterances (see spoken.py)
+                out.append(Example(as_written(text.strip()), label, lang))
     return out
 
 
@@ -76,6 +77,7 @@ def seed_fingerprint() -> str:
         h.update(path.read_bytes())
     h.update((Path(__file__).parent / "polarity.py").read_bytes())  # the rules that read the lexicons
     h.update((Path(__file__).parent / "text.py").read_bytes())  # the lemmas they read them under
+    h.update((Path(__file__).parent / "spoken.py").read_bytes())  # the seeds' written form
     return h.hexdigest()[:16]
 
 
@@ -287,8 +289,8 @@ class NgramModel:
 
 NGRAM_FILES = "cx-ngrams-*.json"  # the seed n-gram models in models/derived/, one per fingerprint
 # the code that reads the seeds for the n-gram model: `ngram_text` writes in capitals what
-# polarity.negation_scopes finds a negation governs
-NGRAM_READING_SOURCES = (Path(__file__).parent / "polarity.py",)
+# polarity.negation_scopes finds a negation governs, in the seeds' written form (spoken.as_written)
+NGRAM_READING_SOURCES = (Path(__file__).parent / "polarity.py", Path(__file__).parent / "spoken.py")
 
 
 def _ngram_file_name() -> str:

@@ -9,6 +9,7 @@ import numpy as np
 from research.folding import plain_typing
 from research.nlp import classify, dimension, language, polarity, text, themes, wordvectors
 from research.nlp.corpus import Utterance
+from research.nlp.spoken import as_written
 
 Progress = Callable[[float, float, str], None]
 
@@ -73,7 +74,8 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
             progress(done, total, stage)
 
     embedder = embedder or default_embedder()
-    utterances = [replace(u, text=plain_typing(u.text or ""), before=plain_typing(u.before or ""))
+    # read as typed by anyone and as written, not as said: "il m’a jamais rappelé" as "il ne m'a jamais rappelé"
+    utterances = [replace(u, text=as_written(plain_typing(u.text or "")), before=as_written(plain_typing(u.before or "")))
                   for u in utterances]
     texts = [u.text for u in utterances]
     # the embeddings take longest and need nothing else: start them first, on their own thread, and
@@ -87,7 +89,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     lexical = lexical_view(tokens, texts, langs)
     pols = lexical.polarities
     tell(1, 5, "lexicon")
-    labels = [replace(e, text=plain_typing(e.text)) for e in labels]
+    labels = [replace(e, text=as_written(plain_typing(e.text))) for e in labels]
     labels = [replace(e, lang=e.lang or language.detect_language(e.text)) for e in labels]
     clf = classify.Classifier.train(embedder, describe_texts, labels)
     view = clf.read_texts(texts)
