@@ -800,7 +800,10 @@ def test_what_a_wish_or_a_regret_describes_counts_as_missing_not_as_praise():
                            # what would do it good is what it lacks
                            ("Le service gagnerait à être plus rapide.", "fr"),
                            ("Le site mériterait d'être plus clair.", "fr"),
-                           ("The app would benefit from a clearer menu.", "en")):
+                           ("The app would benefit from a clearer menu.", "en"),
+                           # wanting what someone else does: the verb praises nothing
+                           ("Moi ce que j'aimerais c'est qu'on me prévienne par SMS.", "fr"),
+                           ("J'aimerais bien que ce soit plus rapide.", "fr")):
         p = pol(sentence, lang)
         assert p.positive == 0 and p.negative > 0 and p.compound < 0, sentence
     assert pol("Le site mériterait d'être plus clair.").expectation
@@ -811,6 +814,7 @@ def test_what_a_wish_or_a_regret_describes_counts_as_missing_not_as_praise():
     assert pol("Je ne pensais pas que ce serait si rapide.").negative == 0
     assert pol("Le plat était délicieux et un café aurait été apprécié.").positive > 0
     assert pol("I would love to come back.", "en").net > 0
+    assert pol("J'aimerais revenir.").net > 0 and pol("J'aimerais que ça continue comme ça.").net == 0
     assert pol("We would have to wait for hours, a nightmare.", "en").positive == 0  # an obligation, no wish
     assert pol("Le conseiller était aimable.").net > 0
     # a wish ends at a contrast of two words as at "mais"

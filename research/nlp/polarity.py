@@ -511,6 +511,10 @@ WISHED_PARTICIPLES = {"aimer", "vouloir", "préférer", "apprécier", "souhaiter
                       "pouvoir", "être", "aimé", "voulu", "préféré", "apprécié", "souhaité", "adoré", "fallu",
                       "dû", "pu", "été"}
 CONDITIONAL_ETRE = {"serait", "seraient"}
+# "j'aimerais qu'on me prévienne", "je voudrais bien qu'ils rappellent": wanting what someone else does or
+# did not do, a wish about the service (the verb itself praises nothing)
+WANTING_THAT = {"aimerais", "aimerait", "aimerions", "voudrais", "voudrait", "voudrions", "souhaiterais",
+                "souhaiterait", "souhaiterions", "préférerais", "préférerait", "préférerions"}
 # "le service gagnerait à être plus rapide", "le site mériterait d'être plus clair": what would do it good
 CONDITIONAL_BENEFIT = {"gagnerait", "gagneraient", "mériterait", "mériteraient"}
 ENGLISH_BENEFIT = {("would", "benefit", "from"), ("could", "do", "with"), ("'d", "benefit", "from")}
@@ -971,6 +975,17 @@ def _denied_clauses(words: list[str], lemmas: list[str] | None, lang: str, contr
     return out
 
 
+def _wanted_clause(words: list[str], i: int) -> int | None:
+    """Where the wished clause starts after "j'aimerais (bien) que" or "ce que j'aimerais, c'est que":
+    the position after "que"."""
+    for j in range(i + 1, min(len(words), i + 5)):
+        if words[j] in ("que", "qu'"):
+            return j + 1
+        if words[j] not in ("bien", "tant", "vraiment", "beaucoup", ",", "c'", "ce", "est", "ça", "serait"):
+            return None
+    return None
+
+
 def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float | None], lang: str,
                  contrasts: set[int]) -> set[int]:
     """Positions inside a wish or a regret, from its verb to the end of the clause.
@@ -982,7 +997,8 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
     ("would have liked", "could have been better", "should've called", but not "I'd have to"), "I
     wish", "if only", "it would be nice" (but not "I didn't think it would be so easy"), "would
     benefit from", "could do with". A present conditional that speaks of the speaker ("j'aimerais
-    revenir", "I'd love to come back") is left alone: it is as often an intention as an unmet wish.
+    revenir", "I'd love to come back") is left alone: it is as often an intention as an unmet wish;
+    wanting that someone else does something ("j'aimerais qu'on me prévienne") is a wish.
     When the counterfactual is passive or a copula ("de beaux verres auraient été appréciés", "a
     heads-up would have been nice"), the clause's subject is the wished thing, and the scope starts
     with the clause.
@@ -1003,6 +1019,8 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
                 start = i + 1
             elif w == "faudrait" or (w == "seulement" and i > 0 and words[i - 1] == "si"):
                 start = i + 1
+            elif w in WANTING_THAT and _wanted_clause(words, i) is not None:
+                start = _wanted_clause(words, i)
             elif w in CONDITIONAL_BENEFIT and nxt[:1] and nxt[0] in ("à", "d'", "de"):
                 start = i  # the verb's own praise ("gagner", "mériter") is wished too
             elif (w in CONDITIONAL_ETRE and i > 0 and words[i - 1] in ("ce", "ça", "cela")
@@ -1067,6 +1085,9 @@ def score(words: list[str], text: str, lang: str, lemmas: list[str] | None = Non
     own = own_words(lang)
     values = [_lookup(lex, w, lemmas[i] if lemmas is not None and i < len(lemmas) else None, own)
               for i, w in enumerate(words)]
+    for i, w in enumerate(words):  # "j'aimerais qu'on me prévienne": a wish, no praise of anything
+        if lang == "fr" and w in WANTING_THAT and _wanted_clause(words, i) is not None:
+            values[i] = 0.0
     for c in conceding:  # "bien que" concedes, it does not praise
         values[_concession_start(words, c, lang)] = values[c] = 0.0
     # a set expression speaks as one word, at its last: "laisse à désirer" is a complaint though "désirer"
