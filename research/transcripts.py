@@ -2,8 +2,9 @@
 
 Formats: pasted text and .txt with speaker turns (`Name: ...` or `[00:12:03] Name: ...`, or the
 name and time on a line of their own with the words below, as Otter and Teams' Word export write
-them), .docx (the same turns, one paragraph each, or a table with a row per turn), .vtt (voice tags `<v Name>` or `Name:` in cues)
-and .srt (`Name:` in cues), cues of the same speaker merged into one turn. Encodings are detected
+them), .docx (the same turns, one paragraph each, or a table with a row per turn), .vtt (voice
+tags `<v Name>` or `Name:` in cues) and .srt (`Name:` in cues), cues of the same speaker merged
+into one turn. Encodings are detected
 (Word exports are often cp1252 or latin-1). Every import runs in one transaction: a bad file
 stores nothing, and the same file twice is refused unless the researcher chooses to replace the
 earlier import or keep both.
@@ -93,8 +94,8 @@ _TS = rf"(?:\[?\(?(?P<ts>{_CLOCK})\)?\]?\s*[-–]?\s*)?"
 _TURN = re.compile(rf"^\s*{_TS}(?P<name>[^\W\d_][\w .'’()-]{{0,39}}?)\s*(?:\(\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*\))?\s*:\s*(?P<text>.*)$")
 # a speaker's name and the time alone on a line, their words on the next lines: Otter ("Speaker 1  0:04"),
 # Teams' Word export ("Dupont, Marie   1:02:03"), Zoom-like "[Marie Dupont] 14:02:11"
-_HEADER = re.compile(rf"^\s*\[?(?P<name>[^\W\d_](?:[^\W\d]|[ .,'’()-])*?(?:\s\d{{1,2}})?)\]?\s+[\[(]?(?P<ts>{_CLOCK})(?:\s*[AP]M)?[\])]?\s*$",
-                     re.IGNORECASE)
+_HEADER = re.compile(rf"^\s*\[?(?P<name>[^\W\d_](?:[^\W\d]|[ .,'’()-])*?(?:\s\d{{1,2}})?)\]?"
+                     rf"\s+[\[(]?(?P<ts>{_CLOCK})(?:\s*[AP]M)?[\])]?\s*$", re.IGNORECASE)
 _CLOCK_ONLY = re.compile(rf"^\s*[\[(]?(?P<ts>{_CLOCK})[\])]?\s*$")  # Google Meet's five-minute marks
 _TIMING = re.compile(rf"^\s*(?P<ts>{_CLOCK}|\d+:\d+:\d+[.,]\d+)\s*-->\s*[\d:.,]+\s*$")  # a cue's timing in a text file
 _TRANSCRIPTION_NOTICE = re.compile(r"\b(?:started|stopped) transcription\b|\ba (?:démarré|arrêté) la transcription\b",

@@ -75,8 +75,8 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
 
     embedder = embedder or default_embedder()
     # read as typed by anyone and as written, not as said: "il m’a jamais rappelé" as "il ne m'a jamais rappelé"
-    utterances = [replace(u, text=as_written(plain_typing(u.text or "")), before=as_written(plain_typing(u.before or "")))
-                  for u in utterances]
+    utterances = [replace(u, text=as_written(plain_typing(u.text or "")),
+                          before=as_written(plain_typing(u.before or ""))) for u in utterances]
     texts = [u.text for u in utterances]
     # the embeddings take longest and need nothing else: start them first, on their own thread, and
     # do the work that does not need them (languages, lexicon, classifier, n-gram votes, dimensions) meanwhile

@@ -448,8 +448,9 @@ NOBODY_NEXT = {"ne", "n'", "à", "pour", "m'", "me", "nous", "vous", "lui", "leu
 # set phrases that only look like an absence ("sans doute", "sans cesse", "no longer", "no idea")
 NOT_ABSENCES = {
     "fr": {"doute", "cesse", "plus", "moins", "façon", "manière", "compter", "oublier", "que", "qu'", "quoi",
-           "ni", "en", "y", "idée", "surprise", "surprises", "rien", "peu",  # "aucune surprise": nothing unexpected, nothing missing
-           "remarque", "remarques", "commentaire", "commentaires", "question", "questions"},  # "pas d'autre remarque": the end of an interview
+           "ni", "en", "y", "idée", "surprise", "surprises", "rien", "peu",  # "aucune surprise": nothing missing
+           # "pas d'autre remarque", "no further comments": the end of an interview
+           "remarque", "remarques", "commentaire", "commentaires", "question", "questions"},
     "en": {"longer", "doubt", "matter", "wonder", "way", "sooner", "more", "less", "than", "idea", "surprise",
            "surprises", "comment", "comments", "remark", "remarks", "question", "questions"},
 }
@@ -1019,8 +1020,8 @@ def _wish_frames(words: list[str], lemmas: list[str] | None, values: list[float 
                 start = i + 1
             elif w == "faudrait" or (w == "seulement" and i > 0 and words[i - 1] == "si"):
                 start = i + 1
-            elif w in WANTING_THAT and _wanted_clause(words, i) is not None:
-                start = _wanted_clause(words, i)
+            elif w in WANTING_THAT and (wanted := _wanted_clause(words, i)) is not None:
+                start = wanted
             elif w in CONDITIONAL_BENEFIT and nxt[:1] and nxt[0] in ("à", "d'", "de"):
                 start = i  # the verb's own praise ("gagner", "mériter") is wished too
             elif (w in CONDITIONAL_ETRE and i > 0 and words[i - 1] in ("ce", "ça", "cela")
