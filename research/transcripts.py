@@ -172,7 +172,7 @@ def parse_turns(text: str) -> list[Turn]:
             continue
         clock = _TIMING.match(line) or _CLOCK_ONLY.match(line)
         if clock:
-            pending_ts = _seconds(clock.group("ts").replace(",", "."))
+            pending_ts = _seconds(clock.group("ts"))
             expect_name = layout == "timed" and bool(_TIMING.match(line))
             continue
         if layout != "colon" and _TRANSCRIPTION_NOTICE.search(line) and len(line.split()) <= 8:

@@ -58,6 +58,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from research.nlp.spoken import CLAUSE_STARTS
+
 RESOURCES = Path(__file__).resolve().parent / "resources"
 
 NEGATORS = {
@@ -456,15 +458,11 @@ NOT_ABSENCES = {
 }
 
 
-# where a clause starts, so that a "personne" there is its subject: "que personne savait", "bah personne répond"
-CLAUSE_STARTS_FR = {",", ".", "!", "?", ";", ":", "…", "que", "qu'", "et", "mais", "car", "où", "quand", "là",
-                    "alors", "donc", "puis", "ben", "bah", "si"}
-
-
 def _spoken_nobody(words: list[str], lemmas: list[str] | None, i: int) -> bool:
     """ "personne savait", "personne répond": "nobody" said without "ne", as people speak; a clause's
-    subject followed by a conjugated verb (its lemma an infinitive other than the word itself)."""
-    if lemmas is None or i + 1 >= len(lemmas) or (i > 0 and words[i - 1] not in CLAUSE_STARTS_FR):
+    subject (after one of spoken.CLAUSE_STARTS) followed by a conjugated verb (its lemma an infinitive
+    other than the word itself)."""
+    if lemmas is None or i + 1 >= len(lemmas) or (i > 0 and words[i - 1] not in CLAUSE_STARTS):
         return False
     after, lemma = words[i + 1], lemmas[i + 1]
     return lemma != after and lemma.endswith(("er", "ir", "re", "oir"))

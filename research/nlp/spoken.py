@@ -23,7 +23,9 @@ OBJECT_CLITICS = {"me", "m'", "te", "t'", "se", "s'", "le", "la", "l'", "les", "
 COMPLETERS = {"pas", "jamais", "rien", "guère"}
 BETWEEN = {"même", "vraiment", "toujours", "encore", "trop", "franchement", "du", "tout"}  # "m'ont même pas dit"
 NEGATION_SIGNS = {"ne", "n'"}
-CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "…", "et", "mais", "que", "qu'", "parce", "car", "où", "quand", "si"}
+# where a French clause starts: its subject comes next ("que personne savait", "donc y a pas de suivi")
+CLAUSE_STARTS = {",", ".", ";", ":", "!", "?", "…", "et", "mais", "que", "qu'", "parce", "car", "où", "quand", "si",
+                 "là", "alors", "donc", "puis", "ben", "bah"}
 
 
 def without_fillers(text: str) -> str:
@@ -47,7 +49,7 @@ def restore_ne(text: str) -> str:
         v = k - 1
         while v >= 0 and low[v] in BETWEEN:
             v -= 1
-        if v < 0 or not low[v][0].isalpha() or low[v] in OBJECT_CLITICS | SUBJECTS | CLAUSE_BREAKS:
+        if v < 0 or not low[v][0].isalpha() or low[v] in OBJECT_CLITICS | SUBJECTS | CLAUSE_STARTS:
             continue
         first = v  # the verb, or the first object pronoun before it
         while first > 0 and low[first - 1] in OBJECT_CLITICS:
@@ -55,11 +57,11 @@ def restore_ne(text: str) -> str:
         s = first - 1
         if (s < 0 or low[s] not in SUBJECTS) and low[first] in ("nous", "vous") and first < v:
             s, first = first, first + 1  # "nous avons rien reçu": the subject, not an object
-        spoken_y_a = low[first] == "y" and (s < 0 or low[s] in CLAUSE_BREAKS)  # "y a pas de suivi"
+        spoken_y_a = low[first] == "y" and (s < 0 or low[s] in CLAUSE_STARTS)  # "y a pas de suivi"
         if not spoken_y_a and (s < 0 or low[s] not in SUBJECTS):
             continue
         j = k - 1
-        while j >= 0 and low[j] not in CLAUSE_BREAKS | NEGATION_SIGNS:
+        while j >= 0 and low[j] not in CLAUSE_STARTS | NEGATION_SIGNS:
             j -= 1
         if j >= 0 and low[j] in NEGATION_SIGNS:  # "on ne nous y reprendra pas": written already
             continue
