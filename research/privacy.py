@@ -44,7 +44,9 @@ ROLE_WORDS = {
     "speaker", "locuteur", "locutrice", "intervenant", "intervenante", "conseiller", "conseillère",
 }
 CIVILITIES = r"(?:M\.|Mr\.?|Mrs\.?|Ms\.?|Mme\.?|Mlle\.?|Mx\.?|Dr\.?|Pr\.?|Me\b\.?|Monsieur|Madame|Mademoiselle|Docteur|Maître|Miss|Mister|Doctor|Professor)"
-_NAME = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?"
+# "O'Brien", "D'Alembert", "N'Diaye": an apostrophe may join a capital to the rest of a surname
+_NAME_PART = r"[A-ZÀ-ÖØ-Þ](?:['’][A-ZÀ-ÖØ-Þ])?[a-zà-öø-ÿ'’]+"
+_NAME = rf"{_NAME_PART}(?:-{_NAME_PART})?"
 _NAMES = rf"{_NAME}(?:\s+(?:de\s+|du\s+|van\s+|von\s+|le\s+|la\s+)?{_NAME}){{0,2}}"
 _CODE = re.compile(r"^[A-Z]{1,3}-?\d{1,4}$")
 
@@ -185,16 +187,17 @@ class Pseudonymiser:
     def __init__(self, lang: str = "fr", known_names: Iterable[str] = (), keep: Iterable[str] = (), nlp=...):
         self.lang = "en" if (lang or "fr").lower().startswith("en") else "fr"
         self.words = PLACEHOLDER_WORDS[self.lang]
-        self.known_names = [n.strip() for n in known_names if n and len(n.strip()) >= 2 and not is_role_label(n)]
+        # as the text is searched: with "'" for every apostrophe ("O’Brien" on the contact sheet)
+        self.known_names = [plain_typing(n.strip()) for n in known_names
+                            if n and len(n.strip()) >= 2 and not is_role_label(n)]
+        # "O'Brien" then "Marie" alone: one person when the contact sheet says "Marie O'Brien"
+        self._known_tokens = [t for t in (_name_tokens(n) for n in self.known_names) if t]
         self.keep = {fold(k.strip()) for k in keep if k and k.strip()}
         self.nlp = load_pipeline(self.lang) if nlp is ... else nlp
         self.counters = {k: 0 for k in KINDS}
         self.persons: list[tuple[tuple[str, ...], str]] = []  # name tokens → placeholder
         self.others: dict[tuple[str, str], str] = {}  # (kind, normalised) → placeholder
         self.replacements: list[Replacement] = []
-        known_words = set()
-        for n in self.known_names:
-            known_words.update(_name_tokens(n))
         self._known_pattern = None
         if self.known_names:
             # full names first, then each part of them (a first name alone, a surname alone)
@@ -213,6 +216,7 @@ class Pseudonymiser:
     def _placeholder_for(self, kind: str, original: str) -> str:
         if kind == "person":
             tokens = _name_tokens(original)
+            tokens = next((known for known in self._known_tokens if tokens and set(tokens) <= set(known)), tokens)
             if tokens:
                 for known, ph in self.persons:
                     if set(tokens) <= set(known) or set(known) <= set(tokens):

@@ -104,6 +104,23 @@ def test_text_keeps_its_typography_where_names_are_replaced():
     assert p.text == "Mme [PERSONNE_1] m’a rappelée\u00a0: c’est réglé."
 
 
+
+def test_surnames_joined_by_an_apostrophe_are_hidden_whole():
+    # the rule stopped at the apostrophe: "Mme [PERSONNE_1]Brien" left the surname readable
+    p = _fr("Mme O’Brien et M. N'Diaye m'ont reçue ; M. O'Neil-Smith aussi. Mme O'Brien encore.")
+    assert p.text == "Mme [PERSONNE_1] et M. [PERSONNE_2] m'ont reçue ; M. [PERSONNE_3] aussi. Mme [PERSONNE_1] encore."
+    assert p.mapping == {"[PERSONNE_1]": ["O’Brien", "O'Brien"], "[PERSONNE_2]": ["N'Diaye"],
+                         "[PERSONNE_3]": ["O'Neil-Smith"]}
+
+
+def test_a_known_name_is_found_whatever_the_apostrophe_and_its_parts_are_one_person():
+    # the contact sheet's "O’Brien" did not match the transcript's "O'Brien": the name stayed in clear
+    p = _fr("Oui, O'Brien, c'est moi. Et O’Brien aussi.", known_names=["Marie O’Brien"])
+    assert p.text == "Oui, [PERSONNE_1], c'est moi. Et [PERSONNE_1] aussi."
+    # the surname then the first name alone: one person, as the contact sheet says
+    e = pseudonymise("Yes, O’Brien here. Marie speaking.", "en", known_names=["Marie O'Brien"])
+    assert e.text == "Yes, [PERSON_1] here. [PERSON_1] speaking."
+
 @pytest.mark.slow
 def test_the_typographic_apostrophe_is_no_name_and_hides_none():
     # Word types "’" in French: the model read the "n’" of "ce n’est pas" as a name and missed "Julien"
