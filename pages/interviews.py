@@ -159,8 +159,7 @@ with tab_open:
             if show_steps and u.step_id in steps and (last_turn is None or last_turn[1] != u.step_id):
                 st.markdown(badge(steps[u.step_id]))
             if last_turn is None or last_turn[0] != (u.speaker, u.step_id):
-                st.markdown(f"**{who}**" + (f" :gray[{int(u.timestamp_s // 60):02d}:{int(u.timestamp_s % 60):02d}]"
-                                             if u.timestamp_s is not None else ""))
+                st.markdown(f"**{who}**" + (f" :gray[{T.elapsed(u.timestamp_s)}]" if u.timestamp_s is not None else ""))
             style = ":gray[{}]" if u.role == "interviewer" else "{}"
             mark = "➤ " if u.id == target_utterance else ""
             st.markdown(mark + style.format(literal(u.text)))

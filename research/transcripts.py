@@ -95,7 +95,7 @@ _TURN = re.compile(rf"^\s*{_TS}(?P<name>[^\W\d_][\w .'’()-]{{0,39}}?)\s*(?:\(\
 # a speaker's name and the time alone on a line, their words on the next lines: Otter ("Speaker 1  0:04"),
 # Teams' Word export ("Dupont, Marie   1:02:03"), Zoom-like "[Marie Dupont] 14:02:11"
 _HEADER = re.compile(rf"^\s*\[?(?P<name>[^\W\d_](?:[^\W\d]|[ .,'’()-])*?(?:\s\d{{1,2}})?)\]?"
-                     rf"\s+[\[(]?(?P<ts>{_CLOCK})(?:\s*[AP]M)?[\])]?\s*$", re.IGNORECASE)
+                     rf"\s+[\[(]?(?P<ts>{_CLOCK})(?:\s*(?P<meridiem>[AP]M))?[\])]?\s*$", re.IGNORECASE)
 _CLOCK_ONLY = re.compile(rf"^\s*[\[(]?(?P<ts>{_CLOCK})[\])]?\s*$")  # Google Meet's five-minute marks
 _TIMING = re.compile(rf"^\s*(?P<ts>{_CLOCK}|\d+:\d+:\d+[.,]\d+)\s*-->\s*[\d:.,]+\s*$")  # a cue's timing in a text file
 _TRANSCRIPTION_NOTICE = re.compile(r"\b(?:started|stopped) transcription\b|\ba (?:démarré|arrêté) la transcription\b",
@@ -115,6 +115,39 @@ def _seconds(ts: str | None) -> float | None:
     for p in parts:
         value = value * 60 + p
     return value
+
+
+CLOCK_TIME_FROM_S = 3 * 3600  # a first time this late is a time of day (Zoom's "[Marie] 14:02:11"), not elapsed time
+
+
+def _header_seconds(header: re.Match) -> float | None:
+    """The header's time in seconds; "2:02:11 PM" read on the 24-hour clock."""
+    value = _seconds(header.group("ts"))
+    meridiem = (header.group("meridiem") or "").upper()
+    if value is not None and meridiem:
+        value = value % (12 * 3600) + (12 * 3600 if meridiem == "PM" else 0)
+    return value
+
+
+def _from_the_start(turns: list[Turn]) -> list[Turn]:
+    """Times of day made into time since the first turn, so that turns read 0:00, 0:12, 1:03:20;
+    elapsed times are kept as they are (a second part may start at 1:02:03)."""
+    times = [t.timestamp_s for t in turns if t.timestamp_s is not None]
+    if not times or times[0] < CLOCK_TIME_FROM_S:
+        return turns
+    for t in turns:
+        if t.timestamp_s is not None:
+            t.timestamp_s = (t.timestamp_s - times[0]) % (24 * 3600)  # past midnight stays after the start
+    return turns
+
+
+def elapsed(seconds: float | None) -> str:
+    """Time in a recording as people write it: "4:05", "1:02:03"; "" when unknown."""
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 def _name_like(line: str) -> bool:
@@ -180,7 +213,7 @@ def parse_turns(text: str) -> list[Turn]:
         header = _header_name(line) if layout == "header" else None
         turn = _colon_turn(line) if layout == "colon" else None
         if header:
-            turns.append(Turn(header.group("name").strip(), "", _seconds(header.group("ts")), section))
+            turns.append(Turn(header.group("name").strip(), "", _header_seconds(header), section))
         elif expect_name and _name_like(line):
             turns.append(Turn(line, "", pending_ts, section))
         elif turn:
@@ -206,7 +239,7 @@ def parse_turns(text: str) -> list[Turn]:
     elif not turns[0].speaker:  # a preamble before the first turn is kept as a note of the first speaker
         turns[1].text = turns[0].text + " " + turns[1].text if len(turns) > 1 else turns[0].text
         turns = turns[1:]
-    return turns
+    return _from_the_start(turns)
 
 
 def _merge_same_speaker(turns: list[Turn]) -> list[Turn]:

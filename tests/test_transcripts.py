@@ -180,12 +180,23 @@ def _docx_table(rows: list[tuple[str, ...]], after: str) -> bytes:
     (_docx_table([("Locuteur", "Horodatage", "Texte"), ("Claire", "00:00:05", "Bonjour Sophie."),
                   ("Sophie", "00:00:09", "Ma carte a été\nbloquée.")], after="Claire : Merci."), "docx",
      [("Claire", "Bonjour Sophie.", 5), ("Sophie", "Ma carte a été bloquée.", 9), ("Claire", "Merci.", None)]),
+    # times of day ("[Name] 14:02:11", "2:59:50 PM") become time since the first turn, past the hour too
+    ("[Claire Dubreuil] 14:02:11\nBonjour.\n[Sophie Lemaire] 14:02:15\nBonjour.\n"
+     "[Claire Dubreuil] 15:04:20\nMerci.\n".encode(), "txt",
+     [("Claire Dubreuil", "Bonjour.", 0), ("Sophie Lemaire", "Bonjour.", 4), ("Claire Dubreuil", "Merci.", 3729)]),
+    ("Claire  11:59:50 AM\nBonjour.\nSophie  12:00:05 PM\nBonjour.\nClaire  1:00:00 PM\nMerci.\n".encode(),
+     "txt", [("Claire", "Bonjour.", 0), ("Sophie", "Bonjour.", 15), ("Claire", "Merci.", 3610)]),
     ("**Claire :** Bonjour.\n**Sophie** : Bonjour, j'ai un souci.".encode(), "paste",
      [("Claire", "Bonjour.", None), ("Sophie", "Bonjour, j'ai un souci.", None)]),
 ])
 def test_transcripts_exported_by_meeting_tools_keep_their_speakers_words_and_times(data, fmt, expected):
     turns = T.parse(data, fmt).turns
     assert [(t.speaker, t.text, t.timestamp_s) for t in turns] == expected
+
+
+def test_a_time_in_a_recording_reads_as_people_write_it():
+    assert [T.elapsed(s) for s in (None, 0, 65.7, 3599, 3723, 50531)] == ["", "0:00", "1:05", "59:59", "1:02:03",
+                                                                        "14:02:11"]
 
 
 def test_a_directory_name_last_name_first_is_matched_to_the_interviewer_and_the_participant(interview):
