@@ -357,7 +357,8 @@ def parse(data: bytes, fmt: str) -> Parsed:
         # the block the parser could not match: point at its timing line, where the fault usually is
         first = text.count("\n", 0, e.expected_start) + 1
         block = text[e.expected_start:e.actual_start].splitlines()
-        line = first + next((k for k, l in enumerate(block) if "-->" in l), 0)
+        line = first + next((k for k, l in enumerate(block) if "-->" in l),
+                            next((k for k, l in enumerate(block) if re.search(r"\d:\d", l)), 0))
         raise _malformed_at("srt", text, line) from None
     except ValueError as e:
         raise TranscriptError(f"This .srt file is malformed ({e}).", key="transcripts.err.malformed",

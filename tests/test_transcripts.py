@@ -235,6 +235,9 @@ def test_bad_files_are_refused_and_store_nothing(interview, data, filename, key)
      "lost.vtt", 6, "00:00:0x.000 --> 00:00:03.000"),
     (b"1\n00:00:01,000 --> 00:00:02,000\nAnne: Bonjour\n\n2\n00:00:03,000 --> oops\nMarc: Perdu\n\n"
      b"3\n00:00:05,000 --> 00:00:06,000\nAnne: Fin\n", "bad.srt", 6, "00:00:03,000 --> oops"),
+    # a timing whose arrow was lost is still the line pointed at, not the cue's number above it
+    (b"1\n00:00:01,000 --> 00:00:02,000\nAnne: Bonjour\n\n2\n00:00:03,000 - 00:00:04,000\nMarc: Perdu\n",
+     "arrow.srt", 6, "00:00:03,000 - 00:00:04,000"),
 ])
 def test_a_subtitle_file_with_an_unreadable_cue_is_refused_at_its_line(interview, data, filename, line, excerpt):
     db, iid, pid, step = interview
