@@ -698,7 +698,12 @@ def test_spoken_french_is_read_as_written_and_written_text_is_left_as_it_is():
     assert spoken.as_written("J'ai rien compris, c'est pas clair.") == "Je n'ai rien compris, ce n'est pas clair."
     assert spoken.as_written("Nous avons rien reçu et y a pas de suivi.") == "Nous n'avons rien reçu et n'y a pas de suivi."
     assert spoken.as_written("Je vous le recommande pas.") == "Je ne vous le recommande pas."
+    # "t'" before "avoir" or "être" said to "tu" is the subject; "t'inquiète pas" (te) is an order, left alone
+    assert spoken.as_written("T'as pas reçu le mail ? Il t'a pas rappelé ?") == \
+        "Tu n'as pas reçu le mail ? Il ne t'a pas rappelé ?"
+    assert spoken.as_written("Et t'es jamais venu.") == "Et tu n'es jamais venu."
     for unchanged in ("On ne nous y reprendra pas.", "Restaurant pas cher.", "Pas de souci.", "Pourquoi pas ?",
+                      "T'inquiète pas.",
                       "J'en veux plus.", "Ben m'a rappelé à 10:30.", "I do not like it, it is not good."):
         assert spoken.as_written(unchanged) == unchanged
     # the lexicon rules read the same whether "ne" is said or not

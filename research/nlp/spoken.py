@@ -23,6 +23,9 @@ OBJECT_CLITICS = {"me", "m'", "te", "t'", "se", "s'", "le", "la", "l'", "les", "
 COMPLETERS = {"pas", "jamais", "rien", "guère"}
 BETWEEN = {"même", "vraiment", "toujours", "encore", "trop", "franchement", "du", "tout"}  # "m'ont même pas dit"
 NEGATION_SIGNS = {"ne", "n'"}
+# "t'as pas", "t'es pas venu": before "avoir" or "être" said to "tu", "t'" is the subject; elsewhere it may be
+# "te" ("t'inquiète pas" is an order)
+YOU_HAVE_OR_ARE = {"as", "es", "avais", "étais", "auras", "seras", "aurais", "serais"}
 # where a French clause starts: its subject comes next ("que personne savait", "donc y a pas de suivi")
 CLAUSE_STARTS = {",", ".", ";", ":", "!", "?", "…", "et", "mais", "que", "qu'", "parce", "car", "où", "quand", "si",
                  "là", "alors", "donc", "puis", "ben", "bah"}
@@ -57,6 +60,8 @@ def restore_ne(text: str) -> str:
         s = first - 1
         if (s < 0 or low[s] not in SUBJECTS) and low[first] in ("nous", "vous") and first < v:
             s, first = first, first + 1  # "nous avons rien reçu": the subject, not an object
+        elif (s < 0 or low[s] not in SUBJECTS) and low[first] == "t'" and first + 1 == v and low[v] in YOU_HAVE_OR_ARE:
+            s, first = first, first + 1  # "t'as rien compris": "tu"
         spoken_y_a = low[first] == "y" and (s < 0 or low[s] in CLAUSE_STARTS)  # "y a pas de suivi"
         if not spoken_y_a and (s < 0 or low[s] not in SUBJECTS):
             continue
