@@ -4,8 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from research.nlp import (attributes, brand_gap, classify, derived, dimension, files, language, personas, polarity,
-                          spoken, steps, text, themes)
+from research.nlp import (accents, attributes, brand_gap, classify, derived, dimension, files, language, personas,
+                          polarity, spoken, steps, text, themes)
 from research.folding import fold, plain_typing
 from research.nlp.embed import EmbeddingCache, HashingEmbedder, SentenceEmbedder
 from research.nlp.pipeline import Utterance, analyze, describe_texts
@@ -745,6 +745,32 @@ def test_apostrophes_and_spaces_typed_any_way_or_left_out_read_as_the_plain_ones
     assert personas.traits_in("Bonjour. J’ai trente ans, je suis infirmière.", "fr") == [
         ("self", "J’ai trente ans, je suis infirmière.")]
     assert personas.trait_kind("I’m a nurse in Lyon.", "en") == "self"
+
+
+def test_accents_typed_bare_are_given_back_only_where_one_spelling_stands_out():
+    zipf = {"tres": 4.5, "très": 6.1, "decu": 2.4, "déçu": 4.3, "sur": 6.8, "sûr": 5.3, "marche": 5.2, "marché": 5.2,
+            "eleve": 2.7, "élevé": 4.8, "élève": 4.7, "email": 3.7, "émail": 3.2}
+    frequency = lambda w: zipf.get(w, 0.0)  # noqa: E731
+    assert accents.restore_accents("TRES decu, Tres cher. Sur le marche.", frequency) == \
+        "TRÈS déçu, Très cher. Sur le marche."
+    # two spellings alike ("élevé", "élève") or the word as typed written more often: left as typed
+    assert accents.restore_accents("Prix eleve, email envoye.", frequency) == "Prix eleve, email envoye."
+    assert accents.spellings("ca") == ["cà", "câ", "ça", "çà", "çâ"] and accents.spellings("e" * 9) == []
+
+
+def test_french_typed_without_accents_is_read_as_written_with_them():
+    # phones and capitals drop accents: "Evitez" and "tres decu" carried no polarity at all
+    assert accents.with_french_accents("Evitez ce magasin : tres decu, delai de reponse enorme.") == \
+        "Évitez ce magasin : très déçu, délai de réponse énorme."
+    # words as typed: "a", "sur", "marche", "liste", "email" are written more often than "à", "sûr", "marché"...
+    # a verb's present is no participle typed bare, however more often the participle is written
+    for unchanged in ("Il a une liste sur le marche du coin ; ou pas. Email envoyé le 12.",
+                      "Quand ça se complique, je demande.", "Je recommande, on passe une bonne soirée."):
+        assert accents.with_french_accents(unchanged) == unchanged
+    bare, accented = "Evitez ce magasin, on a ete tres decus.", "Évitez ce magasin, on a été très déçus."
+    found = analyze([Utterance("1", bare), Utterance("2", accented)], lang="fr", embedder=HashingEmbedder(dim=64))
+    assert found.polarities[0].net == found.polarities[1].net < 0
+    assert found.tokens[0].words == found.tokens[1].words
 
 
 def test_emoji_and_emoticons_judge_in_both_languages():

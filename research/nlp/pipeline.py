@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from research.folding import plain_typing
-from research.nlp import classify, dimension, language, polarity, text, themes, wordvectors
+from research.nlp import accents, classify, dimension, language, polarity, text, themes, wordvectors
 from research.nlp.corpus import Utterance
 from research.nlp.spoken import as_written
 
@@ -84,6 +84,11 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     langs = [u.lang if u.lang in ("fr", "en") else None for u in utterances]
     detected = language.resolve_languages(texts, lang)
     langs = [lg or d for lg, d in zip(langs, detected)]
+    # French typed without accents read with them ("tres decu" as "très déçu"); the embeddings fold
+    # accents anyway, so those started above read the same
+    utterances = [replace(u, text=accents.with_french_accents(u.text), before=accents.with_french_accents(u.before))
+                  if lg == "fr" else u for u, lg in zip(utterances, langs)]
+    texts = [u.text for u in utterances]
     tell(0, 5, "language")
     tokens = text.analyse_texts(texts, langs)
     lexical = lexical_view(tokens, texts, langs)
@@ -91,6 +96,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     tell(1, 5, "lexicon")
     labels = [replace(e, text=as_written(plain_typing(e.text))) for e in labels]
     labels = [replace(e, lang=e.lang or language.detect_language(e.text)) for e in labels]
+    labels = [replace(e, text=accents.with_french_accents(e.text)) if e.lang == "fr" else e for e in labels]
     clf = classify.Classifier.train(embedder, describe_texts, labels)
     view = clf.read_texts(texts)
     dimensions = [dimension.dimension_of(s) for s in texts]
