@@ -750,12 +750,12 @@ def test_apostrophes_and_spaces_typed_any_way_or_left_out_read_as_the_plain_ones
 def test_accents_typed_bare_are_given_back_only_where_one_spelling_stands_out():
     zipf = {"tres": 4.5, "très": 6.1, "decu": 2.4, "déçu": 4.3, "sur": 6.8, "sûr": 5.3, "marche": 5.2, "marché": 5.2,
             "eleve": 2.7, "élevé": 4.8, "élève": 4.7, "email": 3.7, "émail": 3.2}
-    frequency = lambda w: zipf.get(w, 0.0)  # noqa: E731
-    assert accents.restore_accents("TRES decu, Tres cher. Sur le marche.", frequency) == \
+    spellings = accents.Spellings(lambda w: zipf.get(w, 0.0), zipf)
+    assert spellings.accented["eleve"] == ["élevé", "élève"] and "tres" not in spellings.accented["tres"]
+    assert accents.restore_accents("TRES decu, Tres cher. Sur le marche.", spellings) == \
         "TRÈS déçu, Très cher. Sur le marche."
     # two spellings alike ("élevé", "élève") or the word as typed written more often: left as typed
-    assert accents.restore_accents("Prix eleve, email envoye.", frequency) == "Prix eleve, email envoye."
-    assert accents.spellings("ca") == ["cà", "câ", "ça", "çà", "çâ"] and accents.spellings("e" * 9) == []
+    assert accents.restore_accents("Prix eleve, email envoye.", spellings) == "Prix eleve, email envoye."
 
 
 def test_french_typed_without_accents_is_read_as_written_with_them():

@@ -16,29 +16,30 @@ form alike.
 """
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from itertools import product
 
-# the accented letters French may have dropped, for each bare letter
-ACCENTED = {"a": "aàâ", "e": "eéèêë", "i": "iîï", "o": "oô", "u": "uùûü", "c": "cç"}
-MAX_SPELLINGS = 4096  # spellings tried for one word, at most ("desagreablement" has 2,304)
+# accented letters and the bare ones French typed without accents has instead
+_BARE = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
 MORE_OFTEN_THAN_TYPED = 0.5  # Zipf points: about three times as often as the word as typed
 MORE_OFTEN_THAN_OTHERS = 0.3  # and twice as often as any other accented spelling
 _BARE_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]{2,}(?![\w-])")
 
 
-def spellings(word: str) -> list[str]:
-    """Every way of accenting `word` (lower case, plain letters), itself excepted, or none when there
-    are too many to try."""
-    options = [ACCENTED.get(ch, ch) for ch in word]
-    count = 1
-    for o in options:
-        count *= len(o)
-    if count > MAX_SPELLINGS:
-        return []
-    return ["".join(p) for p in product(*options)][1:]
+class Spellings:
+    """The words of a language with how often each is written (`zipf`), and its accented words by
+    their bare form ("tres" → "très", "trés")."""
+
+    def __init__(self, zipf: Callable[[str], float], words: Iterable[str]):
+        self.zipf = zipf
+        self.accented: dict[str, list[str]] = {}
+        for word in words:
+            if not word.isascii():
+                bare = word.translate(_BARE)
+                if bare.isascii():
+                    self.accented.setdefault(bare, []).append(word)
 
 
 def _participle_of(word: str, spelling: str) -> bool:
@@ -50,15 +51,15 @@ def _participle_of(word: str, spelling: str) -> bool:
     return changed == [ending] and spelling[ending] == "é"  # "très" is no participle of "tres"
 
 
-def accented_form(word: str, frequency: Callable[[str], float]) -> str | None:
-    """The spelling of a bare `word` (lower case) that French writes far more often than `word` and
-    than any other spelling; None when there is none."""
-    found = sorted(((frequency(s), s) for s in spellings(word) if not _participle_of(word, s)), reverse=True)
-    found = [(f, s) for f, s in found if f > 0]
+def accented_form(word: str, spellings: Spellings) -> str | None:
+    """The spelling of a bare `word` (lower case) that is written far more often than `word` and than
+    any other spelling; None when there is none."""
+    found = sorted(((spellings.zipf(s), s) for s in spellings.accented.get(word, ()) if not _participle_of(word, s)),
+                   reverse=True)
     if not found:
         return None
     best, spelling = found[0]
-    if best < frequency(word) + MORE_OFTEN_THAN_TYPED:
+    if best < spellings.zipf(word) + MORE_OFTEN_THAN_TYPED:
         return None
     if len(found) > 1 and best < found[1][0] + MORE_OFTEN_THAN_OTHERS:
         return None
@@ -66,15 +67,17 @@ def accented_form(word: str, frequency: Callable[[str], float]) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _french_frequency() -> Callable[[str], float]:
-    from wordfreq import zipf_frequency
+def french_spellings() -> Spellings:
+    """French words and their frequencies from `wordfreq` (its lists inside the wheel; 0.3 s)."""
+    from wordfreq import get_frequency_dict
 
-    return lambda word: zipf_frequency(word, "fr")
+    frequencies = get_frequency_dict("fr", wordlist="best")
 
+    def zipf(word: str) -> float:
+        f = frequencies.get(word)
+        return math.log10(f) + 9 if f else 0.0
 
-def french_frequency(word: str) -> float:
-    """How often French writes `word`, on the Zipf scale (0 for a word never seen)."""
-    return _french_frequency()(word)
+    return Spellings(zipf, frequencies)
 
 
 def _cased_like(model: str, word: str) -> str:
@@ -83,8 +86,7 @@ def _cased_like(model: str, word: str) -> str:
     return word[:1].upper() + word[1:] if model[:1].isupper() else word
 
 
-def restore_accents(text: str, frequency: Callable[[str], float] = french_frequency,
-                    memo: dict[str, str | None] | None = None) -> str:
+def restore_accents(text: str, spellings: Spellings, memo: dict[str, str | None] | None = None) -> str:
     """`text` with the accents of its bare words given back where one spelling stands out."""
     memo = {} if memo is None else memo
 
@@ -92,7 +94,7 @@ def restore_accents(text: str, frequency: Callable[[str], float] = french_freque
         typed = m.group()
         low = typed.lower()
         if low not in memo:
-            memo[low] = accented_form(low, frequency)
+            memo[low] = accented_form(low, spellings)
         found = memo[low]
         return _cased_like(typed, found) if found else typed
 
@@ -104,4 +106,4 @@ _found_in_french: dict[str, str | None] = {}  # bare word → its accented spell
 
 def with_french_accents(typed: str) -> str:
     """French `typed` with the accents of its bare words given back where one spelling stands out."""
-    return restore_accents(typed, french_frequency, _found_in_french) if typed else typed
+    return restore_accents(typed, french_spellings(), _found_in_french) if typed else typed
