@@ -121,10 +121,11 @@ CLOCK_TIME_FROM_S = 3 * 3600  # a first time this late is a time of day (Zoom's 
 
 
 def _header_seconds(header: re.Match) -> float | None:
-    """The header's time in seconds; "2:02:11 PM" read on the 24-hour clock."""
+    """The header's time in seconds; "2:02:11 PM" read on the 24-hour clock ("2:02 PM" is hours and minutes)."""
     value = _seconds(header.group("ts"))
     meridiem = (header.group("meridiem") or "").upper()
     if value is not None and meridiem:
+        value = value * 60 if header.group("ts").count(":") == 1 else value
         value = value % (12 * 3600) + (12 * 3600 if meridiem == "PM" else 0)
     return value
 

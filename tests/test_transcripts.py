@@ -186,6 +186,8 @@ def _docx_table(rows: list[tuple[str, ...]], after: str) -> bytes:
      [("Claire Dubreuil", "Bonjour.", 0), ("Sophie Lemaire", "Bonjour.", 4), ("Claire Dubreuil", "Merci.", 3729)]),
     ("Claire  11:59:50 AM\nBonjour.\nSophie  12:00:05 PM\nBonjour.\nClaire  1:00:00 PM\nMerci.\n".encode(),
      "txt", [("Claire", "Bonjour.", 0), ("Sophie", "Bonjour.", 15), ("Claire", "Merci.", 3610)]),
+    ("Claire  2:02 PM\nBonjour.\nSophie  2:05 PM\nBonjour.\n".encode(), "txt",
+     [("Claire", "Bonjour.", 0), ("Sophie", "Bonjour.", 180)]),
     ("**Claire :** Bonjour.\n**Sophie** : Bonjour, j'ai un souci.".encode(), "paste",
      [("Claire", "Bonjour.", None), ("Sophie", "Bonjour, j'ai un souci.", None)]),
 ])
