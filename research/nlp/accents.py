@@ -21,8 +21,8 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-# accented letters and the bare ones French typed without accents has instead
-_BARE = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
+from research.folding import fold
+
 MORE_OFTEN_THAN_TYPED = 0.5  # Zipf points: about three times as often as the word as typed
 MORE_OFTEN_THAN_OTHERS = 0.3  # and twice as often as any other accented spelling
 _BARE_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]{2,}(?![\w-])")
@@ -30,15 +30,15 @@ _BARE_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]{2,}(?![\w-])")
 
 class Spellings:
     """The words of a language with how often each is written (`zipf`), and its accented words by
-    their bare form ("tres" → "très", "trés")."""
+    their bare form, as `fold` writes it ("tres" → "très", "trés"; "coeur" → "cœur")."""
 
     def __init__(self, zipf: Callable[[str], float], words: Iterable[str]):
         self.zipf = zipf
         self.accented: dict[str, list[str]] = {}
         for word in words:
             if not word.isascii():
-                bare = word.translate(_BARE)
-                if bare.isascii():
+                bare = fold(word)
+                if bare.isascii() and bare.isalpha():
                     self.accented.setdefault(bare, []).append(word)
 
 
@@ -68,7 +68,7 @@ def accented_form(word: str, spellings: Spellings) -> str | None:
 
 @lru_cache(maxsize=1)
 def french_spellings() -> Spellings:
-    """French words and their frequencies from `wordfreq` (its lists inside the wheel; 0.3 s)."""
+    """French words and their frequencies from `wordfreq` (its lists inside the wheel; 0.4 s)."""
     from wordfreq import get_frequency_dict
 
     frequencies = get_frequency_dict("fr", wordlist="best")
