@@ -65,6 +65,18 @@ def default_embedder(cache=None):
     return SentenceEmbedder(cache=cache)
 
 
+def _written(said: str | None) -> str:
+    """What was said or typed, read as written: plain apostrophes and spaces, French negations with
+    their "ne" and no hesitations ("il m’a jamais rappelé" as "il ne m'a jamais rappelé")."""
+    return as_written(plain_typing(said or ""))
+
+
+def _accented(written: str, lang: str | None) -> str:
+    """French typed without its accents read with them ("tres decu" as "très déçu"); the language
+    must be known first."""
+    return accents.with_french_accents(written) if lang == "fr" else written
+
+
 def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequence[classify.Example] = (),
             embedder=None, progress: Progress | None = None, k: int | None = None,
             label_stop_words: Sequence[str] = ()) -> Analysis:
@@ -74,9 +86,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
             progress(done, total, stage)
 
     embedder = embedder or default_embedder()
-    # read as typed by anyone and as written, not as said: "il m’a jamais rappelé" as "il ne m'a jamais rappelé"
-    utterances = [replace(u, text=as_written(plain_typing(u.text or "")),
-                          before=as_written(plain_typing(u.before or ""))) for u in utterances]
+    utterances = [replace(u, text=_written(u.text), before=_written(u.before)) for u in utterances]
     texts = [u.text for u in utterances]
     # the embeddings take longest and need nothing else: start them first, on their own thread, and
     # do the work that does not need them (languages, lexicon, classifier, n-gram votes, dimensions) meanwhile
@@ -84,19 +94,18 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     langs = [u.lang if u.lang in ("fr", "en") else None for u in utterances]
     detected = language.resolve_languages(texts, lang)
     langs = [lg or d for lg, d in zip(langs, detected)]
-    # French typed without accents read with them ("tres decu" as "très déçu"); the embeddings fold
-    # accents anyway, so those started above read the same
-    utterances = [replace(u, text=accents.with_french_accents(u.text), before=accents.with_french_accents(u.before))
-                  if lg == "fr" else u for u, lg in zip(utterances, langs)]
+    # the embeddings started above fold accents anyway: they read the accented texts alike
+    utterances = [replace(u, text=_accented(u.text, lg), before=_accented(u.before, lg))
+                  for u, lg in zip(utterances, langs)]
     texts = [u.text for u in utterances]
     tell(0, 5, "language")
     tokens = text.analyse_texts(texts, langs)
     lexical = lexical_view(tokens, texts, langs)
     pols = lexical.polarities
     tell(1, 5, "lexicon")
-    labels = [replace(e, text=as_written(plain_typing(e.text))) for e in labels]
+    labels = [replace(e, text=_written(e.text)) for e in labels]
     labels = [replace(e, lang=e.lang or language.detect_language(e.text)) for e in labels]
-    labels = [replace(e, text=accents.with_french_accents(e.text)) if e.lang == "fr" else e for e in labels]
+    labels = [replace(e, text=_accented(e.text, e.lang)) for e in labels]
     clf = classify.Classifier.train(embedder, describe_texts, labels)
     view = clf.read_texts(texts)
     dimensions = [dimension.dimension_of(s) for s in texts]
