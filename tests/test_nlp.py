@@ -1077,6 +1077,33 @@ def test_a_catch_all_theme_is_named_for_what_it_is_and_listed_last():
     assert themes.MISCELLANEOUS_ID not in {t.id for t in found}
 
 
+def test_theme_labels_keep_the_capitals_of_place_names_brands_and_acronyms():
+    """Lemmas are lower-case ("rochelle", "sncf"); a consultant's chart should read "La Rochelle", "SNCF"."""
+    texts = ["Je suis allée à l'agence de La Rochelle.", "L'agence de Lorient a fermé.", "Lorient, c'est loin.",
+             "Et la SNCF ne répond pas.", "Mon iPhone plante.", "Agence fermée le samedi.",
+             "j'ai appelé l'agence", "Le conseiller de Lorient est parti."]
+    written = themes.as_usually_written(["agence", "rochelle", "lorient", "sncf", "iphone", "conseiller"], texts)
+    # "Agence" and "Lorient" opening a sentence say nothing; "agence" is written lower-case elsewhere
+    assert written == {"rochelle": "La Rochelle", "lorient": "Lorient", "sncf": "SNCF", "iphone": "iPhone"}
+    # a word capitalised only where a sentence starts, or shouted once among plain uses, stays as it is
+    assert themes.as_usually_written(["retard", "nul"], ["Retard encore.", "C'est NUL.", "un retard", "c'est nul", "franchement nul"]) == {}
+    assert themes.as_usually_written([], texts) == {}
+    # in find_themes, the label is written so and the id stays made of lemmas
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(2, 16)) * 10
+    group = np.repeat(np.arange(2), 10)
+    emb = (centres[group] + rng.normal(size=(20, 16))).astype(np.float32)
+    lemmas = [["agence", "lorient"] if g == 0 else ["facture", "edf"] for g in group]
+    texts = ["L'agence de Lorient, encore." if g == 0 else "Une facture d'EDF, encore." for g in group]
+    found, _ = themes.find_themes(emb, lemmas, k=2, texts=texts)
+    def words(found):
+        return sorted(sorted(t.label.split(" · ")) for t in found)
+
+    assert words(found) == [["EDF", "facture"], ["Lorient", "agence"]]
+    assert all(t.id.startswith("th-") and t.id == t.id.lower() for t in found)
+    assert words(themes.find_themes(emb, lemmas, k=2)[0]) == [["agence", "lorient"], ["edf", "facture"]]
+
+
 def test_an_answer_that_names_no_subject_takes_the_theme_of_what_it_answers():
     """"Not bad at first" says how, not what: alone it lands in the catch-all; read after "How did your
     refunds go?" it belongs with the refunds. After a question that names nothing either, it stays."""

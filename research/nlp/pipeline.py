@@ -123,7 +123,7 @@ def analyze(utterances: Sequence[Utterance], *, lang: str = "auto", labels: Sequ
     found, assign = themes.find_themes(emb, [t.lemmas for t in tokens], k=k, langs=langs,
                                       exclude=label_stop_words,
                                       label_words=[t.naming for t in tokens],
-                                      word_vectors=lexical.word_vectors)
+                                      word_vectors=lexical.word_vectors, texts=texts)
     found, assign = _answers_in_context(utterances, found, assign, emb, tokens, langs, lexical.word_vectors, embedder)
     tell(4, 5, "themes")
     results = []

@@ -158,6 +158,45 @@ def _specific_words(groups: dict[int, list[int]], words: Sequence[Sequence[str]]
     return out
 
 
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?…:;«»\"“”()\[\]–—\n-])\s*$")  # what may precede a sentence's first word
+_NAME_ARTICLE = re.compile(r"(?<![\w'’])(La|Le|Les) $")  # "La Rochelle", "Le Mans", "Les Ulis"
+
+
+def as_usually_written(words: Sequence[str], texts: Sequence[str]) -> dict[str, str]:
+    """Each of `words` (lower-case lemmas) as `texts` mostly write it inside a sentence.
+
+    Names of places, brands and products, and acronyms, keep the capitals people type ("Lorient",
+    "SNCF", "iPhone"), and a place name keeps the article that belongs to it ("La Rochelle", typed so
+    inside a sentence). A word counts only where it opens no sentence, and takes capitals only when
+    most of those occurrences have them; every other word, and a word never seen as it is spelt (a
+    plural's lemma), stays as given.
+    """
+    wanted = sorted({w for w in words if w}, key=len, reverse=True)
+    if not wanted:
+        return {}
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, wanted)) + r")(?![\w-])", re.IGNORECASE)
+    seen: dict[str, Counter] = {}
+    for t in texts:
+        for m in pattern.finditer(t or ""):
+            head = t[max(0, m.start() - 8):m.start()]
+            if _SENTENCE_OPENS.search(head):
+                continue
+            form = m.group(1)
+            article = _NAME_ARTICLE.search(head) if form[:1].isupper() else None
+            if article and not _SENTENCE_OPENS.search(t[max(0, m.start() - 12):m.start() - len(article.group(0))]):
+                form = article.group(0) + form
+            seen.setdefault(form.lower().split()[-1], Counter())[form] += 1
+    out = {}
+    for w in wanted:
+        forms = seen.get(w.lower())
+        if not forms:
+            continue
+        capitalised = Counter({f: n for f, n in forms.items() if not f.split()[-1].islower()})
+        if sum(capitalised.values()) * 2 > sum(forms.values()):
+            out[w] = capitalised.most_common(1)[0][0]
+    return out
+
+
 def label_themes(groups: dict[int, list[int]], lemmas: Sequence[Sequence[str]], top: int = 3,
                  langs: Sequence[str] | None = None,
                  fallback: Sequence[Sequence[str]] | None = None) -> dict[int, list[str]]:
@@ -287,10 +326,12 @@ def _spectral(x: np.ndarray, k: int, langs: Sequence[str] | None) -> tuple[np.nd
 def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int | None = None,
                 min_size: int = 3, quotes: int = 3, langs: Sequence[str] | None = None,
                 exclude: Sequence[str] = (), label_words: Sequence[Sequence[str]] | None = None,
-                word_vectors: np.ndarray | None = None) -> tuple[list[Theme], np.ndarray]:
+                word_vectors: np.ndarray | None = None,
+                texts: Sequence[str] | None = None) -> tuple[list[Theme], np.ndarray]:
     """Themes and, per utterance, the index of its theme in the returned list.
 
-    `label_words` (nouns, when the language has a tagger) name the themes; `lemmas` shape them.
+    `label_words` (nouns, when the language has a tagger) name the themes; `lemmas` shape them. With
+    the `texts`, a name or an acronym in a label keeps its capitals ("agence · La Rochelle · Lorient").
     """
     n = len(lemmas)
     if n == 0:
@@ -332,12 +373,13 @@ def find_themes(embeddings: np.ndarray, lemmas: Sequence[Sequence[str]], k: int 
         assign[np.isin(assign, diffuse)] = into
         words[into] = []
     order = sorted(groups, key=lambda g: (not words.get(g), -len(groups[g]), g))
+    written = as_usually_written([w for kw in words.values() for w in kw], texts) if texts is not None else {}
     themes, index_of, used = [], {}, {MISCELLANEOUS_ID}
     for g in order:
         idx = groups[g]
         kw = words.get(g) or []
         if kw:
-            label, tid = " · ".join(kw), "th-" + _slug(kw[:2])
+            label, tid = " · ".join(written.get(w, w) for w in kw), "th-" + _slug(kw[:2])
             while tid in used:
                 tid += "-b"
             used.add(tid)
