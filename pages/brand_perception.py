@@ -3,12 +3,11 @@ import streamlit as st
 
 from research import synthesis_store
 from research.brand import current_platform
-from research.synthesis import signed
 from research.synthesis_charts import brand_gap_chart
 from ui.db import get_db
 from ui.i18n import current_language, t
 from ui.synthesis import require_analysis, verbatim
-from ui.widgets import page_header
+from ui.widgets import page_header, show_chart
 
 db = get_db()
 page_header("synthesis.brand.title", "synthesis.brand.intro")
@@ -29,15 +28,15 @@ chart = brand_gap_chart([{"value": b.value, "group": b.group, "mentions": b.ment
 if chart is None:
     st.info(t("synthesis.brand.no_gap"))
 else:
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart)
     st.caption(t("synthesis.brand.chart_help"))
 
 st.subheader(t("synthesis.brand.by_value"))
 for value in platform.values:
     rows = {b.group: b for b in claimed if b.value == value.name}
     with st.expander(f"**{value.name}** — " + " · ".join(
-            t("synthesis.brand.group_line", group=t(f"synthesis.group.{g}"), share=f"{rows[g].share:.0%}",
-              valence=signed(rows[g].valence)) for g in ("customer", "employee") if g in rows)
+            t("synthesis.brand.group_line", group=t(f"synthesis.group.{g}"), share=rows[g].share,
+              valence=rows[g].valence) for g in ("customer", "employee") if g in rows)
             + ("" if rows else t("synthesis.brand.not_evoked")), expanded=False):
         st.caption(value.definition)
         verdict = synthesis_store.gap_verdict(rows.get("customer"), rows.get("employee"))
@@ -60,8 +59,8 @@ if not unclaimed:
 for attribute in dict.fromkeys(b.value for b in unclaimed):
     rows = {b.group: b for b in unclaimed if b.value == attribute}
     with st.expander(f"**{attribute}** — " + " · ".join(
-            t("synthesis.brand.group_line", group=t(f"synthesis.group.{g}"), share=f"{rows[g].share:.0%}",
-              valence=signed(rows[g].valence)) for g in ("customer", "employee") if g in rows)):
+            t("synthesis.brand.group_line", group=t(f"synthesis.group.{g}"), share=rows[g].share,
+              valence=rows[g].valence) for g in ("customer", "employee") if g in rows)):
         cols = st.columns(2)
         for col, group in zip(cols, ("customer", "employee")):
             with col:

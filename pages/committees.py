@@ -13,7 +13,7 @@ from ui import keys
 from ui.committees import (actions_chart, attendance_chart, chart_panel, committee_picker, fmt_when, quota_panel,
                            severity_icon)
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import number, t
 from ui.widgets import page_header, show_error, shown_version
 
 db = get_db()
@@ -113,7 +113,7 @@ with tab_board:
         last = held[-1]
         previous = held[-2]["rate"] if len(held) > 1 else None
         delta = f"{(last['rate'] - previous) * 100:+.0f} pts" if previous is not None else None
-        cards[2].metric(t("committees.fig.attendance"), f"{last['rate'] * 100:.0f} %", delta, border=True,
+        cards[2].metric(t("committees.fig.attendance"), number(last["rate"], ".0%"), delta, border=True,
                         help=t("committees.fig.vs_previous"))
     else:
         cards[2].metric(t("committees.fig.attendance"), "—", border=True)

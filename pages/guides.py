@@ -9,7 +9,7 @@ from research.journeys import list_journeys
 from research.store import row_version
 from ui.db import get_db
 from ui.i18n import current_language, t
-from ui.widgets import page_header, remembered_select, show_error, shown_version
+from ui.widgets import page_header, remembered_select, show_chart, show_error, shown_version
 
 db = get_db()
 page_header("guides.title", "guides.intro")
@@ -81,7 +81,7 @@ with tab_view:
                                         range=["#9aa9b3", "#1f6f78", "#5b8c85"]),
                         legend=alt.Legend(orient="top")),
         tooltip=["section", "minutes"]).properties(height=max(180, 30 * len(guide.sections)))
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart)
     downloads(guide, "draft")
     for i, s in enumerate(guide.sections, 1):
         with st.expander(f"{i}. {s.title} — {s.minutes} min", expanded=i <= 2):

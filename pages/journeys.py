@@ -9,7 +9,7 @@ from ui import keys
 from ui.db import get_db
 from ui.i18n import current_language, t
 from ui.journey_charts import journey_map, touchpoint_heatmap
-from ui.widgets import literal, page_header, show_error, shown_version
+from ui.widgets import literal, page_header, show_chart, show_error, shown_version
 
 db = get_db()
 page_header("journeys.title", "journeys.intro")
@@ -63,7 +63,7 @@ tab_map, tab_steps, tab_matrix, tab_manage = st.tabs(
     [t("journeys.tab.map"), t("journeys.tab.steps"), t("journeys.tab.matrix"), t("journeys.tab.manage")])
 
 with tab_map:
-    st.altair_chart(journey_map(steps), width="stretch")
+    show_chart(journey_map(steps))
     for macro in journey.macro_steps:
         st.markdown(f"**{macro.name}**")
         line = []
@@ -134,7 +134,7 @@ with tab_matrix:
         st.info(t("journeys.no_channels"), icon=":material/info:")
     else:
         st.caption(t("journeys.matrix.legend"))
-        st.altair_chart(touchpoint_heatmap(matrix), width="stretch")
+        show_chart(touchpoint_heatmap(matrix))
         st.markdown(f"##### {t('journeys.matrix.edit')}")
         only_filled = st.toggle(t("journeys.matrix.only_filled"), value=True)
         frame = pd.DataFrame(matrix)

@@ -12,7 +12,7 @@ from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import error_text, t
-from ui.widgets import literal, page_header, remembered_select, show_error
+from ui.widgets import literal, page_header, remembered_select, show_chart, show_error
 
 db = get_db()
 page_header("photolanguage.title", "photolanguage.intro")
@@ -89,7 +89,7 @@ with tab_panels:
         minimal = report.max_overlap <= report.lower_bound
         (st.success if minimal else st.warning)(t(
             "photolanguage.overlap_line" if minimal else "photolanguage.overlap_line_near", max=report.max_overlap, min=report.min_overlap,
-            mean=f"{report.mean_overlap:.1f}", bound=report.lower_bound, library=len(dealable),
+            mean=report.mean_overlap, bound=report.lower_bound, library=len(dealable),
             size=session.panel_size, n=len(session.participant_ids), seed=session.seed),
             icon=":material/check_circle:" if minimal else ":material/warning:")
         rows = []
@@ -99,7 +99,7 @@ with tab_panels:
             rows += [{"a": a, "b": b, "n": shared}, {"a": b, "b": a, "n": shared}]
         frame = pd.DataFrame(rows)
         base = alt.Chart(frame).encode(x=alt.X("a:N", title=None), y=alt.Y("b:N", title=None))
-        st.altair_chart((base.mark_rect(cornerRadius=3).encode(
+        show_chart((base.mark_rect(cornerRadius=3).encode(
             color=alt.Color("n:Q", title=t("photolanguage.shared"), scale=alt.Scale(scheme="blues", zero=True)),
             tooltip=[alt.Tooltip("a:N"), alt.Tooltip("b:N"), alt.Tooltip("n:Q", title=t("photolanguage.shared"))])
             + base.mark_text(fontSize=13, color="black").encode(text="n:Q"))

@@ -10,7 +10,7 @@ from research import photolanguage as PL
 from research import portrait as PT
 from ui.db import get_db
 from ui.i18n import current_language, t
-from ui.widgets import literal, page_header
+from ui.widgets import literal, page_header, show_chart
 
 db = get_db()
 page_header("projective.title", "projective.intro")
@@ -66,7 +66,7 @@ with tab_photo:
             frame = pd.DataFrame([{"image": f"{e.image.code} · {e.image.title}", "picks": e.count,
                                    "rate": round(e.rate * 100), "offered": e.offered,
                                    "valence": t(f"images.valence.{e.image.valence or 'none'}")} for e in top[:15]])
-            st.altair_chart(alt.Chart(frame).mark_bar(cornerRadius=3).encode(
+            show_chart(alt.Chart(frame).mark_bar(cornerRadius=3).encode(
                 y=alt.Y("image:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
                 x=alt.X("picks:Q", title=t("projective.picks"), axis=alt.Axis(tickMinStep=1)),
                 color=alt.Color("valence:N", title=t("images.valence"), legend=alt.Legend(orient="top"),
@@ -82,7 +82,7 @@ with tab_photo:
                 with cols[k % 4].container(border=True):
                     st.image(thumbs[e.image.id], width="stretch")
                     st.markdown(f"**{e.image.code}** · {literal(e.image.title)}")
-                    st.caption(t("projective.image_line", picks=e.count, offered=e.offered, rate=f"{e.rate:.0%}"))
+                    st.caption(t("projective.image_line", picks=e.count, offered=e.offered, rate=e.rate))
                     words = " · ".join(literal(w) for w, _ in e.words.most_common(5))
                     if words:
                         st.markdown(f":gray[{words}]")
@@ -96,7 +96,7 @@ with tab_photo:
                 words = PL.words_used(db, chosen, top=15)
                 if words:
                     wf = pd.DataFrame([{"word": w.lemma, "n": w.count} for w in words])
-                    st.altair_chart(alt.Chart(wf).mark_bar(cornerRadius=3, color="#5b7db1").encode(
+                    show_chart(alt.Chart(wf).mark_bar(cornerRadius=3, color="#5b7db1").encode(
                         y=alt.Y("word:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)), x=alt.X("n:Q", title=t("projective.picks"),
                                                                            axis=alt.Axis(tickMinStep=1)),
                         tooltip=["word", "n"]).properties(height=22 * len(wf) + 30), width="stretch", height=22 * len(wf) + 30 + 90)
@@ -137,7 +137,7 @@ with tab_portrait:
                                      "n": s.count})
         if profile_rows:
             pf = pd.DataFrame(profile_rows)
-            st.altair_chart(alt.Chart(pf).mark_rect(cornerRadius=3).encode(
+            show_chart(alt.Chart(pf).mark_rect(cornerRadius=3).encode(
                 x=alt.X("target:N", title=None, sort=portrait.targets, axis=alt.Axis(labelAngle=0, orient="top")),
                 y=alt.Y("trait:N", title=None, sort=alt.EncodingSortField("n", op="sum", order="descending"),
                         axis=alt.Axis(labelOverlap=False)),
@@ -180,7 +180,7 @@ with tab_competitors:
                 continue
             cf = pd.DataFrame([{"trait": c.trait.label(lang), "gap": round(c.gap * 100),
                                 "side": portrait.brand if c.gap > 0 else competitor} for c in contrasts])
-            st.altair_chart(alt.Chart(cf).mark_bar(cornerRadius=3).encode(
+            show_chart(alt.Chart(cf).mark_bar(cornerRadius=3).encode(
                 y=alt.Y("trait:N", sort=alt.EncodingSortField("gap", order="descending"), title=None),
                 x=alt.X("gap:Q", title=t("projective.gap", left=portrait.brand, right=competitor)),
                 color=alt.Color("side:N", title=None, scale=alt.Scale(domain=[portrait.brand, competitor],
@@ -192,7 +192,7 @@ with tab_competitors:
                 left = c.left.count if c.left else 0
                 right = c.right.count if c.right else 0
                 with st.expander(t("projective.contrast_line", lead=lead, other=other, trait=c.trait.label(lang),
-                                   a=f"{max(c.left_share, c.right_share):.0%}", b=f"{min(c.left_share, c.right_share):.0%}")):
+                                   a=max(c.left_share, c.right_share), b=min(c.left_share, c.right_share))):
                     contrast_sides(c, f"{portrait.brand} ({left})", f"{competitor} ({right})")
 
 # ---------------------------------------------------------------- employees against customers
@@ -211,7 +211,7 @@ with tab_groups:
                 rows += [{"trait": c.trait.label(lang), "group": emp, "share": -round(c.left_share * 100)},
                          {"trait": c.trait.label(lang), "group": cus, "share": round(c.right_share * 100)}]
             gf = pd.DataFrame(rows)
-            st.altair_chart(alt.Chart(gf).mark_bar(cornerRadius=3).encode(
+            show_chart(alt.Chart(gf).mark_bar(cornerRadius=3).encode(
                 y=alt.Y("trait:N", title=None, sort=[c.trait.label(lang) for c in contrasts]),
                 x=alt.X("share:Q", title=t("projective.mirror_axis"), axis=alt.Axis(labelExpr="abs(datum.value) + '%'")),
                 color=alt.Color("group:N", title=None, scale=alt.Scale(domain=[emp, cus], range=["#7a5c99", "#3d8b8b"]),
@@ -222,7 +222,7 @@ with tab_groups:
             for c in contrasts:
                 more = emp if c.gap > 0 else cus
                 with st.expander(t("projective.divergence_line", trait=c.trait.label(lang), group=more,
-                                   emp=f"{c.left_share:.0%}", cus=f"{c.right_share:.0%}")):
+                                   emp=c.left_share, cus=c.right_share)):
                     contrast_sides(c, emp, cus)
         st.markdown(f"##### {t('projective.by_category')}")
         emp, cus = t("portrait.group.employees"), t("portrait.group.customers")
@@ -255,7 +255,7 @@ with tab_platform:
                     st.caption(t("projective.supports"))
                     for s in link.supporting[:5]:
                         with st.expander(t("projective.trait_share", trait=s.trait.label(lang), n=s.count,
-                                           share=f"{s.share:.0%}")):
+                                           share=s.share)):
                             answer_lines(s.answers, 8)
                     if not link.supporting:
                         st.markdown("—")
@@ -263,7 +263,7 @@ with tab_platform:
                     st.caption(t("projective.contradicts"))
                     for s in link.contradicting[:5]:
                         with st.expander(t("projective.trait_share", trait=s.trait.label(lang), n=s.count,
-                                           share=f"{s.share:.0%}")):
+                                           share=s.share)):
                             answer_lines(s.answers, 8)
                     if not link.contradicting:
                         st.markdown("—")

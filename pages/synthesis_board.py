@@ -6,7 +6,7 @@ from research.synthesis_charts import findings_chart
 from ui.db import get_db
 from ui.i18n import t
 from ui.synthesis import figure_row, filter_bar, require_analysis, verbatim
-from ui.widgets import literal, page_header
+from ui.widgets import literal, page_header, show_chart
 
 db = get_db()
 page_header("synthesis.board.title", "synthesis.board.intro")
@@ -34,11 +34,11 @@ for tab, label in zip(tabs, (IRRITANT, ENCHANTMENT, EXPECTATION)):
             st.info(t("synthesis.board.none"))
             continue
         chart = findings_chart(items, t, top=12)
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart)
         for rank, f in enumerate(items[:limit], start=1):
             badge = f" :orange-badge[{t('synthesis.curve.moment_of_truth')}]" if f.moment_of_truth else ""
             title = t("synthesis.board.finding", rank=rank, theme=literal(f.theme_label) or t("synthesis.untitled"),
-                      participants=f.participants, mentions=f.mentions, intensity=f"{f.mean_intensity:.2f}")
+                      participants=f.participants, mentions=f.mentions, intensity=f.mean_intensity)
             with st.expander(title + badge, expanded=rank == 1):
                 facts = [t("synthesis.board.main_step", step=literal(f.main_step) or "—")]
                 if f.personas:
@@ -48,7 +48,7 @@ for tab, label in zip(tabs, (IRRITANT, ENCHANTMENT, EXPECTATION)):
                     facts.append(t("synthesis.board.channels",
                                    channels=", ".join(f"{literal(n)} ({c})" for n, c in f.channels[:4])))
                 if f.expectation_share:
-                    facts.append(t("synthesis.board.expectations", share=f"{f.expectation_share:.0%}"))
+                    facts.append(t("synthesis.board.expectations", share=f.expectation_share))
                 st.caption(" · ".join(facts))
                 for i, u in enumerate(f.verbatims[:shown]):
                     verbatim(u, key=f"board_{label}_{rank}_{i}")

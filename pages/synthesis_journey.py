@@ -1,12 +1,12 @@
 """The journey as the customers felt it: emotional curve, touchpoint heatmap, moments of truth."""
 import streamlit as st
 
-from research.synthesis import ENCHANTMENT, IRRITANT, Filters, emotional_curve, findings, signed, touchpoint_heat
+from research.synthesis import ENCHANTMENT, IRRITANT, Filters, emotional_curve, findings, touchpoint_heat
 from research.synthesis_charts import emotional_curve_chart, heatmap_chart
 from ui.db import get_db
 from ui.i18n import t
 from ui.synthesis import filter_bar, require_analysis, verbatim
-from ui.widgets import page_header
+from ui.widgets import page_header, show_chart
 
 db = get_db()
 page_header("synthesis.journey.title", "synthesis.journey.intro")
@@ -23,7 +23,7 @@ chart = emotional_curve_chart(points, t)
 if chart is None:
     st.info(t("synthesis.journey.no_steps"))
 else:
-    st.altair_chart(chart, width="stretch", height=420)
+    show_chart(chart, width="stretch", height=420)
     st.caption(t("synthesis.journey.curve_help"))
 
 st.subheader(t("synthesis.journey.heat"))
@@ -31,7 +31,7 @@ heat = heatmap_chart(touchpoint_heat(records, filters), t)
 if heat is None:
     st.info(t("synthesis.journey.no_channels"))
 else:
-    st.altair_chart(heat, width="stretch")
+    show_chart(heat)
     st.caption(t("synthesis.journey.heat_help"))
 
 st.subheader(t("synthesis.journey.moments"))
@@ -42,7 +42,7 @@ if not moments:
 for p in moments:
     with st.container(border=True):
         st.markdown(f"**{p.step_position}. {p.step_label}** · "
-                    + t("synthesis.journey.moment_line", score=signed(p.score), irritants=p.irritants,
+                    + t("synthesis.journey.moment_line", score=p.score, irritants=p.irritants,
                         enchantments=p.enchantments))
         at_step = Filters(step_ids=(p.step_id,), persona_ids=filters.persona_ids, channels=filters.channels,
                           kinds=filters.kinds, journey_id=filters.journey_id)

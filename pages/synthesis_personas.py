@@ -3,12 +3,12 @@ import streamlit as st
 
 from research import synthesis_store
 from research.quoting import short_quote
-from research.synthesis import persona_summaries, signed
+from research.synthesis import persona_summaries
 from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
 from ui.i18n import t
 from ui.synthesis import filter_bar, require_analysis, verbatim
-from ui.widgets import badge, literal, page_header
+from ui.widgets import badge, literal, page_header, show_chart
 
 db = get_db()
 page_header("synthesis.personas.title", "synthesis.personas.intro")
@@ -41,9 +41,9 @@ with tab_defined:
     if not summaries:
         st.info(t("synthesis.personas.none"))
     else:
-        st.altair_chart(label_mix_chart([{"name": p.name, "irritant": p.irritants, "enchantment": p.enchantments,
+        show_chart(label_mix_chart([{"name": p.name, "irritant": p.irritants, "enchantment": p.enchantments,
                                           "neutral": p.utterances - p.irritants - p.enchantments}
-                                         for p in summaries], t), width="stretch")
+                                         for p in summaries], t))
     for p in summaries:
         info = defined.get(p.persona_id)
         with st.container(border=True):
@@ -51,7 +51,7 @@ with tab_defined:
             if info and info.profile:
                 st.caption(info.profile)
             st.markdown(t("synthesis.personas.line", participants=p.participants, utterances=p.utterances,
-                          mood=signed(p.mood)))
+                          mood=p.mood))
             left, right = st.columns(2)
             with left:
                 st.markdown(f"**{t('synthesis.personas.irritated_by')}**")

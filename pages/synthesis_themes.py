@@ -7,9 +7,9 @@ from research.errors import DomainError
 from research.synthesis import LABELS, agreement, theme_summaries
 from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import number, t
 from ui.synthesis import figure_row, require_analysis, verbatim
-from ui.widgets import page_header, show_error
+from ui.widgets import page_header, show_chart, show_error
 
 db = get_db()
 page_header("synthesis.themes.title", "synthesis.themes.intro")
@@ -29,14 +29,14 @@ with st.container(border=True):
     st.markdown(f"**{t('synthesis.themes.agreement')}**")
     figure_row([
         (t("synthesis.themes.reviewed"), agree.reviewed),
-        (t("synthesis.themes.agreed"), "—" if agree.share is None else f"{agree.share:.0%}"),
-        (t("synthesis.themes.kappa"), "—" if agree.kappa is None else f"{agree.kappa:.2f}"),
+        (t("synthesis.themes.agreed"), "—" if agree.share is None else number(agree.share, ".0%")),
+        (t("synthesis.themes.kappa"), "—" if agree.kappa is None else number(agree.kappa, ".2f")),
     ])
     st.caption(t("synthesis.themes.agreement_help"))
 
 summaries = theme_summaries(records, quotes=3)
 by_id = {s.theme_id: s for s in summaries}
-st.altair_chart(label_mix_chart([{"name": f"{s.label or t('synthesis.untitled')} ({s.size})",
+show_chart(label_mix_chart([{"name": f"{s.label or t('synthesis.untitled')} ({s.size})",
                                   "irritant": s.irritants, "enchantment": s.enchantments,
                                   "neutral": s.neutral} for s in summaries[:25]], t),
                 width="stretch")

@@ -208,7 +208,7 @@ def reminders(db: sqlite_utils.Database, committee_id: int, *, today: date | Non
             given = incentives_in_year(db, committee_id, m.participant_id, today.year)
             if given >= 0.8 * committee.incentive_cap:
                 out.append(Reminder("committees.rem.incentive_near_cap", "info",
-                                    {"code": m.code, "given": f"{given:.0f}", "cap": f"{committee.incentive_cap:.0f}"}))
+                                    {"code": m.code, "given": given, "cap": committee.incentive_cap}))
     for f in list_followups(db, committee_id):
         if f.kind == "survey" and f.sent_on and f.recipients:
             missing = f.recipients - len(f.answers)

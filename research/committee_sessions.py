@@ -492,7 +492,7 @@ def give_incentive(db: sqlite_utils.Database, session_id: int, participant_id: i
     before = incentives_in_year(db, committee.id, participant_id, year, excluding_session=session_id)
     if committee.incentive_cap and before + amount > committee.incentive_cap:
         raise SessionError("This incentive would exceed the member's yearly cap.", key="committees.err.incentive_cap",
-                           amount=f"{amount:.2f}", given=f"{before:.2f}", cap=f"{committee.incentive_cap:.2f}",
+                           amount=amount, given=before, cap=committee.incentive_cap,
                            year=year)
     db.execute("UPDATE committee_attendance SET incentive = ?, incentive_kind = ?, updated_at = ? "
                "WHERE session_id = ? AND participant_id = ?",

@@ -101,12 +101,6 @@ class Filters:
         return True
 
 
-def signed(value: float) -> str:
-    """A score from -1 to +1 as shown to readers, "+0.22", "-0.41"; a score that rounds to zero is
-    "+0.00", never "-0.00"."""
-    return f"{round(float(value), 2) + 0.0:+.2f}"
-
-
 def catch_all_named_in(records: Iterable[CodedUtterance], lang: str) -> tuple[CodedUtterance, ...]:
     """The records with the machine's catch-all theme named in the reader's language: the analysis names it
     in the corpus's ("divers" for a French study), but it is a word of the tool, not of the customers.

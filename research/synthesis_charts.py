@@ -12,8 +12,9 @@ import altair as alt
 import pandas as pd
 
 from research.nlp.themes import MISCELLANEOUS_ID
+from research.numbers import chart_locale
 from research.quoting import short_quote
-from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell, signed
+from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell
 
 Translate = Callable[..., str]
 RED, GREEN, GREY, GOLD = "#c0392b", "#1e8449", "#7f8c8d", "#d4a017"
@@ -129,7 +130,8 @@ def brand_gap_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "c
     if not rows:
         return None
     df = pd.DataFrame([{**r, "group_label": t("synthesis.group." + r["group"])} for r in rows])
-    df["text"] = [f"{g} · {s:.0%} · {signed(v)}" for g, s, v in zip(df["group_label"], df["share"], df["valence"])]
+    df["text"] = [t("synthesis.brand.bar_text", group=g, share=s, valence=v)
+                  for g, s, v in zip(df["group_label"], df["share"], df["valence"])]
     base = alt.Chart(df).encode(
         y=alt.Y("value:N", title=t("synthesis.brand.value"), axis=alt.Axis(labelLimit=220, labelFontSize=13)),
         yOffset=alt.YOffset("group_label:N"),
@@ -171,16 +173,27 @@ def label_mix_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "c
     ).properties(width=width, height=alt.Step(26))
 
 
-def to_svg(chart: alt.Chart, width: int = 760) -> str:
+def in_language(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """The chart with its numbers and dates written as `lang` writes them ("45 %", "0,5", "mars")."""
+    locale = chart_locale(lang)
+    if locale is None:
+        return chart
+    out = chart.copy(deep=False)
+    config = chart.config.to_dict() if chart.config is not alt.Undefined else {}
+    out.config = alt.Config.from_dict({**config, "locale": locale})
+    return out
+
+
+def to_svg(chart: alt.Chart, width: int = 760, lang: str = "en") -> str:
     """The chart as a standalone SVG, rendered offline (no CDN, no browser)."""
     import vl_convert as vlc
 
-    spec = chart.properties(width=width).to_dict()
+    spec = in_language(chart.properties(width=width), lang).to_dict()
     return vlc.vegalite_to_svg(spec)
 
 
-def to_png(chart: alt.Chart, width: int = 760, scale: float = 2.0) -> bytes:
+def to_png(chart: alt.Chart, width: int = 760, scale: float = 2.0, lang: str = "en") -> bytes:
     import vl_convert as vlc
 
-    spec = chart.properties(width=width).to_dict()
+    spec = in_language(chart.properties(width=width), lang).to_dict()
     return vlc.vegalite_to_png(spec, scale=scale)

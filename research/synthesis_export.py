@@ -19,7 +19,7 @@ from xml.etree import ElementTree as ET
 from research import synthesis_charts as charts
 from research.synthesis import (
     ENCHANTMENT, IRRITANT, LABELS, Agreement, Archetype, CodedUtterance, Filters, Finding, ThemeSummary,
-    emotional_curve, findings, journeys_by_talk, overview, persona_summaries, signed, theme_summaries, touchpoint_heat,
+    emotional_curve, findings, journeys_by_talk, overview, persona_summaries, theme_summaries, touchpoint_heat,
 )
 
 Translate = Callable[..., str]
@@ -273,7 +273,7 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
         kappa = report.agreement.kappa
         sections[0]["paragraphs"].append(t(
             "synthesis.report.agreement_text", reviewed=report.agreement.reviewed,
-            share=f"{(report.agreement.share or 0):.0%}", kappa="—" if kappa is None else f"{kappa:.2f}"))
+            share=report.agreement.share or 0, kappa="—" if kappa is None else kappa))
     journeys = _journeys(report.records)
     several = len(journeys) > 1
 
@@ -324,8 +324,7 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
         sections.append({"title": t("synthesis.brand.title"), "chart": "brand", "items": [ReportItem(
             f"{b.value} — {t('synthesis.group.' + b.group)}",
             tag="" if b.claimed else t("synthesis.brand.unclaimed"),
-            meta=t("synthesis.report.brand_line", mentions=b.mentions, share=f"{b.share:.0%}",
-                   valence=signed(b.valence)),
+            meta=t("synthesis.report.brand_line", mentions=b.mentions, share=b.share, valence=b.valence),
             quotes=report.quotes(b.quotes, 2)) for b in report.brand]})
     if report.competitors:
         sections.append({"title": t("synthesis.brand.competitors"), "table": [
@@ -362,7 +361,7 @@ def _archetype_item(a: Archetype, report: Report, t: Translate) -> ReportItem:
 
 def _finding_line(f: Finding, t: Translate) -> str:
     return t("synthesis.report.finding_line", participants=f.participants, mentions=f.mentions,
-             intensity=f"{f.mean_intensity:.2f}", step=f.main_step or "—")
+             intensity=f.mean_intensity, step=f.main_step or "—")
 
 
 CSS = """
@@ -383,7 +382,7 @@ th{background:#f0f4f8}.finding{margin:1rem 0;padding:.2rem 0}.tag{font-size:.75r
 
 def report_html(report: Report, t: Translate, lang: str = "fr") -> str:
     """A self-contained HTML file: styles and charts (inline SVG) embedded, nothing fetched."""
-    rendered = {k: charts.to_svg(c) for k, c in _report_charts(report, t).items()}
+    rendered = {k: charts.to_svg(c, lang=lang) for k, c in _report_charts(report, t).items()}
     e = html.escape
     out = [f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">',
            f"<title>{e(report.title)}</title><style>{CSS}</style></head><body>",
@@ -425,12 +424,12 @@ def _strip_xml_header(svg: str) -> str:
     return svg.split("?>", 1)[1] if svg.startswith("<?xml") else svg
 
 
-def report_docx(report: Report, t: Translate) -> bytes:
+def report_docx(report: Report, t: Translate, lang: str = "fr") -> bytes:
     """The same report as a Word document, charts as PNG images."""
     from docx import Document
     from docx.shared import Cm, Pt, RGBColor
 
-    images = {k: charts.to_png(c) for k, c in _report_charts(report, t).items()}
+    images = {k: charts.to_png(c, lang=lang) for k, c in _report_charts(report, t).items()}
     doc = Document()
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(10.5)

@@ -669,7 +669,7 @@ def build_report_files(db: sqlite_utils.Database, records: Sequence[CodedUtteran
 
     report = build_report(db, records, t)
     withheld = sum(1 for u in records if u.label != "neutral" and not report.quotable(u.participant_id))
-    return {"html": report_html(report, t, lang).encode("utf-8"), "docx": report_docx(report, t),
+    return {"html": report_html(report, t, lang).encode("utf-8"), "docx": report_docx(report, t, lang),
             "withheld": withheld}
 
 

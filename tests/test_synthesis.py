@@ -179,13 +179,6 @@ def test_expectations_are_findings_of_their_own(study):
     assert found[0].verbatims[0].utterance_id == 1
 
 
-def test_scores_shown_to_readers_never_read_minus_zero():
-    from research.synthesis import signed
-
-    assert signed(-0.001) == "+0.00" and signed(0) == "+0.00"
-    assert signed(0.224) == "+0.22" and signed(-0.418) == "-0.42" and signed(-1) == "-1.00"
-
-
 def test_the_touchpoint_heatmap_names_every_channel_on_its_axis():
     from research.synthesis import HeatCell
     from research.synthesis_charts import heatmap_chart

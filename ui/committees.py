@@ -9,8 +9,8 @@ import streamlit as st
 
 from research.committees import Committee, list_committees
 from ui import keys
-from ui.i18n import current_language, t
-from ui.widgets import chart_with_height, remembered_select
+from ui.i18n import current_language, number, t
+from ui.widgets import chart_with_height, remembered_select, show_chart
 
 STATUS_COLOURS = {"attended": "#2a9d8f", "no_show": "#e76f51", "confirmed": "#8ab17d", "invited": "#c9d6df",
                   "excused": "#f4a261"}
@@ -54,7 +54,7 @@ def fmt_when(moment: datetime) -> str:
 
 
 def euros(amount: float) -> str:
-    text = f"{amount:,.0f}".replace(",", "\u202f")
+    text = number(amount, ",.0f")
     return f"{text} €" if current_language() == "fr" else f"€{text}"
 
 
@@ -116,7 +116,7 @@ def chart_panel(title_key: str, chart: alt.Chart | None, empty_key: str) -> None
     if chart is None:
         st.caption(t(empty_key))
     else:
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart)
 
 
 def quota_panel(board: list[dict]) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from research import numbers
 from ui import keys
 
 LOCALES_DIR = Path(__file__).parent / "locales"
@@ -65,13 +66,19 @@ def current_language() -> str:
 
 
 def t(key: str, lang: str | None = None, **params) -> str:
-    """The text for `key` in the session's language (or `lang`), formatted with `params`."""
+    """The text for `key` in the session's language (or `lang`), formatted with `params` (numbers
+    in that language's conventions, as the text's format specs say: "{share:.0%}" → "45 %")."""
     lang = lang or current_language()
     entry = catalog().get(key)
     if entry is None:
         return key
     text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
-    return text.format(**params) if params else text
+    return numbers.fill(text, lang, **params) if params else text
+
+
+def number(value: float, spec: str) -> str:
+    """`value` formatted by `spec` ("+.2f", ".0%") as the session's language writes numbers."""
+    return numbers.number(value, spec, current_language())
 
 
 def has(key: str) -> bool:

@@ -9,7 +9,7 @@ from research import synthesis_store
 from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters, catch_all_named_in, journeys_by_talk
 from ui.auth import may_open_page
 from ui.db import db_path
-from ui.i18n import current_language, t
+from ui.i18n import current_language, number, t
 from ui.widgets import literal
 
 INTERVIEWS_PAGE = "pages/interviews.py"
@@ -148,7 +148,7 @@ def run_history_table(history: list[dict]) -> None:
              "seconds": r.get("seconds"), "utterances": r.get("utterances"),
              "computed": r.get("computed_embeddings"), "themes": r.get("themes"),
              "learned_from": r.get("learned_from") or 0,
-             "kappa": "—" if r.get("kappa") is None else f"{r['kappa']:.2f}",
+             "kappa": "—" if r.get("kappa") is None else number(r["kappa"], ".2f"),
              "model": r.get("model") or "", "message": r.get("message") or ""} for r in history]
     heading = {c: t(f"synthesis.analysis.col.{c}") for c in RUN_COLUMNS}
     st.dataframe(rows, hide_index=True, width="stretch", column_order=RUN_COLUMNS, column_config={

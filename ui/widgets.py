@@ -6,7 +6,7 @@ import re
 import streamlit as st
 
 from ui import keys
-from ui.i18n import error_text, t
+from ui.i18n import current_language, error_text, t
 
 
 _MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
@@ -66,6 +66,14 @@ def chart_with_height(chart) -> None:
     for the axis title and the legend."""
     height = chart.to_dict().get("height")
     if isinstance(height, int):
-        st.altair_chart(chart, width="stretch", height=height + 90)
+        show_chart(chart, height=height + 90)
     else:
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart)
+
+
+def show_chart(chart, **options) -> None:
+    """An Altair chart at full width (unless `options` say otherwise), its numbers and dates written
+    in the reader's language."""
+    from research.synthesis_charts import in_language
+
+    st.altair_chart(in_language(chart, current_language()), **{"width": "stretch", **options})

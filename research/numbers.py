@@ -1,0 +1,65 @@
+"""Numbers as readers of each language write them: "0,64", "−0,12" and "64 %" in French, "0.64",
+"-0.12" and "64%" in English, with thousands apart ("12 345", "12,345").
+
+Translations carry the format of their numbers ("ressenti moyen {mood:+.2f}"), and `Numbers(lang)`
+fills them in that language: the code passes numbers, never text made of them. Charts get the same
+conventions from `chart_locale` (Vega's number and time locales).
+"""
+from __future__ import annotations
+
+import re
+import string
+
+NARROW_SPACE = "\u202f"  # between thousands and before "%" in French, never broken across lines
+_NOT_ZERO = re.compile(r"[1-9]")
+_NUMBER_TYPES = set("bcdeEfFgGnoxX%")
+
+
+def number(value: float, spec: str, lang: str) -> str:
+    """`value` formatted by the Python `spec` ("+.2f", ".0%", ",.0f"), in `lang`'s conventions; a
+    value that rounds to zero shows no minus sign ("+0,00", never "-0,00")."""
+    text = format(value, spec)
+    if value < 0 and not _NOT_ZERO.search(text):
+        text = format(0.0 if isinstance(value, float) else 0, spec)
+    if lang == "fr":
+        text = text.replace(",", NARROW_SPACE).replace(".", ",").replace("%", NARROW_SPACE + "%")
+        text = text.replace("-", "\u2212")
+    return text
+
+
+class Numbers(string.Formatter):
+    """`str.format` whose numbers given a format spec are written in `lang`'s conventions."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def format_field(self, value, format_spec: str):
+        if format_spec and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return number(value, format_spec, self.lang)
+        if format_spec[-1:] in _NUMBER_TYPES and isinstance(value, str):
+            return value  # what stands for a missing number ("—") is written as it is
+        return super().format_field(value, format_spec)
+
+
+def fill(template: str, lang: str, /, **params) -> str:
+    """`template.format(**params)`, numbers written as `lang` writes them."""
+    return Numbers(lang).format(template, **params)
+
+
+_FRENCH_NUMBERS = {"decimal": ",", "thousands": NARROW_SPACE, "grouping": [3], "currency": ["", "\u00a0€"],
+                   "percent": NARROW_SPACE + "%", "minus": "\u2212"}
+_FRENCH_TIMES = {
+    "dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+    "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+    "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+    "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+               "novembre", "décembre"],
+    "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+                    "déc."],
+}
+
+
+def chart_locale(lang: str) -> dict | None:
+    """Vega's `config.locale` for `lang` (d3's number and time conventions), None for English (Vega's own)."""
+    return {"number": _FRENCH_NUMBERS, "time": _FRENCH_TIMES} if lang == "fr" else None

@@ -1,0 +1,52 @@
+"""Numbers written as each language writes them, in translations, pages, charts and reports."""
+import re
+
+import altair as alt
+import pandas as pd
+
+from research.numbers import chart_locale, fill, number
+from research.synthesis_charts import in_language, to_svg
+
+NNBSP = "\u202f"
+
+
+def test_french_numbers_take_a_decimal_comma_a_spaced_percent_and_thin_thousands():
+    assert number(0.224, "+.2f", "fr") == "+0,22" and number(0.224, "+.2f", "en") == "+0.22"
+    assert number(-0.418, "+.2f", "fr") == "\u22120,42" and number(-0.418, "+.2f", "en") == "-0.42"
+    assert number(0.45, ".0%", "fr") == f"45{NNBSP}%" and number(0.45, ".0%", "en") == "45%"
+    assert number(12345.5, ",.0f", "fr") == f"12{NNBSP}346" and number(12345.5, ",.0f", "en") == "12,346"
+    assert number(3, "d", "fr") == "3"
+
+
+def test_a_score_that_rounds_to_zero_shows_no_minus_sign():
+    assert number(-0.001, "+.2f", "en") == "+0.00" and number(-0.001, "+.2f", "fr") == "+0,00"
+    assert number(0, "+.2f", "en") == "+0.00" and number(-0.004, ".0%", "fr") == f"0{NNBSP}%"
+    assert number(-1, "+.2f", "en") == "-1.00"
+
+
+def test_translations_carry_the_format_and_leave_other_fields_alone():
+    line = "{n} participants · ressenti moyen {mood:+.2f} · {share:.0%} · kappa {kappa:.2f} · {name}"
+    assert fill(line, "fr", n=4, mood=-0.012, share=0.5, kappa="—", name="Zoé 3.0") == \
+        f"4 participants · ressenti moyen \u22120,01 · 50{NNBSP}% · kappa — · Zoé 3.0"
+    assert fill(line, "en", n=4, mood=0.3, share=0.5, kappa=0.612, name="x") == \
+        "4 participants · ressenti moyen +0.30 · 50% · kappa 0.61 · x"
+    assert fill("{ok!r} {flag} {text} {lang}", "fr", ok="a", flag=True, text="t", lang="l") == "'a' True t l"
+
+
+def test_the_app_catalogue_formats_numbers_in_the_reader_language():
+    from ui.i18n import t
+
+    assert t("synthesis.personas.line", lang="fr", participants=4, utterances=73, mood=-0.013).endswith(
+        "ressenti moyen \u22120,01")
+    assert t("synthesis.personas.line", lang="en", participants=4, utterances=73, mood=0.2).endswith(
+        "mean feeling +0.20")
+
+
+def test_charts_write_their_axes_in_the_reader_language():
+    chart = alt.Chart(pd.DataFrame({"x": [0.45], "y": ["a"]})).mark_bar().encode(
+        x=alt.X("x:Q", axis=alt.Axis(format="%")), y="y:N").configure_axis(grid=False)
+    french = in_language(chart, "fr").to_dict()["config"]
+    assert french["locale"] == chart_locale("fr") and french["axis"] == {"grid": False}  # its own config kept
+    assert "locale" not in chart.to_dict()["config"] and in_language(chart, "en") is chart
+    ticks = lambda svg: re.findall(r">([^<]*%)<", svg)  # noqa: E731
+    assert f"40{NNBSP}%" in ticks(to_svg(chart, lang="fr")) and "40%" in ticks(to_svg(chart, lang="en"))
