@@ -223,6 +223,12 @@ def test_incentives_are_capped_per_year_and_large_ones_warned(held_session):
     later = S.add_session(db, cid, "2025-06-05 18:30", status="held")  # same year: the cap is 100
     S.invite(db, later)
     assert error_key(S.give_incentive, db, later, pid, 50) == "committees.err.incentive_cap"
+    with pytest.raises(DomainError) as refused:
+        S.give_incentive(db, later, pid, 50.5)
+    from ui.i18n import t
+    assert t(refused.value.key, lang="fr", **refused.value.params) == (
+        "50,50 € dépasserait le plafond annuel : déjà 60,00 € reçus en 2025, plafond 100,00 €.")
+    assert t(refused.value.key, lang="en", **refused.value.params).startswith("€50.50 would exceed")
     assert S.give_incentive(db, later, pid, 40) == []
     next_year = S.add_session(db, cid, "2026-01-08 18:30", status="held")
     S.invite(db, next_year)
