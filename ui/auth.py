@@ -127,9 +127,11 @@ def sign_in_navigation(pages: dict[str, list] | None = None):
                        default=True)]
     for items in (pages or {}).values():
         for page in items:
-            if page.url_path and not getattr(page, "_default", False) and page.url_path != "sign_in":
+            # the default page answers at "/" and at its own address ("/home"), which its url_path hides
+            path = getattr(page, "_url_path", None) or page.url_path
+            if path and path != "sign_in":
                 entries.append(st.Page(_sign_in_page, title=t("auth.title"), icon=":material/login:",
-                                       url_path=page.url_path))
+                                       url_path=path))
     return st.navigation(entries, position="hidden")
 
 

@@ -133,6 +133,29 @@ def test_page_renders_in_chromium(app_url, browser, url_path, lang):
         page.close()
 
 
+def test_the_home_page_has_an_address_of_its_own(app_url, browser):
+    """The default page answers at "/" and at "/home" (a bookmark, a link in an e-mail): signed out,
+    "/home" asked Streamlit for a page the sign-in navigation did not hold, and it said "Page not found"."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        # a first visit, as the server has had before any bookmark is opened: the very first session
+        # of a fresh server does not check the address against a list of pages
+        page.goto(f"{app_url}/?lang=en", wait_until="networkidle", timeout=60_000)
+        page.wait_for_selector('[data-testid="stForm"] input[type="password"]', timeout=60_000)
+        page.goto(f"{app_url}/home?lang=en", wait_until="networkidle", timeout=60_000)
+        page.wait_for_selector('[data-testid="stForm"] input[type="password"]', timeout=60_000)
+        time.sleep(4.0)  # Streamlit's "Page not found" dialog opens once the page list has arrived
+        assert page.locator('[role="dialog"]').count() == 0, page.locator('[role="dialog"]').first.inner_text()
+        sign_in(page, "admin", "ecoute-admin-demo")
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        assert "Page not found" not in page.content()
+        assert page.locator('[data-testid="stMain"] h1').first.inner_text() not in ("", "Sign in")
+    finally:
+        page.close()
+
+
 def test_clicking_the_language_already_chosen_keeps_it(app_url, browser):
     """A segmented control clears itself when its selected option is clicked again; the switch must
     keep the language shown instead of failing."""
