@@ -23,7 +23,7 @@ chart = emotional_curve_chart(points, t)
 if chart is None:
     st.info(t("synthesis.journey.no_steps"))
 else:
-    show_chart(chart, width="stretch", height=420)
+    show_chart(chart, height=420)
     st.caption(t("synthesis.journey.curve_help"))
 
 st.subheader(t("synthesis.journey.heat"))
