@@ -339,6 +339,11 @@ def test_archetypes_group_participants_and_match_the_closest_persona():
             14: ["mutuelle", "agence"], 15: ["agence"]}
     found = personas.archetypes([11, 12, 13, 14, 15], vectors, {}, said, [], np.zeros((0, 2)), {}, k=2)
     assert [a.label for a in found] == ["agence · mutuelle", "appli · rapide · mutuelle"]
+    # named as people write the words: a place keeps its capitals and its article
+    said = {11: ["appli"], 12: ["appli"], 13: ["rochelle"], 14: ["rochelle"], 15: ["rochelle"]}
+    found = personas.archetypes([11, 12, 13, 14, 15], vectors, {}, said, [], np.zeros((0, 2)), {}, k=2,
+                                texts=["Je vis à La Rochelle.", "L'agence de La Rochelle ferme.", "Mon appli plante."])
+    assert [a.label for a in found] == ["La Rochelle", "appli"]
 
 
 def said(sentence, lang="fr"):

@@ -85,12 +85,14 @@ class Archetype:
 
 def archetypes(participant_ids: Sequence[int], vectors: np.ndarray, trait_texts: dict[int, list[str]],
                keywords: dict[int, list[str]], persona_ids: Sequence[int], persona_vectors: np.ndarray,
-               quotes: dict[int, list[int]], k: int | None = None) -> list[Archetype]:
+               quotes: dict[int, list[int]], k: int | None = None,
+               texts: Sequence[str] | None = None) -> list[Archetype]:
     """Group participants (one vector each) and match each group to the closest defined persona.
 
     `keywords`: the words each participant used (nouns, where the language has a tagger), which name
-    the groups; `quotes`: each participant's utterance ids, the most telling first."""
-    from research.nlp.themes import label_themes
+    the groups; `quotes`: each participant's utterance ids, the most telling first; `texts`: what was
+    said, from which the names take the capitals of places and brands ("La Rochelle", as themes do)."""
+    from research.nlp.themes import as_usually_written, label_themes
 
     n = len(participant_ids)
     if n == 0:
@@ -105,6 +107,7 @@ def archetypes(participant_ids: Sequence[int], vectors: np.ndarray, trait_texts:
         assign = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(x)
     groups = {g: [i for i in range(n) if assign[i] == g] for g in sorted(set(assign.tolist()))}
     names = label_themes(groups, [keywords.get(p, []) for p in participant_ids])
+    written = as_usually_written([w for words in names.values() for w in words], texts or [])
     out = []
     for g, idx in groups.items():
         members = [participant_ids[i] for i in idx]
@@ -115,7 +118,7 @@ def archetypes(participant_ids: Sequence[int], vectors: np.ndarray, trait_texts:
             sims = p @ (centre / max(np.linalg.norm(centre), 1e-9))
             matched, score = persona_ids[int(sims.argmax())], float(sims.max())
         top = names.get(g) or []
-        out.append(Archetype(label=" · ".join(top) or f"#{g + 1}", members=members,
+        out.append(Archetype(label=" · ".join(written.get(w, w) for w in top) or f"#{g + 1}", members=members,
                              traits=each_in_turn([trait_texts.get(m, []) for m in members])[:8],
                              matched_persona_id=matched, match_score=round(score, 3),
                              quotes=[q for m in members for q in quotes.get(m, [])[:1]][:5]))

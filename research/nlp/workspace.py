@@ -139,7 +139,8 @@ def analyze_workspace(db: sqlite_utils.Database, progress=None, labels=None, emb
         quotes = {p: [rows[i]["id"] for i in sorted(per_participant[p], key=lambda i: -analysis.results[i].intensity)]
                   for p in customers}
         archetypes = personas.archetypes(customers, pvecs, trait_texts, keywords, [p.id for p in defined],
-                                         persona_vecs, quotes)
+                                         persona_vecs, quotes, texts=[texts[i] for p in customers
+                                                                      for i in per_participant[p]])
 
     # brand gap
     tell(8, 10, "analysis.progress.brand")
