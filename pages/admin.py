@@ -12,7 +12,7 @@ from research.errors import DomainError
 from research.participants import list_participants
 from ui.auth import require_page
 from ui.db import db_path, get_db
-from ui.i18n import t
+from ui.i18n import day_column, t
 from ui.widgets import page_header, show_error
 
 db = get_db()
@@ -89,9 +89,10 @@ with tab_consents:
         c3.metric(t("admin.consents.expiring"), soon)
         st.dataframe(pd.DataFrame([{t("admin.consents.code"): r["code"],
                                     **{t(f"admin.scope.{s}"): "✓" if r[s] else "✗" for s in SCOPES},
-                                    t("admin.consents.expires"): r["expires_on"].isoformat() if r["expires_on"] else "—",
+                                    t("admin.consents.expires"): r["expires_on"],
                                     t("admin.consents.withdrawn"): "✓" if r["withdrawn"] else ""}
-                                   for r in register]), hide_index=True, width="stretch")
+                                   for r in register]), hide_index=True, width="stretch",
+                     column_config={t("admin.consents.expires"): day_column(t("admin.consents.expires"))})
         st.caption(t("admin.consents.note"))
 
 with tab_erase:

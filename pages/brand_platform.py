@@ -7,7 +7,7 @@ from research.errors import DomainError
 from research.workspace import LANGUAGES, Workspace, get_workspace, save_workspace
 from ui import keys
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import day, t
 from ui.widgets import badge, literal, page_header, show_error
 
 db = get_db()
@@ -23,7 +23,7 @@ with tab_view:
     if not platform.version:
         st.info(t("brand.empty"), icon=":material/info:")
     else:
-        st.caption(t("brand.version_line", version=platform.version, date=platform.created_at[:10],
+        st.caption(t("brand.version_line", version=platform.version, date=day(platform.created_at, "long"),
                      author=platform.author or "—"))
         with st.container(border=True):
             st.markdown(f"#### {t('brand.promise')}")
@@ -92,7 +92,7 @@ with tab_versions:
     if not history:
         st.info(t("brand.no_versions"))
     for newer, older in zip(history, history[1:] + [None]):
-        title = t("brand.version_line", version=newer.version, date=newer.created_at[:10],
+        title = t("brand.version_line", version=newer.version, date=day(newer.created_at, "long"),
                   author=newer.author or "—")
         with st.expander(title, expanded=newer.version == platform.version):
             if newer.note:

@@ -10,7 +10,7 @@ from research import committees as C
 from research.errors import DomainError
 from ui.committees import committee_or_stop, fmt_day, severity_icon
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import day_input_format, t
 from ui.widgets import literal, page_header, show_error
 
 db = get_db()
@@ -65,7 +65,8 @@ with tab_new:
         if kind == "survey":
             questions = st.text_area(t("committees.followups.questions"), height=100, key="followup_add.questions",
                                      help=t("committees.followups.questions_help"))
-        sent_on = st.date_input(t("committees.followups.sent_date"), None, max_value=today, key="followup_add.sent")
+        sent_on = st.date_input(t("committees.followups.sent_date"), None, max_value=today, key="followup_add.sent",
+                                format=day_input_format())
         if st.form_submit_button(t("committees.followups.add"), type="primary"):
             try:
                 F.add_followup(db, committee.id, kind, title, body=body, questions=questions.splitlines(),

@@ -11,7 +11,7 @@ from research.participants import list_participants
 from ui import keys
 from ui.committees import committee_or_stop, euros, fmt_day, quota_panel
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import day_input_format, t
 from ui.widgets import literal, page_header, remembered_select, show_error
 
 db = get_db()
@@ -67,7 +67,8 @@ with tab_add:
             a, b = st.columns(2)
             status = a.selectbox(t("committees.members.status"), ["candidate", "invited"],
                                  format_func=lambda s: t(f"committees.member_status.{s}"), key="member_add.status")
-            on = b.date_input(t("committees.members.on"), today, max_value=today, key="member_add.on")
+            on = b.date_input(t("committees.members.on"), today, max_value=today, key="member_add.on",
+                              format=day_input_format())
             script = st.text_area(t("committees.members.script"), height=80, key="member_add.script",
                                   placeholder=t("committees.members.script_placeholder"))
             if st.form_submit_button(t("committees.members.add"), type="primary"):
@@ -87,7 +88,8 @@ with tab_move:
             a, b = st.columns(2)
             status = a.selectbox(t("committees.members.new_status"), C.TRANSITIONS[member.status],
                                  format_func=lambda s: t(f"committees.member_status.{s}"), key="member_move.status")
-            on = b.date_input(t("committees.members.on"), today, max_value=today, key="member_move.on")
+            on = b.date_input(t("committees.members.on"), today, max_value=today, key="member_move.on",
+                              format=day_input_format())
             note = st.text_input(t("committees.members.note"), key="member_move.note")
             if st.form_submit_button(t("committees.members.move"), type="primary"):
                 try:
@@ -130,9 +132,9 @@ with tab_member:
             with st.form("member_term"):
                 a, b = st.columns(2)
                 since = a.date_input(t("committees.members.since"), date.fromisoformat(member.since) if member.since
-                                     else today, key="member_term.since")
+                                     else today, key="member_term.since", format=day_input_format())
                 end = b.date_input(t("committees.members.planned_end"), date.fromisoformat(member.planned_end)
-                                   if member.planned_end else None, key="member_term.end")
+                                   if member.planned_end else None, key="member_term.end", format=day_input_format())
                 if st.form_submit_button(t("committees.members.save_term")):
                     try:
                         C.set_term(db, member.id, since, end)

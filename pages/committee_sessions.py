@@ -14,7 +14,7 @@ from research.participants import list_participants
 from ui import keys
 from ui.committees import committee_or_stop, euros, fmt_day, fmt_when
 from ui.db import db_path, get_db
-from ui.i18n import error_text, t
+from ui.i18n import day_input_format, error_text, t
 from ui.widgets import literal, page_header, remembered_select, show_error, shown_version
 
 db = get_db()
@@ -39,7 +39,7 @@ with st.expander(t("committees.sessions.generate"), icon=":material/event_repeat
     last = max((s.starts_at.date() for s in sessions), default=now.date())
     a, b = st.columns([2, 1])
     start = a.date_input(t("committees.sessions.first_date"), last + timedelta(days=30), min_value=now.date(),
-                         key="series.start")
+                         key="series.start", format=day_input_format())
     count = b.number_input(t("committees.sessions.count"), 1, 12, 4, key="series.count")
     try:
         preview = S.series_dates(committee, start, int(count))
@@ -54,7 +54,8 @@ with st.expander(t("committees.sessions.generate"), icon=":material/event_repeat
 with st.expander(t("committees.sessions.add_one"), icon=":material/add:"):
     with st.form("session_add"):
         a, b, c = st.columns(3)
-        day = a.date_input(t("committees.col.date"), now.date() + timedelta(days=14), key="session_add.day")
+        day = a.date_input(t("committees.col.date"), now.date() + timedelta(days=14), key="session_add.day",
+                           format=day_input_format())
         at = b.time_input(t("committees.f.start_time"), time.fromisoformat(committee.start_time), step=900,
                           key="session_add.time")
         status = c.selectbox(t("committees.col.status"), ["planned", "held"],
@@ -289,7 +290,7 @@ with tab_outputs:
                            key="action_add.kind")
         text = b.text_input(t("committees.outputs.what"), key="action_add.text")
         owner = c.text_input(t("committees.outputs.owner"), key="action_add.owner")
-        due = d.date_input(t("committees.outputs.due"), None, key="action_add.due")
+        due = d.date_input(t("committees.outputs.due"), None, key="action_add.due", format=day_input_format())
         if st.form_submit_button(t("committees.outputs.add_action")):
             try:
                 S.add_action(db, sid, text, kind=kind, owner=owner, due_on=due)
@@ -315,7 +316,8 @@ with tab_calendar:
 with tab_edit:
     with st.form("session_edit"):
         a, b, c, d = st.columns(4)
-        day = a.date_input(t("committees.col.date"), session.starts_at.date(), key=f"session_edit.day.{sid}")
+        day = a.date_input(t("committees.col.date"), session.starts_at.date(), key=f"session_edit.day.{sid}",
+                           format=day_input_format())
         at = b.time_input(t("committees.f.start_time"), session.starts_at.time(), step=900, key=f"session_edit.time.{sid}")
         duration = c.number_input(t("committees.f.duration"), 15, 720, session.duration_minutes, step=15,
                                   key=f"session_edit.duration.{sid}")

@@ -8,7 +8,7 @@ from research.errors import DomainError
 from research.journeys import list_journeys
 from research.store import row_version
 from ui.db import get_db
-from ui.i18n import current_language, t
+from ui.i18n import current_language, day, t
 from ui.widgets import page_header, remembered_select, show_chart, show_error, shown_version
 
 db = get_db()
@@ -126,6 +126,6 @@ with tab_versions:
     for v in reversed(versions):
         frozen = G.get_guide_version(db, v["id"])
         with st.container(border=True):
-            st.markdown(t("guides.version_line", number=v["number"], date=v["created_at"][:10],
+            st.markdown(t("guides.version_line", number=v["number"], date=day(v["created_at"], "long"),
                           sections=len(frozen.sections), minutes=frozen.minutes))
             downloads(frozen, f"v{v['id']}")

@@ -12,7 +12,7 @@ from research.guides import list_guides
 from research.journeys import list_journeys, list_steps
 from research.participants import list_participants
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import day, day_column, day_input_format, t
 from ui.widgets import badge, literal, page_header, remembered_select, show_error
 
 db = get_db()
@@ -42,18 +42,19 @@ tab_list, tab_open, tab_plan = st.tabs([t("interviews.tab.list"), t("interviews.
 
 with tab_list:
     table = pd.DataFrame([{
-        t("interviews.date"): i.date or "—", t("interviews.title_col"): i.title,
+        t("interviews.date"): date.fromisoformat(i.date) if i.date else None, t("interviews.title_col"): i.title,
         t("interviews.status"): t(f"interviews.status.{i.status}"), t("interviews.mode"): t(f"interviews.mode.{i.mode}"),
         t("interviews.participants"): ", ".join(i.participant_codes), t("interviews.journey"): journeys.get(i.journey_id, "—"),
         t("interviews.utterances"): i.utterances, t("interviews.lang"): i.lang.upper()} for i in all_interviews])
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={t("interviews.date"): day_column(t("interviews.date"))})
 
 with tab_plan:
     with st.form("plan_interview", clear_on_submit=True):
         title = st.text_input(t("interviews.title_col"))
         c1, c2, c3 = st.columns(3)
         status = c1.selectbox(t("interviews.status"), list(I.STATUSES), format_func=lambda s: t(f"interviews.status.{s}"))
-        when = c2.date_input(t("interviews.date"), date.today(), format="DD/MM/YYYY")
+        when = c2.date_input(t("interviews.date"), date.today(), format=day_input_format())
         mode = c3.selectbox(t("interviews.mode"), list(I.MODES), format_func=lambda m: t(f"interviews.mode.{m}"))
         who = st.multiselect(t("interviews.participants"), list(code_of), format_func=code_of.get)
         c4, c5, c6 = st.columns(3)
@@ -77,7 +78,7 @@ with tab_open:
     if not all_interviews:
         st.info(t("interviews.none"), icon=":material/mic:")
         st.stop()
-    interview_id = remembered_select(t("interviews.pick"), {x.id: f"{x.date or '—'} · {x.title}" for x in all_interviews},
+    interview_id = remembered_select(t("interviews.pick"), {x.id: f"{day(x.date)} · {x.title}" for x in all_interviews},
                                      "interview_pick")
     interview = I.get_interview(db, interview_id)
     st.caption(" · ".join([t(f"interviews.status.{interview.status}"), t(f"interviews.mode.{interview.mode}"),

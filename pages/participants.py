@@ -11,7 +11,7 @@ from research.errors import DomainError
 from research.personas import Persona, list_personas, save_persona
 from research.store import row_version
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import day_column, day_input_format, t
 from ui.widgets import chart_with_height, page_header, show_error, shown_version
 
 db = get_db()
@@ -141,19 +141,22 @@ with tab_consents:
         state = ("withdrawn" if c.withdrawn_on else "expired" if c.expires_on and c.expires_on < today
                  else "expiring" if c.expires_on and c.expires_on <= soon else "valid")
         register.append({t("participants.code"): p.code if p else "?",
-                         t("participants.consent.given_on"): c.given_on.isoformat(),
+                         t("participants.consent.given_on"): c.given_on,
                          t("participants.consent.scopes"): ", ".join(t(f"participants.consent.{s}") for s in c.scopes),
-                         t("participants.consent.expires_on"): c.expires_on.isoformat() if c.expires_on else "—",
+                         t("participants.consent.expires_on"): c.expires_on,
                          t("participants.consent.state"): t(f"participants.consent.state.{state}")})
     if missing:
         st.warning(t("participants.consent.missing", codes=", ".join(p.code for p in missing)), icon=":material/gpp_maybe:")
-    st.dataframe(pd.DataFrame(register), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(register), hide_index=True, width="stretch",
+                 column_config={t(k): day_column(t(k)) for k in ("participants.consent.given_on",
+                                                                 "participants.consent.expires_on")})
     with st.form("record_consent", clear_on_submit=True):
         st.markdown(f"##### {t('participants.consent.record')}")
         c1, c2, c3 = st.columns(3)
         who = c1.selectbox(t("participants.code"), [p.id for p in people], format_func=lambda i: next(p.code for p in people if p.id == i))
-        given = c2.date_input(t("participants.consent.given_on"), today, format="DD/MM/YYYY")
-        expires = c3.date_input(t("participants.consent.expires_on"), today + timedelta(days=730), format="DD/MM/YYYY")
+        given = c2.date_input(t("participants.consent.given_on"), today, format=day_input_format())
+        expires = c3.date_input(t("participants.consent.expires_on"), today + timedelta(days=730),
+                               format=day_input_format())
         scopes = st.multiselect(t("participants.consent.scopes"), list(C.SCOPES), default=["interview", "recording"],
                                 format_func=lambda s: t(f"participants.consent.{s}"))
         if st.form_submit_button(t("participants.consent.record"), type="primary"):

@@ -11,7 +11,7 @@ from research import photolanguage as PL
 from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
-from ui.i18n import error_text, t
+from ui.i18n import day, day_input_format, error_text, t
 from ui.widgets import literal, page_header, remembered_select, show_chart, show_error
 
 db = get_db()
@@ -38,7 +38,7 @@ with st.expander(t("photolanguage.new"), icon=":material/add_circle:", expanded=
     with st.form("pl_new"):
         c1, c2 = st.columns([2, 1])
         name = c1.text_input(t("photolanguage.name"), placeholder=t("photolanguage.name_hint"))
-        held_on = c2.date_input(t("photolanguage.held_on"), value=date.today())
+        held_on = c2.date_input(t("photolanguage.held_on"), value=date.today(), format=day_input_format())
         members = st.multiselect(t("photolanguage.members"), [p.id for p in people], format_func=who,
                                  placeholder=t("photolanguage.members_hint"))
         c1, c2, c3 = st.columns(3)
@@ -69,7 +69,8 @@ session = PL.get_session(db, sid)
 stored = PL.panels(db, sid)
 picks = PL.list_picks(db, sid)
 report = PL.session_dealing(db, sid)
-st.caption(" · ".join(x for x in (session.held_on, session.question, session.notes) if x))
+st.caption(" · ".join(x for x in (session.held_on and day(session.held_on, "long"), session.question, session.notes)
+                       if x))
 
 cards = st.columns(4)
 cards[0].metric(t("photolanguage.fig.members"), len(session.participant_ids), border=True)

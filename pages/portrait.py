@@ -9,7 +9,7 @@ from research import portrait as PT
 from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
-from ui.i18n import current_language, error_text, t
+from ui.i18n import current_language, day, day_input_format, error_text, t
 from ui.widgets import badge, page_header, remembered_select, show_error
 
 db = get_db()
@@ -30,7 +30,7 @@ with st.expander(t("portrait.new"), icon=":material/add_circle:", expanded=not s
     with st.form("pt_new"):
         c1, c2 = st.columns([2, 1])
         name = c1.text_input(t("portrait.name"), placeholder=t("portrait.name_hint"))
-        held_on = c2.date_input(t("portrait.held_on"), value=date.today())
+        held_on = c2.date_input(t("portrait.held_on"), value=date.today(), format=day_input_format())
         c1, c2, c3 = st.columns(3)
         brand = c1.text_input(t("portrait.brand"), ws.brand_name)
         comp1 = c2.text_input(t("portrait.competitor", n=1), ws.competitors[0] if ws.competitors else "")
@@ -62,7 +62,7 @@ sid = remembered_select(t("portrait.session"), {s.id: s.name for s in sessions},
                         default=sessions[-1].id)
 session = PT.get_session(db, sid)
 answers = PT.list_answers(db, sid)
-st.caption(" · ".join(x for x in (session.held_on, session.notes) if x))
+st.caption(" · ".join(x for x in (session.held_on and day(session.held_on, "long"), session.notes) if x))
 groups = {PT.group_of(kind_of.get(p, "customer")) for p in session.participant_ids}
 
 cards = st.columns(4)

@@ -175,22 +175,22 @@ def reminders(db: sqlite_utils.Database, committee_id: int, *, today: date | Non
         days = (s.starts_at.date() - today).days
         if days <= horizon_days:
             out.append(Reminder("committees.rem.next_session", "warning" if days <= 7 else "info",
-                                {"days": days, "date": s.starts_at.strftime("%Y-%m-%d %H:%M")},
+                                {"days": days, "date": s.starts_at},
                                 s.starts_at.date().isoformat()))
             invited = db["committee_attendance"].count_where("session_id = ?", [s.id])
             if not invited:
-                out.append(Reminder("committees.rem.no_invitations", "warning", {"date": s.starts_at.date().isoformat()},
+                out.append(Reminder("committees.rem.no_invitations", "warning", {"date": s.starts_at.date()},
                                     s.starts_at.date().isoformat()))
             agenda = db["committee_agenda_items"].count_where("session_id = ?", [s.id])
             if not agenda:
-                out.append(Reminder("committees.rem.no_agenda", "warning", {"date": s.starts_at.date().isoformat()},
+                out.append(Reminder("committees.rem.no_agenda", "warning", {"date": s.starts_at.date()},
                                     s.starts_at.date().isoformat()))
     else:
         out.append(Reminder("committees.rem.no_session_planned", "warning", {}))
     for a in list_actions(db, committee_id, today=today):
         if a.overdue:
             out.append(Reminder("committees.rem.action_overdue", "error",
-                                {"text": a.text, "owner": a.owner, "due": a.due_on}, a.due_on))
+                                {"text": a.text, "owner": a.owner, "due": as_day(a.due_on)}, a.due_on))
     from research.access import may_invite
 
     # a consent that lapses before the next session (or within a month) is renewed now
@@ -200,9 +200,9 @@ def reminders(db: sqlite_utils.Database, committee_id: int, *, today: date | Non
             out.append(Reminder("committees.rem.member_without_consent", "error", {"code": m.code}))
         elif not may_invite(db, m.participant_id, lapse_check):
             out.append(Reminder("committees.rem.consent_expiring", "warning",
-                                {"code": m.code, "date": lapse_check.isoformat()}, lapse_check.isoformat()))
+                                {"code": m.code, "date": lapse_check}, lapse_check.isoformat()))
         if m.planned_end and m.status == "active" and m.planned_end <= (today + timedelta(days=90)).isoformat():
-            out.append(Reminder("committees.rem.term_ending", "info", {"code": m.code, "end": m.planned_end},
+            out.append(Reminder("committees.rem.term_ending", "info", {"code": m.code, "end": as_day(m.planned_end)},
                                 m.planned_end))
         if committee.incentive_cap:
             given = incentives_in_year(db, committee_id, m.participant_id, today.year)

@@ -173,10 +173,10 @@ def _check_slot(db, committee, starts: datetime, duration: int, status: str, ses
     aware = starts.replace(tzinfo=committee.tz)
     if check_time and status == "planned" and aware < (now or _now()):
         raise SessionError("A planned session cannot start in the past; record it as held if it took place.",
-                           key="committees.err.past", when=starts.strftime("%Y-%m-%d %H:%M"))
+                           key="committees.err.past", when=starts)
     if check_time and status == "held" and aware > (now or _now()):
         raise SessionError("A session is held once it has taken place.", key="committees.err.held_future",
-                           when=starts.strftime("%Y-%m-%d %H:%M"))
+                           when=starts)
     end = starts + timedelta(minutes=duration)
     for other in db["committee_sessions"].rows_where(
             "committee_id = ? AND status != 'cancelled' AND id IS NOT ?", [committee.id, session_id]):
@@ -184,7 +184,7 @@ def _check_slot(db, committee, starts: datetime, duration: int, status: str, ses
         o_end = o_start + timedelta(minutes=other["duration_minutes"])
         if starts < o_end and o_start < end:
             raise SessionError("This session overlaps another session of the committee.",
-                               key="committees.err.overlap", other=o_start.strftime("%Y-%m-%d %H:%M"))
+                               key="committees.err.overlap", other=o_start)
 
 
 def add_session(db: sqlite_utils.Database, committee_id: int, starts_at, *, title: str = "",
@@ -617,8 +617,8 @@ def add_action(db: sqlite_utils.Database, session_id: int, text: str, *, kind: s
             raise SessionError("An action has an owner and a due date.", key="committees.err.action_owner")
         if due < _wall(session["starts_at"]).date():
             raise SessionError("An action is due after the session that decided it.",
-                               key="committees.err.end_before_start", start=session["starts_at"][:10],
-                               end=due.isoformat())
+                               key="committees.err.end_before_start",
+                               start=_wall(session["starts_at"]).date(), end=due)
     return db["committee_actions"].insert({
         "committee_id": session["committee_id"], "session_id": session_id, "kind": kind, "text": text,
         "owner": owner.strip(), "due_on": due.isoformat() if due else None,

@@ -363,7 +363,7 @@ def set_term(db: sqlite_utils.Database, member_id: int, since, planned_end) -> N
     start, end = as_day(since), as_day(planned_end)
     if start and end and end <= start:
         raise CommitteeError("A term ends after it starts.", key="committees.err.end_before_start",
-                             start=start.isoformat(), end=end.isoformat())
+                             start=start, end=end)
     db["committee_members"].update(member_id, {"since": start.isoformat() if start else None,
                                                "planned_end": end.isoformat() if end else None,
                                                "updated_at": now_iso()})

@@ -1,14 +1,18 @@
-"""Numbers as readers of each language write them: "0,64", "−0,12" and "64 %" in French, "0.64",
-"-0.12" and "64%" in English, with thousands apart ("12 345", "12,345").
+"""Numbers and days as readers of each language write them: "0,64", "−0,12" and "64 %" in French,
+"0.64", "-0.12" and "64%" in English, with thousands apart ("12 345", "12,345"); "07/10/2026" or
+"7 octobre 2026" in French, "7 Oct 2026" or "7 October 2026" in English (never "10/07/2026", which
+an American and a European read as different days).
 
-Translations carry the format of their numbers ("ressenti moyen {mood:+.2f}"), and `Numbers(lang)`
-fills them in that language: the code passes numbers, never text made of them. Charts get the same
-conventions from `chart_locale` (Vega's number and time locales).
+Translations carry the format of their numbers ("ressenti moyen {mood:+.2f}") and days ("du
+{date:long}"), and `Numbers(lang)` fills them in that language: the code passes numbers and dates,
+never text made of them. Charts get the same conventions from `chart_locale` (Vega's number and time
+locales), and tables from `table_day_format` (the grid's moment.js pattern).
 """
 from __future__ import annotations
 
 import re
 import string
+from datetime import date, datetime
 
 NARROW_SPACE = "\u202f"  # between thousands and before "%" in French, never broken across lines
 _NOT_ZERO = re.compile(r"[1-9]")
@@ -27,8 +31,35 @@ def number(value: float, spec: str, lang: str) -> str:
     return text
 
 
+DAY_STYLES = ("short", "long")
+_ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December")
+
+
+def day(value: date, lang: str, style: str = "short") -> str:
+    """A calendar day (the day of a datetime) as `lang` writes it, in one of `DAY_STYLES`."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if style not in DAY_STYLES:
+        raise ValueError(f"day style {style!r}: one of {', '.join(DAY_STYLES)}")
+    if lang == "fr":
+        if style == "short":
+            return value.strftime("%d/%m/%Y")
+        first = "1er" if value.day == 1 else str(value.day)
+        return f"{first} {_FRENCH_TIMES['months'][value.month - 1]} {value.year}"
+    month = _ENGLISH_MONTHS[value.month - 1]  # not strftime's, which follows the process's locale
+    return f"{value.day} {month[:3] if style == 'short' else month} {value.year}"
+
+
+def table_day_format(lang: str) -> str:
+    """The moment.js pattern of `day(..., "short")`, for a table's date column (which then still
+    sorts by date, not by the text)."""
+    return "DD/MM/YYYY" if lang == "fr" else "D MMM YYYY"
+
+
 class Numbers(string.Formatter):
-    """`str.format` whose numbers given a format spec are written in `lang`'s conventions."""
+    """`str.format` whose numbers given a format spec, and dates given a day style ("{date:long}"),
+    are written in `lang`'s conventions; a datetime is its day and its time ("05/12/2026 18:30")."""
 
     def __init__(self, lang: str):
         super().__init__()
@@ -37,13 +68,17 @@ class Numbers(string.Formatter):
     def format_field(self, value, format_spec: str):
         if format_spec and isinstance(value, (int, float)) and not isinstance(value, bool):
             return number(value, format_spec, self.lang)
+        if format_spec in DAY_STYLES:
+            if isinstance(value, datetime):  # a moment: its day, and the time on a 24-hour clock
+                return f"{day(value, self.lang, format_spec)} {value.strftime('%H:%M')}"
+            return day(value, self.lang, format_spec) if isinstance(value, date) else str(value)  # "—" as it is
         if format_spec[-1:] in _NUMBER_TYPES and isinstance(value, str):
             return value  # what stands for a missing number ("—") is written as it is
         return super().format_field(value, format_spec)
 
 
 def fill(template: str, lang: str, /, **params) -> str:
-    """`template.format(**params)`, numbers written as `lang` writes them."""
+    """`template.format(**params)`, numbers and days written as `lang` writes them."""
     return Numbers(lang).format(template, **params)
 
 

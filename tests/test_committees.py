@@ -313,6 +313,13 @@ def test_followups_timeline_and_reminders(held_session):
     assert "committees.rem.action_overdue" not in due
     assert due["committees.rem.next_session"].params["days"] == 5
     assert "committees.rem.no_agenda" in due and "committees.rem.no_invitations" in due
+    from ui.i18n import t
+
+    soon = TODAY + timedelta(days=5)
+    assert t("committees.rem.no_agenda", lang="fr", **due["committees.rem.no_agenda"].params) == \
+        f"La séance du {soon:%d/%m/%Y} n'a pas encore d'ordre du jour."
+    assert t("committees.rem.next_session", lang="en", **due["committees.rem.next_session"].params) == \
+        f"Next session in 5 days ({soon.day} {soon:%b} {soon.year} 18:30)."
 
 
 # ---------------------------------------------------------------- calendar export

@@ -1,10 +1,13 @@
-"""Numbers written as each language writes them, in translations, pages, charts and reports."""
+"""Numbers and days written as each language writes them, in translations, pages, charts and reports."""
 import re
+from datetime import date, datetime
 
 import altair as alt
 import pandas as pd
 
-from research.numbers import chart_locale, fill, number
+import pytest
+
+from research.numbers import chart_locale, day, fill, number
 from research.synthesis_charts import in_language, to_svg
 
 NNBSP = "\u202f"
@@ -31,6 +34,24 @@ def test_translations_carry_the_format_and_leave_other_fields_alone():
     assert fill(line, "en", n=4, mood=0.3, share=0.5, kappa=0.612, name="x") == \
         "4 participants · ressenti moyen +0.30 · 50% · kappa 0.61 · x"
     assert fill("{ok!r} {flag} {text} {lang}", "fr", ok="a", flag=True, text="t", lang="l") == "'a' True t l"
+
+
+def test_days_are_written_day_first_with_the_month_named_in_the_reader_language():
+    assert day(date(2026, 10, 7), "fr") == "07/10/2026" and day(date(2026, 10, 7), "en") == "7 Oct 2026"
+    assert day(date(2026, 2, 9), "fr", "long") == "9 février 2026"
+    assert day(date(2026, 2, 9), "en", "long") == "9 February 2026"
+    assert day(date(2026, 5, 1), "fr", "long") == "1er mai 2026"
+    assert day(datetime(2026, 12, 5, 18, 30), "fr") == "05/12/2026"
+    with pytest.raises(ValueError):
+        day(date(2026, 5, 1), "fr", "%d")
+
+
+def test_translations_carry_how_a_day_or_a_moment_is_written():
+    line = "séance du {when:short}, action due le {due:long}, fin {end:short}"
+    assert fill(line, "fr", when=datetime(2026, 12, 5, 18, 30), due=date(2027, 1, 1), end="—") == \
+        "séance du 05/12/2026 18:30, action due le 1er janvier 2027, fin —"
+    assert fill(line, "en", when=datetime(2026, 12, 5, 18, 30), due=date(2027, 1, 1), end=date(2027, 3, 2)) == \
+        "séance du 5 Dec 2026 18:30, action due le 1 January 2027, fin 2 Mar 2027"
 
 
 def test_the_app_catalogue_formats_numbers_in_the_reader_language():

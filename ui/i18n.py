@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
@@ -79,6 +80,33 @@ def t(key: str, lang: str | None = None, **params) -> str:
 def number(value: float, spec: str) -> str:
     """`value` formatted by `spec` ("+.2f", ".0%") as the session's language writes numbers."""
     return numbers.number(value, spec, current_language())
+
+
+def day(value, style: str = "short") -> str:
+    """A day (a date, a datetime or an ISO text) as the session's language writes it: "07/10/2026",
+    "7 Oct 2026"; a stored moment ("2026-10-07T22:30:00+00:00") on this computer's clock; "—" for
+    none, and a text that is no ISO date as it is."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone()
+    return numbers.day(value, current_language(), style)
+
+
+def day_input_format() -> str:
+    """How a date picker writes its day: "07/10/2026" in French; "2026/10/07" in English, which
+    British and American readers read alike."""
+    return "DD/MM/YYYY" if current_language() == "fr" else "YYYY/MM/DD"
+
+
+def day_column(label: str, **options):
+    """A table column of dates written as `day` writes them (the table still sorts by date)."""
+    return st.column_config.DateColumn(label, format=numbers.table_day_format(current_language()), **options)
 
 
 def has(key: str) -> bool:
