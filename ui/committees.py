@@ -10,6 +10,7 @@ import streamlit as st
 from research.committees import Committee, list_committees
 from ui import keys
 from ui.i18n import current_language, number, t
+from ui.i18n import day as written_day
 from ui.widgets import chart_with_height, remembered_select, show_chart
 
 STATUS_COLOURS = {"attended": "#2a9d8f", "no_show": "#e76f51", "confirmed": "#8ab17d", "invited": "#c9d6df",
@@ -44,9 +45,7 @@ def fmt_day(value) -> str:
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
     if isinstance(day, datetime):
         day = day.date()
-    weekday = t(f"committees.weekday_short.{day.weekday()}")
-    return f"{weekday} {day.strftime('%d/%m/%Y')}" if current_language() == "fr" else \
-        f"{weekday} {day.strftime('%d %b %Y')}"
+    return f"{t(f'committees.weekday_short.{day.weekday()}')} {written_day(day)}"
 
 
 def fmt_when(moment: datetime) -> str:
