@@ -74,13 +74,15 @@ with tab_view:
     budget = pd.DataFrame([{"section": f"{i}. {s.title}", "minutes": s.minutes,
                             "kind": t(f"guides.kind.{s.kind}")} for i, s in enumerate(guide.sections, 1)])
     chart = alt.Chart(budget).mark_bar(cornerRadius=3).encode(
-        x=alt.X("minutes:Q", title=t("guides.minutes")),
+        x=alt.X("minutes:Q", title=t("guides.minutes"), axis=alt.Axis(format="d", tickMinStep=1)),
         y=alt.Y("section:N", sort=None, title=None, axis=alt.Axis(labelLimit=380, labelOverlap=False)),
         color=alt.Color("kind:N", title=None,
                         scale=alt.Scale(domain=[t(f"guides.kind.{k}") for k in G.KINDS],
                                         range=["#9aa9b3", "#1f6f78", "#5b8c85"]),
                         legend=alt.Legend(orient="top")),
-        tooltip=["section", "minutes"]).properties(height=max(180, 30 * len(guide.sections)))
+        tooltip=[alt.Tooltip("section:N", title=t("guides.section_title")),
+                 alt.Tooltip("minutes:Q", title=t("guides.minutes"))],
+    ).properties(height=max(180, 30 * len(guide.sections)))
     show_chart(chart)
     downloads(guide, "draft")
     for i, s in enumerate(guide.sections, 1):

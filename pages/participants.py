@@ -46,7 +46,9 @@ with tab_personas:
             y=alt.Y("persona:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
             x=alt.X("n:Q", title=t("participants.count"), axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("kind:N", title=None, scale=alt.Scale(scheme="tealblues"), legend=alt.Legend(orient="top")),
-            tooltip=["persona", "kind", "n"],
+            tooltip=[alt.Tooltip("persona:N", title=t("participants.persona")),
+                     alt.Tooltip("kind:N", title=t("participants.kind")),
+                     alt.Tooltip("n:Q", title=t("participants.count"))],
         ).properties(height=44 * len(order)))
     cols = st.columns(2)
     for i, persona in enumerate(personas):

@@ -73,7 +73,8 @@ with tab_photo:
                                 scale=alt.Scale(domain=[t("images.valence.positive"), t("images.valence.neutral"),
                                                         t("images.valence.negative"), t("images.valence.none")],
                                                 range=["#4c9a6a", "#9aa5b1", "#c8553d", "#d9c6a5"])),
-                tooltip=["image", "picks", alt.Tooltip("offered:Q", title=t("projective.offered")),
+                tooltip=[alt.Tooltip("image:N", title=t("projective.tip.picture")),
+                         alt.Tooltip("picks:Q", title=t("projective.picks")), alt.Tooltip("offered:Q", title=t("projective.offered")),
                          alt.Tooltip("rate:Q", title=t("projective.rate"))],
             ).properties(height=28 * len(frame) + 40, title=t("projective.most_picked")), width="stretch", height=28 * len(frame) + 40 + 90)
             thumbs = I.thumbnails(db, [e.image.id for e in top[:8]])
@@ -99,7 +100,8 @@ with tab_photo:
                     show_chart(alt.Chart(wf).mark_bar(cornerRadius=3, color="#5b7db1").encode(
                         y=alt.Y("word:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)), x=alt.X("n:Q", title=t("projective.picks"),
                                                                            axis=alt.Axis(tickMinStep=1)),
-                        tooltip=["word", "n"]).properties(height=22 * len(wf) + 30), width="stretch", height=22 * len(wf) + 30 + 90)
+                        tooltip=[alt.Tooltip("word:N", title=t("projective.tip.word")),
+                                 alt.Tooltip("n:Q", title=t("projective.picks"))]).properties(height=22 * len(wf) + 30), width="stretch", height=22 * len(wf) + 30 + 90)
                     for w in words[:6]:
                         with st.expander(t("projective.word_line", word=w.lemma, n=w.count)):
                             pick_lines(w.picks)
@@ -142,7 +144,10 @@ with tab_portrait:
                 y=alt.Y("trait:N", title=None, sort=alt.EncodingSortField("n", op="sum", order="descending"),
                         axis=alt.Axis(labelOverlap=False)),
                 color=alt.Color("share:Q", title=t("projective.share"), scale=alt.Scale(scheme="purples")),
-                tooltip=["target", "trait", alt.Tooltip("share:Q", title=t("projective.share")), "n"],
+                tooltip=[alt.Tooltip("target:N", title=t("portrait.target")),
+                         alt.Tooltip("trait:N", title=t("projective.tip.trait")),
+                         alt.Tooltip("share:Q", title=t("projective.share")),
+                         alt.Tooltip("n:Q", title=t("projective.tip.answers"))],
             ).properties(height=max(260, 26 * pf["trait"].nunique()), title=t("projective.traits_by_target")),
                 width="stretch", height=max(260, 26 * pf["trait"].nunique()) + 90)
         target = st.radio(t("portrait.target"), portrait.targets, horizontal=True, key="pa_target")
@@ -186,7 +191,8 @@ with tab_competitors:
                 color=alt.Color("side:N", title=None, scale=alt.Scale(domain=[portrait.brand, competitor],
                                                                       range=["#2f6f9f", "#d08c3a"]),
                                 legend=alt.Legend(orient="top")),
-                tooltip=["trait", "gap"]).properties(height=30 * len(cf) + 50), width="stretch", height=30 * len(cf) + 50 + 90)
+                tooltip=[alt.Tooltip("trait:N", title=t("projective.tip.trait")),
+                                 alt.Tooltip("gap:Q", title=t("projective.tip.gap"))]).properties(height=30 * len(cf) + 50), width="stretch", height=30 * len(cf) + 50 + 90)
             for c in contrasts:
                 lead, other = (portrait.brand, competitor) if c.gap > 0 else (competitor, portrait.brand)
                 left = c.left.count if c.left else 0
@@ -216,7 +222,9 @@ with tab_groups:
                 x=alt.X("share:Q", title=t("projective.mirror_axis"), axis=alt.Axis(labelExpr="abs(datum.value) + '%'")),
                 color=alt.Color("group:N", title=None, scale=alt.Scale(domain=[emp, cus], range=["#7a5c99", "#3d8b8b"]),
                                 legend=alt.Legend(orient="top")),
-                tooltip=["trait", "group", alt.Tooltip("share:Q", format="+d")],
+                tooltip=[alt.Tooltip("trait:N", title=t("projective.tip.trait")),
+                         alt.Tooltip("group:N", title=t("projective.tip.group")),
+                         alt.Tooltip("share:Q", title=t("projective.share"), format="+d")],
             ).properties(height=30 * len(contrasts) + 50, title=t("projective.mirror_title", target=target)),
                 width="stretch", height=30 * len(contrasts) + 50 + 90)
             for c in contrasts:

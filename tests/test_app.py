@@ -55,6 +55,33 @@ def test_page_renders_without_exception(app_env, page, lang):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert at.title, f"{page} shows no title"
+    untitled = [tip["field"] for spec in chart_specs(at) for tip in tooltips(spec) if "title" not in tip]
+    assert not untitled, f"{page}: tooltips show the data's own column names {untitled}, not words of the page"
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The Vega-Lite specifications of the charts the page drew (in every tab)."""
+    import json
+
+    found, pending = [], [at.main]
+    while pending:
+        node = pending.pop()
+        if getattr(node, "type", "") == "vega_lite_chart":
+            found.append(json.loads(node.proto.spec))
+        children = getattr(node, "children", None) or {}
+        pending += children.values() if isinstance(children, dict) else children
+    return found
+
+
+def tooltips(spec) -> list[dict]:
+    """Every tooltip field of a specification, its layers and its concatenated views included."""
+    if isinstance(spec, list):
+        return [tip for part in spec for tip in tooltips(part)]
+    if not isinstance(spec, dict):
+        return []
+    own = spec.get("tooltip") if isinstance(spec.get("tooltip"), (list, dict)) else []
+    own = [tip for tip in ([own] if isinstance(own, dict) else own) if isinstance(tip, dict) and "field" in tip]
+    return own + [tip for key, value in spec.items() if key != "tooltip" for tip in tooltips(value)]
 
 
 def test_home_shows_the_demo_study_in_french_then_english(app_env):

@@ -79,7 +79,9 @@ def attendance_chart(trend: list[dict]) -> alt.Chart | None:
                         scale=alt.Scale(domain=names, range=[STATUS_COLOURS[k] for k in statuses]),
                         legend=alt.Legend(orient="top")),
         order=alt.Order("rank:Q"),
-        tooltip=["session", "status", "n"],
+        tooltip=[alt.Tooltip("session:N", title=t("committees.tip.session")),
+                 alt.Tooltip("status:N", title=t("committees.tip.status")),
+                 alt.Tooltip("n:Q", title=t("committees.members_count"))],
     ).properties(height=260)
 
 
@@ -101,11 +103,14 @@ def quota_chart(board: list[dict]) -> alt.Chart | None:
         color=alt.Color("what:N", title=None, scale=alt.Scale(domain=domain, range=["#2a9d8f", "#8ab17d", "#c9d6df"]),
                         legend=alt.Legend(orient="top")),
         order=alt.Order("rank:Q"),
-        tooltip=["persona:N", "what:N", "n:Q"],
+        tooltip=[alt.Tooltip("persona:N", title=t("committees.col.persona")),
+                 alt.Tooltip("what:N", title=t("committees.tip.status")),
+                 alt.Tooltip("n:Q", title=t("committees.members_count"))],
     )
     ticks = alt.Chart(targets).mark_tick(color="#264653", thickness=3).encode(
         y=y, x=alt.X("target:Q"),
-        tooltip=[alt.Tooltip("persona:N"), alt.Tooltip("target:Q", title=t("committees.quota.target"))])
+        tooltip=[alt.Tooltip("persona:N", title=t("committees.col.persona")),
+                 alt.Tooltip("target:Q", title=t("committees.quota.target"))])
     return (bars + ticks).properties(height=46 * len(board))
 
 
@@ -140,7 +145,8 @@ def actions_chart(status: dict[str, int]) -> alt.Chart | None:
         color=alt.Color("status:N", title=None, scale=alt.Scale(domain=names, range=["#2a9d8f", "#e9c46a", "#e76f51"]),
                         legend=alt.Legend(orient="right")),
         order=alt.Order("i:Q"),
-        tooltip=["status", "n"],
+        tooltip=[alt.Tooltip("status:N", title=t("committees.tip.status")),
+                 alt.Tooltip("n:Q", title=t("committees.tip.actions"))],
     ).properties(height=220)
 
 
