@@ -103,7 +103,8 @@ with tab_panels:
         show_chart((base.mark_rect(cornerRadius=3).encode(
             color=alt.Color("n:Q", title=t("photolanguage.shared"), scale=alt.Scale(scheme="blues", zero=True)),
             tooltip=[alt.Tooltip("a:N", title=t("photolanguage.tip.one")),
-                     alt.Tooltip("b:N", title=t("photolanguage.tip.other")), alt.Tooltip("n:Q", title=t("photolanguage.shared"))])
+                     alt.Tooltip("b:N", title=t("photolanguage.tip.other")),
+                     alt.Tooltip("n:Q", title=t("photolanguage.shared"))])
             + base.mark_text(fontSize=13, color="black").encode(text="n:Q"))
             .properties(height=46 * len(order) + 30, title=t("photolanguage.overlap_chart")), width="stretch", height=46 * len(order) + 30 + 90)
         uses = pd.Series(list(report.uses.values())).value_counts().sort_index()

@@ -74,7 +74,8 @@ with tab_photo:
                                                         t("images.valence.negative"), t("images.valence.none")],
                                                 range=["#4c9a6a", "#9aa5b1", "#c8553d", "#d9c6a5"])),
                 tooltip=[alt.Tooltip("image:N", title=t("projective.tip.picture")),
-                         alt.Tooltip("picks:Q", title=t("projective.picks")), alt.Tooltip("offered:Q", title=t("projective.offered")),
+                         alt.Tooltip("picks:Q", title=t("projective.picks")),
+                         alt.Tooltip("offered:Q", title=t("projective.offered")),
                          alt.Tooltip("rate:Q", title=t("projective.rate"))],
             ).properties(height=28 * len(frame) + 40, title=t("projective.most_picked")), width="stretch", height=28 * len(frame) + 40 + 90)
             thumbs = I.thumbnails(db, [e.image.id for e in top[:8]])
