@@ -12,7 +12,7 @@ from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import day, day_input_format, error_text, t
-from ui.widgets import literal, page_header, remembered_select, show_chart, show_error
+from ui.widgets import chart_with_height, literal, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("photolanguage.title", "photolanguage.intro")
@@ -100,13 +100,13 @@ with tab_panels:
             rows += [{"a": a, "b": b, "n": shared}, {"a": b, "b": a, "n": shared}]
         frame = pd.DataFrame(rows)
         base = alt.Chart(frame).encode(x=alt.X("a:N", title=None), y=alt.Y("b:N", title=None))
-        show_chart((base.mark_rect(cornerRadius=3).encode(
+        chart_with_height((base.mark_rect(cornerRadius=3).encode(
             color=alt.Color("n:Q", title=t("photolanguage.shared"), scale=alt.Scale(scheme="blues", zero=True)),
             tooltip=[alt.Tooltip("a:N", title=t("photolanguage.tip.one")),
                      alt.Tooltip("b:N", title=t("photolanguage.tip.other")),
                      alt.Tooltip("n:Q", title=t("photolanguage.shared"))])
             + base.mark_text(fontSize=13, color="black").encode(text="n:Q"))
-            .properties(height=46 * len(order) + 30, title=t("photolanguage.overlap_chart")), width="stretch", height=46 * len(order) + 30 + 90)
+            .properties(height=46 * len(order) + 30, title=t("photolanguage.overlap_chart")))
         uses = pd.Series(list(report.uses.values())).value_counts().sort_index()
         st.caption(t("photolanguage.uses_line", detail=" · ".join(
             t("photolanguage.uses_item", images=int(n), panels=int(u)) for u, n in uses.items())))

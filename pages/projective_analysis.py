@@ -10,7 +10,7 @@ from research import photolanguage as PL
 from research import portrait as PT
 from ui.db import get_db
 from ui.i18n import current_language, t
-from ui.widgets import literal, page_header, show_chart
+from ui.widgets import chart_with_height, literal, page_header
 
 db = get_db()
 page_header("projective.title", "projective.intro")
@@ -66,7 +66,7 @@ with tab_photo:
             frame = pd.DataFrame([{"image": f"{e.image.code} · {e.image.title}", "picks": e.count,
                                    "rate": round(e.rate * 100), "offered": e.offered,
                                    "valence": t(f"images.valence.{e.image.valence or 'none'}")} for e in top[:15]])
-            show_chart(alt.Chart(frame).mark_bar(cornerRadius=3).encode(
+            chart_with_height(alt.Chart(frame).mark_bar(cornerRadius=3).encode(
                 y=alt.Y("image:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
                 x=alt.X("picks:Q", title=t("projective.picks"), axis=alt.Axis(tickMinStep=1)),
                 color=alt.Color("valence:N", title=t("images.valence"), legend=alt.Legend(orient="top"),
@@ -77,7 +77,7 @@ with tab_photo:
                          alt.Tooltip("picks:Q", title=t("projective.picks")),
                          alt.Tooltip("offered:Q", title=t("projective.offered")),
                          alt.Tooltip("rate:Q", title=t("projective.rate"))],
-            ).properties(height=28 * len(frame) + 40, title=t("projective.most_picked")), width="stretch", height=28 * len(frame) + 40 + 90)
+            ).properties(height=28 * len(frame) + 40, title=t("projective.most_picked")))
             thumbs = I.thumbnails(db, [e.image.id for e in top[:8]])
             cols = st.columns(4)
             for k, e in enumerate(top[:8]):
@@ -98,11 +98,11 @@ with tab_photo:
                 words = PL.words_used(db, chosen, top=15)
                 if words:
                     wf = pd.DataFrame([{"word": w.lemma, "n": w.count} for w in words])
-                    show_chart(alt.Chart(wf).mark_bar(cornerRadius=3, color="#5b7db1").encode(
+                    chart_with_height(alt.Chart(wf).mark_bar(cornerRadius=3, color="#5b7db1").encode(
                         y=alt.Y("word:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)), x=alt.X("n:Q", title=t("projective.picks"),
                                                                            axis=alt.Axis(tickMinStep=1)),
                         tooltip=[alt.Tooltip("word:N", title=t("projective.tip.word")),
-                                 alt.Tooltip("n:Q", title=t("projective.picks"))]).properties(height=22 * len(wf) + 30), width="stretch", height=22 * len(wf) + 30 + 90)
+                                 alt.Tooltip("n:Q", title=t("projective.picks"))]).properties(height=22 * len(wf) + 30))
                     for w in words[:6]:
                         with st.expander(t("projective.word_line", word=w.lemma, n=w.count)):
                             pick_lines(w.picks)
@@ -140,7 +140,7 @@ with tab_portrait:
                                      "n": s.count})
         if profile_rows:
             pf = pd.DataFrame(profile_rows)
-            show_chart(alt.Chart(pf).mark_rect(cornerRadius=3).encode(
+            chart_with_height(alt.Chart(pf).mark_rect(cornerRadius=3).encode(
                 x=alt.X("target:N", title=None, sort=portrait.targets, axis=alt.Axis(labelAngle=0, orient="top")),
                 y=alt.Y("trait:N", title=None, sort=alt.EncodingSortField("n", op="sum", order="descending"),
                         axis=alt.Axis(labelOverlap=False)),
@@ -149,8 +149,7 @@ with tab_portrait:
                          alt.Tooltip("trait:N", title=t("projective.tip.trait")),
                          alt.Tooltip("share:Q", title=t("projective.share")),
                          alt.Tooltip("n:Q", title=t("projective.tip.answers"))],
-            ).properties(height=max(260, 26 * pf["trait"].nunique()), title=t("projective.traits_by_target")),
-                width="stretch", height=max(260, 26 * pf["trait"].nunique()) + 90)
+            ).properties(height=max(260, 26 * pf["trait"].nunique()), title=t("projective.traits_by_target")))
         target = st.radio(t("portrait.target"), portrait.targets, horizontal=True, key="pa_target")
         group = st.segmented_control(t("portrait.group"), ["customers", "employees"], key="pa_group",
                                      format_func=lambda g: t(f"portrait.group.{g}"))
@@ -186,14 +185,15 @@ with tab_competitors:
                 continue
             cf = pd.DataFrame([{"trait": c.trait.label(lang), "gap": round(c.gap * 100),
                                 "side": portrait.brand if c.gap > 0 else competitor} for c in contrasts])
-            show_chart(alt.Chart(cf).mark_bar(cornerRadius=3).encode(
+            chart_with_height(alt.Chart(cf).mark_bar(cornerRadius=3).encode(
                 y=alt.Y("trait:N", sort=alt.EncodingSortField("gap", order="descending"), title=None),
                 x=alt.X("gap:Q", title=t("projective.gap", left=portrait.brand, right=competitor)),
                 color=alt.Color("side:N", title=None, scale=alt.Scale(domain=[portrait.brand, competitor],
                                                                       range=["#2f6f9f", "#d08c3a"]),
                                 legend=alt.Legend(orient="top")),
                 tooltip=[alt.Tooltip("trait:N", title=t("projective.tip.trait")),
-                                 alt.Tooltip("gap:Q", title=t("projective.tip.gap"))]).properties(height=30 * len(cf) + 50), width="stretch", height=30 * len(cf) + 50 + 90)
+                         alt.Tooltip("gap:Q", title=t("projective.tip.gap"))],
+            ).properties(height=30 * len(cf) + 50))
             for c in contrasts:
                 lead, other = (portrait.brand, competitor) if c.gap > 0 else (competitor, portrait.brand)
                 left = c.left.count if c.left else 0
@@ -218,7 +218,7 @@ with tab_groups:
                 rows += [{"trait": c.trait.label(lang), "group": emp, "share": -round(c.left_share * 100)},
                          {"trait": c.trait.label(lang), "group": cus, "share": round(c.right_share * 100)}]
             gf = pd.DataFrame(rows)
-            show_chart(alt.Chart(gf).mark_bar(cornerRadius=3).encode(
+            chart_with_height(alt.Chart(gf).mark_bar(cornerRadius=3).encode(
                 y=alt.Y("trait:N", title=None, sort=[c.trait.label(lang) for c in contrasts]),
                 x=alt.X("share:Q", title=t("projective.mirror_axis"), axis=alt.Axis(labelExpr="abs(datum.value) + '%'")),
                 color=alt.Color("group:N", title=None, scale=alt.Scale(domain=[emp, cus], range=["#7a5c99", "#3d8b8b"]),
@@ -226,8 +226,7 @@ with tab_groups:
                 tooltip=[alt.Tooltip("trait:N", title=t("projective.tip.trait")),
                          alt.Tooltip("group:N", title=t("projective.tip.group")),
                          alt.Tooltip("share:Q", title=t("projective.share"), format="+d")],
-            ).properties(height=30 * len(contrasts) + 50, title=t("projective.mirror_title", target=target)),
-                width="stretch", height=30 * len(contrasts) + 50 + 90)
+            ).properties(height=30 * len(contrasts) + 50, title=t("projective.mirror_title", target=target)))
             for c in contrasts:
                 more = emp if c.gap > 0 else cus
                 with st.expander(t("projective.divergence_line", trait=c.trait.label(lang), group=more,
