@@ -42,8 +42,8 @@ with tab_defined:
         st.info(t("synthesis.personas.none"))
     else:
         show_chart(label_mix_chart([{"name": p.name, "irritant": p.irritants, "enchantment": p.enchantments,
-                                          "neutral": p.utterances - p.irritants - p.enchantments}
-                                         for p in summaries], t))
+                                     "neutral": p.utterances - p.irritants - p.enchantments}
+                                    for p in summaries], t))
     for p in summaries:
         info = defined.get(p.persona_id)
         with st.container(border=True):

@@ -37,9 +37,8 @@ with st.container(border=True):
 summaries = theme_summaries(records, quotes=3)
 by_id = {s.theme_id: s for s in summaries}
 show_chart(label_mix_chart([{"name": f"{s.label or t('synthesis.untitled')} ({s.size})",
-                                  "irritant": s.irritants, "enchantment": s.enchantments,
-                                  "neutral": s.neutral} for s in summaries[:25]], t),
-                width="stretch")
+                             "irritant": s.irritants, "enchantment": s.enchantments,
+                             "neutral": s.neutral} for s in summaries[:25]], t))
 
 ids = [s.theme_id for s in summaries]
 theme_id = st.selectbox(t("synthesis.theme"), ids, key="themes_selected",
