@@ -13,7 +13,7 @@ from research.participants import list_participants
 from ui.auth import require_page
 from ui.db import db_path, get_db
 from ui.i18n import day_column, t
-from ui.widgets import page_header, show_error
+from ui.widgets import figure, page_header, show_error
 
 db = get_db()
 user = require_page("admin")
@@ -84,9 +84,9 @@ with tab_consents:
         missing = sum(1 for r in register if not all(r[s] for s in SCOPES))
         soon = sum(1 for r in register if r["expiring_soon"])
         c1, c2, c3 = st.columns(3)
-        c1.metric(t("admin.consents.participants"), len(register))
-        c2.metric(t("admin.consents.incomplete"), missing)
-        c3.metric(t("admin.consents.expiring"), soon)
+        figure(c1, t("admin.consents.participants"), len(register))
+        figure(c2, t("admin.consents.incomplete"), missing)
+        figure(c3, t("admin.consents.expiring"), soon)
         st.dataframe(pd.DataFrame([{t("admin.consents.code"): r["code"],
                                     **{t(f"admin.scope.{s}"): "✓" if r[s] else "✗" for s in SCOPES},
                                     t("admin.consents.expires"): r["expires_on"],

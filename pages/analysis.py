@@ -6,8 +6,8 @@ from research.errors import DomainError
 from research.synthesis import overview
 from ui.db import get_db
 from ui.i18n import has, t
-from ui.synthesis import coded_records, figure_row, run_history_table
-from ui.widgets import page_header, show_error
+from ui.synthesis import coded_records, run_history_table
+from ui.widgets import figure_cards, page_header, show_error
 
 db = get_db()
 page_header("synthesis.analysis.title", "synthesis.analysis.intro")
@@ -37,11 +37,11 @@ if synthesis_store.analysis_engine() is None:
 records = coded_records(db)
 if records:
     figures = overview(records)
-    figure_row([(t("synthesis.fig.interviews"), figures["interviews"]),
-                (t("synthesis.fig.utterances"), figures["utterances"]),
-                (t("synthesis.irritants"), figures["irritants"]),
-                (t("synthesis.enchantments"), figures["enchantments"]),
-                (t("synthesis.themes.title"), figures["themes"])])
+    figure_cards([(t("synthesis.fig.interviews"), figures["interviews"]),
+                  (t("synthesis.fig.utterances"), figures["utterances"]),
+                  (t("synthesis.irritants"), figures["irritants"]),
+                  (t("synthesis.enchantments"), figures["enchantments"]),
+                  (t("synthesis.themes.title"), figures["themes"])])
     st.page_link("pages/synthesis_board.py", label=t("synthesis.analysis.next"), icon=":material/arrow_forward:")
 
 st.subheader(t("synthesis.analysis.history"))

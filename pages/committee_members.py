@@ -12,7 +12,7 @@ from ui import keys
 from ui.committees import committee_or_stop, euros, fmt_day, quota_panel
 from ui.db import get_db
 from ui.i18n import day_input_format, t
-from ui.widgets import literal, page_header, remembered_select, show_error
+from ui.widgets import figure, literal, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("committees.members.title", "committees.members.intro")
@@ -104,12 +104,11 @@ with tab_member:
         mid = remembered_select(t("committees.members.member"), labels, keys.COMMITTEE_MEMBER_ID)
         member = next(m for m in members if m.id == mid)
         cards = st.columns(4)
-        cards[0].metric(t("committees.members.status"), t(f"committees.member_status.{member.status}"), border=True)
-        cards[1].metric(t("committees.members.attended"), member.sessions_attended, border=True)
-        cards[2].metric(t("committees.members.term"), f"{fmt_day(member.since)} → {fmt_day(member.planned_end)}"
-                        if member.since else "—", border=True)
-        cards[3].metric(t("committees.members.consent"), t("committees.yes") if member.has_consent else t("committees.no"),
-                        border=True)
+        figure(cards[0], t("committees.members.status"), t(f"committees.member_status.{member.status}"))
+        figure(cards[1], t("committees.members.attended"), member.sessions_attended)
+        figure(cards[2], t("committees.members.term"), f"{fmt_day(member.since)} → {fmt_day(member.planned_end)}"
+                         if member.since else "—")
+        figure(cards[3], t("committees.members.consent"), t("committees.yes") if member.has_consent else t("committees.no"))
         if member.script:
             st.caption(f"{t('committees.members.script')} : {member.script}")
         events = F.member_timeline(db, committee.id, member.participant_id)

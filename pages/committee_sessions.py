@@ -14,7 +14,7 @@ from research.participants import list_participants
 from ui import keys
 from ui.committees import committee_or_stop, euros, fmt_day, fmt_when
 from ui.db import db_path, get_db
-from ui.i18n import day_input_format, error_text, t
+from ui.i18n import current_language, day_input_format, error_text, t
 from ui.widgets import literal, page_header, remembered_select, show_error, shown_version
 
 db = get_db()
@@ -189,7 +189,7 @@ with tab_attendance:
                 "status": st.column_config.SelectboxColumn(t("committees.col.status"),
                                                            options=list(status_names.values()), required=True),
                 "incentive": st.column_config.NumberColumn(t("committees.col.incentive"), min_value=0, step=5,
-                                                           format="%.0f €"),
+                                                           format="%d €" if current_language() == "fr" else "€%d"),
                 "kind": st.column_config.TextColumn(t("committees.col.incentive_kind")),
             })
         given = sum(x.incentive for x in attendance)

@@ -14,7 +14,7 @@ from ui.committees import (actions_chart, attendance_chart, chart_panel, committ
                            severity_icon)
 from ui.db import get_db
 from ui.i18n import number, t
-from ui.widgets import page_header, show_error, shown_version
+from ui.widgets import figure, page_header, show_error, shown_version
 
 db = get_db()
 page_header("committees.title", "committees.intro")
@@ -104,22 +104,22 @@ with tab_board:
     cards = st.columns(4)
     if nxt:
         days = (nxt.starts_at.date() - now.date()).days
-        cards[0].metric(t("committees.fig.next"), t("committees.in_days", days=days), fmt_when(nxt.starts_at),
-                        delta_color="off", delta_arrow="off", border=True)
+        figure(cards[0], t("committees.fig.next"), t("committees.in_days", days=days), fmt_when(nxt.starts_at),
+                         delta_color="off", delta_arrow="off")
     else:
-        cards[0].metric(t("committees.fig.next"), "—", border=True)
-    cards[1].metric(t("committees.fig.active"), f"{len(active)} / {committee.target_size}", border=True)
+        figure(cards[0], t("committees.fig.next"), "—")
+    figure(cards[1], t("committees.fig.active"), f"{len(active)} / {committee.target_size}")
     if held:
         last = held[-1]
         previous = held[-2]["rate"] if len(held) > 1 else None
         delta = f"{(last['rate'] - previous) * 100:+.0f} pts" if previous is not None else None
-        cards[2].metric(t("committees.fig.attendance"), number(last["rate"], ".0%"), delta, border=True,
-                        help=t("committees.fig.vs_previous"))
+        figure(cards[2], t("committees.fig.attendance"), number(last["rate"], ".0%"), delta,
+                         help=t("committees.fig.vs_previous"))
     else:
-        cards[2].metric(t("committees.fig.attendance"), "—", border=True)
-    cards[3].metric(t("committees.fig.actions"), status["open"] + status["overdue"],
-                    t("committees.overdue_n", n=status["overdue"]) if status["overdue"] else None,
-                    delta_color="inverse", delta_arrow="off", border=True)
+        figure(cards[2], t("committees.fig.attendance"), "—")
+    figure(cards[3], t("committees.fig.actions"), status["open"] + status["overdue"],
+                     t("committees.overdue_n", n=status["overdue"]) if status["overdue"] else None,
+                     delta_color="inverse", delta_arrow="off")
 
     left, right = st.columns([3, 2])
     with left.container(border=True):

@@ -9,7 +9,7 @@ from research.journeys import list_journeys
 from research.store import row_version
 from ui.db import get_db
 from ui.i18n import current_language, day, t
-from ui.widgets import page_header, remembered_select, show_chart, show_error, shown_version
+from ui.widgets import figure, page_header, remembered_select, show_chart, show_error, shown_version
 
 db = get_db()
 page_header("guides.title", "guides.intro")
@@ -49,10 +49,10 @@ versions = G.list_versions(db, guide.id)
 used = G.interviews_using(db, guide.id)
 
 cards = st.columns(4)
-cards[0].metric(t("guides.fig.sections"), len(guide.sections), border=True)
-cards[1].metric(t("guides.fig.minutes"), f"{guide.minutes} min", border=True)
-cards[2].metric(t("guides.fig.versions"), len(versions), border=True)
-cards[3].metric(t("guides.fig.interviews"), used, border=True)
+figure(cards[0], t("guides.fig.sections"), len(guide.sections))
+figure(cards[1], t("guides.fig.minutes"), f"{guide.minutes} min")
+figure(cards[2], t("guides.fig.versions"), len(versions))
+figure(cards[3], t("guides.fig.interviews"), used)
 st.caption(t("guides.meta", audience=t(f"guides.audience.{guide.audience}"), language=t(f"guides.language.{guide.lang}")))
 
 tab_view, tab_edit, tab_versions = st.tabs([t("guides.tab.view"), t("guides.tab.edit"), t("guides.tab.versions")])

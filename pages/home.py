@@ -33,7 +33,7 @@ figure_cards([
     (t("home.fig.committees"), figures["committees"]),
     (t("home.fig.projective"), figures["photolanguage_sessions"] + figures["portrait_sessions"]),
     (t("home.fig.brand_values"), figures["brand_values"]),
-])
+], columns=4)
 
 platform = current_platform(db)
 if platform.version:

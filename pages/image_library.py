@@ -5,7 +5,7 @@ from research import images as I
 from research.errors import DomainError
 from ui.db import get_db
 from ui.i18n import error_text, t
-from ui.widgets import page_header, show_error
+from ui.widgets import figure, page_header, show_error
 
 VALENCE_COLOURS = {"positive": "green", "negative": "red", "neutral": "gray"}
 
@@ -16,10 +16,10 @@ imgs = I.list_images(db)
 obvious = [im for im in imgs if im.obvious]
 pairs = I.near_duplicates(db)
 cards = st.columns(4)
-cards[0].metric(t("images.fig.total"), len(imgs), border=True)
-cards[1].metric(t("images.fig.dealable"), len(imgs) - len(obvious), border=True)
-cards[2].metric(t("images.fig.obvious"), len(obvious), border=True)
-cards[3].metric(t("images.fig.look_alike"), len(pairs), border=True)
+figure(cards[0], t("images.fig.total"), len(imgs))
+figure(cards[1], t("images.fig.dealable"), len(imgs) - len(obvious))
+figure(cards[2], t("images.fig.obvious"), len(obvious))
+figure(cards[3], t("images.fig.look_alike"), len(pairs))
 
 tab_gallery, tab_import, tab_edit, tab_sources = st.tabs(
     [t("images.tab.gallery"), t("images.tab.import"), t("images.tab.edit"), t("images.tab.sources")])

@@ -12,8 +12,8 @@ from research.guides import list_guides
 from research.journeys import list_journeys, list_steps
 from research.participants import list_participants
 from ui.db import get_db
-from ui.i18n import day, day_column, day_input_format, t
-from ui.widgets import badge, literal, page_header, remembered_select, show_error
+from ui.i18n import day, day_column, day_input_format, t, table_numbers
+from ui.widgets import badge, figure, literal, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("interviews.title", "interviews.intro")
@@ -31,10 +31,10 @@ if params.get("interview", "").isdigit() and int(params["interview"]) in {i.id f
 
 done = [i for i in all_interviews if i.status == "done"]
 cards = st.columns(4)
-cards[0].metric(t("interviews.fig.done"), len(done), border=True)
-cards[1].metric(t("interviews.fig.planned"), sum(i.status == "planned" for i in all_interviews), border=True)
-cards[2].metric(t("interviews.fig.transcribed"), sum(1 for i in done if i.utterances), border=True)
-cards[3].metric(t("interviews.fig.utterances"), sum(i.utterances for i in all_interviews), border=True)
+figure(cards[0], t("interviews.fig.done"), len(done))
+figure(cards[1], t("interviews.fig.planned"), sum(i.status == "planned" for i in all_interviews))
+figure(cards[2], t("interviews.fig.transcribed"), sum(1 for i in done if i.utterances))
+figure(cards[3], t("interviews.fig.utterances"), sum(i.utterances for i in all_interviews))
 
 opened_from_link = params.get("interview", "").isdigit()
 tab_list, tab_open, tab_plan = st.tabs([t("interviews.tab.list"), t("interviews.tab.open"), t("interviews.tab.plan")],
@@ -46,7 +46,7 @@ with tab_list:
         t("interviews.status"): t(f"interviews.status.{i.status}"), t("interviews.mode"): t(f"interviews.mode.{i.mode}"),
         t("interviews.participants"): ", ".join(i.participant_codes), t("interviews.journey"): journeys.get(i.journey_id, "—"),
         t("interviews.utterances"): i.utterances, t("interviews.lang"): i.lang.upper()} for i in all_interviews])
-    st.dataframe(table, hide_index=True, width="stretch",
+    st.dataframe(table_numbers(table), hide_index=True, width="stretch",
                  column_config={t("interviews.date"): day_column(t("interviews.date"))})
 
 with tab_plan:

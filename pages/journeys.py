@@ -9,7 +9,7 @@ from ui import keys
 from ui.db import get_db
 from ui.i18n import current_language, t
 from ui.journey_charts import journey_map, touchpoint_heatmap
-from ui.widgets import literal, page_header, show_chart, show_error, shown_version
+from ui.widgets import figure, literal, page_header, show_chart, show_error, shown_version
 
 db = get_db()
 page_header("journeys.title", "journeys.intro")
@@ -54,10 +54,10 @@ matrix = J.touchpoint_matrix(db, journey.id)
 if journey.description:
     st.caption(journey.description)
 cards = st.columns(4)
-cards[0].metric(t("journeys.fig.macro"), len(journey.macro_steps), border=True)
-cards[1].metric(t("journeys.fig.steps"), len([s for s in steps if not s.branch_of]), border=True)
-cards[2].metric(t("journeys.fig.mot"), sum(s.is_moment_of_truth for s in steps), border=True)
-cards[3].metric(t("journeys.fig.breaks"), sum(1 for c in matrix if c["is_break"]), border=True)
+figure(cards[0], t("journeys.fig.macro"), len(journey.macro_steps))
+figure(cards[1], t("journeys.fig.steps"), len([s for s in steps if not s.branch_of]))
+figure(cards[2], t("journeys.fig.mot"), sum(s.is_moment_of_truth for s in steps))
+figure(cards[3], t("journeys.fig.breaks"), sum(1 for c in matrix if c["is_break"]))
 
 tab_map, tab_steps, tab_matrix, tab_manage = st.tabs(
     [t("journeys.tab.map"), t("journeys.tab.steps"), t("journeys.tab.matrix"), t("journeys.tab.manage")])

@@ -12,7 +12,7 @@ from research.personas import Persona, list_personas, save_persona
 from research.store import row_version
 from ui.db import get_db
 from ui.i18n import day_column, day_input_format, t
-from ui.widgets import chart_with_height, page_header, show_error, shown_version
+from ui.widgets import chart_with_height, figure, page_header, show_error, shown_version
 
 db = get_db()
 page_header("participants.title", "participants.intro")
@@ -27,11 +27,11 @@ def status_of(pid: int) -> dict:
 
 
 cards = st.columns(4)
-cards[0].metric(t("participants.fig.personas"), len(personas), border=True)
-cards[1].metric(t("participants.fig.customers"), sum(p.kind != "employee" for p in people), border=True)
-cards[2].metric(t("participants.fig.employees"), sum(p.kind == "employee" for p in people), border=True)
+figure(cards[0], t("participants.fig.personas"), len(personas))
+figure(cards[1], t("participants.fig.customers"), sum(p.kind != "employee" for p in people))
+figure(cards[2], t("participants.fig.employees"), sum(p.kind == "employee" for p in people))
 missing = [p for p in people if not status_of(p.id)["interview"]]
-cards[3].metric(t("participants.fig.no_consent"), len(missing), border=True)
+figure(cards[3], t("participants.fig.no_consent"), len(missing))
 
 tab_personas, tab_people, tab_consents = st.tabs(
     [t("participants.tab.personas"), t("participants.tab.people"), t("participants.tab.consents")])

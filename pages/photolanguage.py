@@ -12,7 +12,7 @@ from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import day, day_input_format, error_text, t
-from ui.widgets import chart_with_height, literal, page_header, remembered_select, show_error
+from ui.widgets import chart_with_height, figure, literal, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("photolanguage.title", "photolanguage.intro")
@@ -73,15 +73,15 @@ st.caption(" · ".join(x for x in (session.held_on and day(session.held_on, "lon
                        if x))
 
 cards = st.columns(4)
-cards[0].metric(t("photolanguage.fig.members"), len(session.participant_ids), border=True)
-cards[1].metric(t("photolanguage.fig.panel" if session.mode == "in_person" else "photolanguage.fig.board"),
-                session.panel_size, border=True)
-cards[2].metric(t("photolanguage.fig.picks"), len(picks), border=True)
+figure(cards[0], t("photolanguage.fig.members"), len(session.participant_ids))
+figure(cards[1], t("photolanguage.fig.panel" if session.mode == "in_person" else "photolanguage.fig.board"),
+                 session.panel_size)
+figure(cards[2], t("photolanguage.fig.picks"), len(picks))
 if session.mode == "in_person":
-    cards[3].metric(t("photolanguage.fig.overlap"), report.max_overlap, border=True,
-                    help=t("photolanguage.fig.overlap_help"))
+    figure(cards[3], t("photolanguage.fig.overlap"), report.max_overlap,
+                     help=t("photolanguage.fig.overlap_help"))
 else:
-    cards[3].metric(t("photolanguage.fig.participants_done"), len({p.participant_id for p in picks}), border=True)
+    figure(cards[3], t("photolanguage.fig.participants_done"), len({p.participant_id for p in picks}))
 
 tab_capture, tab_panels = st.tabs([t("photolanguage.tab.capture"), t("photolanguage.tab.panels")])
 

@@ -10,7 +10,7 @@ from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import current_language, day, day_input_format, error_text, t
-from ui.widgets import badge, page_header, remembered_select, show_error
+from ui.widgets import badge, figure, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("portrait.title", "portrait.intro")
@@ -66,12 +66,12 @@ st.caption(" · ".join(x for x in (session.held_on and day(session.held_on, "lon
 groups = {PT.group_of(kind_of.get(p, "customer")) for p in session.participant_ids}
 
 cards = st.columns(4)
-cards[0].metric(t("portrait.fig.targets"), len(session.targets), border=True)
-cards[1].metric(t("portrait.fig.customers"), sum(PT.group_of(kind_of.get(p, "")) == "customers"
-                                                  for p in session.participant_ids), border=True)
-cards[2].metric(t("portrait.fig.employees"), sum(PT.group_of(kind_of.get(p, "")) == "employees"
-                                                  for p in session.participant_ids), border=True)
-cards[3].metric(t("portrait.fig.answers"), len(answers), border=True)
+figure(cards[0], t("portrait.fig.targets"), len(session.targets))
+figure(cards[1], t("portrait.fig.customers"), sum(PT.group_of(kind_of.get(p, "")) == "customers"
+                                                   for p in session.participant_ids))
+figure(cards[2], t("portrait.fig.employees"), sum(PT.group_of(kind_of.get(p, "")) == "employees"
+                                                   for p in session.participant_ids))
+figure(cards[3], t("portrait.fig.answers"), len(answers))
 
 tab_grid, tab_answers, tab_setup = st.tabs([t("portrait.tab.grid"), t("portrait.tab.answers"), t("portrait.tab.setup")])
 

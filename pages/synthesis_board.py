@@ -5,19 +5,19 @@ from research.synthesis import ENCHANTMENT, EXPECTATION, IRRITANT, SORTS, findin
 from research.synthesis_charts import findings_chart
 from ui.db import get_db
 from ui.i18n import t
-from ui.synthesis import figure_row, filter_bar, require_analysis, verbatim
-from ui.widgets import literal, page_header, show_chart
+from ui.synthesis import filter_bar, require_analysis, verbatim
+from ui.widgets import figure_cards, literal, page_header, show_chart
 
 db = get_db()
 page_header("synthesis.board.title", "synthesis.board.intro")
 records = require_analysis(db)
 filters = filter_bar(records, "board")
 figures = overview(records, filters)
-figure_row([(t("synthesis.fig.utterances"), figures["utterances"]),
-            (t("synthesis.irritants"), figures["irritants"]),
-            (t("synthesis.enchantments"), figures["enchantments"]),
-            (t("synthesis.fig.expectations"), figures["expectations"]),
-            (t("synthesis.fig.participants"), figures["participants"])])
+figure_cards([(t("synthesis.fig.utterances"), figures["utterances"]),
+              (t("synthesis.irritants"), figures["irritants"]),
+              (t("synthesis.enchantments"), figures["enchantments"]),
+              (t("synthesis.fig.expectations"), figures["expectations"]),
+              (t("synthesis.fig.participants"), figures["participants"])])
 
 left, middle, right = st.columns([2, 1, 1])
 sort = left.segmented_control(t("synthesis.board.sort"), SORTS, default="score",

@@ -9,8 +9,8 @@ from research.synthesis import overview
 from ui.auth import can
 from ui.db import get_db
 from ui.i18n import current_language, t
-from ui.synthesis import figure_row, require_analysis
-from ui.widgets import page_header, show_error
+from ui.synthesis import require_analysis
+from ui.widgets import figure_cards, page_header, show_error
 
 db = get_db()
 page_header("synthesis.report.title", "synthesis.report.intro")
@@ -18,11 +18,11 @@ records = require_analysis(db)
 lang = current_language()
 tr = partial(t, lang=lang)
 figures = overview(records)
-figure_row([(t("synthesis.fig.interviews"), figures["interviews"]),
-            (t("synthesis.fig.utterances"), figures["utterances"]),
-            (t("synthesis.irritants"), figures["irritants"]),
-            (t("synthesis.enchantments"), figures["enchantments"]),
-            (t("synthesis.themes.title"), figures["themes"])])
+figure_cards([(t("synthesis.fig.interviews"), figures["interviews"]),
+              (t("synthesis.fig.utterances"), figures["utterances"]),
+              (t("synthesis.irritants"), figures["irritants"]),
+              (t("synthesis.enchantments"), figures["enchantments"]),
+              (t("synthesis.themes.title"), figures["themes"])])
 stamp = synthesis_store.stamp(db)
 slug = synthesis_store.export_slug(db)
 

@@ -7,9 +7,9 @@ from research.errors import DomainError
 from research.synthesis import LABELS, agreement, theme_summaries
 from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
-from ui.i18n import number, t
-from ui.synthesis import figure_row, require_analysis, verbatim
-from ui.widgets import page_header, show_chart, show_error
+from ui.i18n import number, t, table_numbers
+from ui.synthesis import require_analysis, verbatim
+from ui.widgets import figure_cards, page_header, show_chart, show_error
 
 db = get_db()
 page_header("synthesis.themes.title", "synthesis.themes.intro")
@@ -27,7 +27,7 @@ def done(message: str) -> None:
 agree = agreement(synthesis_store.label_pairs(db))
 with st.container(border=True):
     st.markdown(f"**{t('synthesis.themes.agreement')}**")
-    figure_row([
+    figure_cards([
         (t("synthesis.themes.reviewed"), agree.reviewed),
         (t("synthesis.themes.agreed"), "—" if agree.share is None else number(agree.share, ".0%")),
         (t("synthesis.themes.kappa"), "—" if agree.kappa is None else number(agree.kappa, ".2f")),
@@ -87,7 +87,7 @@ with tab_utterances:
         "step": u.step_label, "confidence": round(u.confidence, 2), "corrected": u.corrected,
     } for u in members])
     edited = st.data_editor(
-        table, hide_index=True, width="stretch", key=f"themes_editor_{theme_id}",
+        table_numbers(table, {"confidence": "{:.2f}"}), hide_index=True, width="stretch", key=f"themes_editor_{theme_id}",
         disabled=["id", "text", "who", "step", "confidence", "corrected"],
         column_config={
             "pick": st.column_config.CheckboxColumn(t("synthesis.themes.pick"), width="small"),
@@ -97,7 +97,7 @@ with tab_utterances:
                                                       required=True),
             "who": st.column_config.TextColumn(t("synthesis.themes.who"), width="small"),
             "step": st.column_config.TextColumn(t("synthesis.curve.step")),
-            "confidence": st.column_config.NumberColumn(t("synthesis.themes.confidence"), format="%.2f"),
+            "confidence": st.column_config.NumberColumn(t("synthesis.themes.confidence")),
             "corrected": st.column_config.CheckboxColumn(t("synthesis.corrected"), width="small"),
         })
     st.caption(t("synthesis.themes.labels_help"))

@@ -1,7 +1,7 @@
 """Numbers and days as readers of each language write them: "0,64", "−0,12" and "64 %" in French,
 "0.64", "-0.12" and "64%" in English, with thousands apart ("12 345", "12,345"); "07/10/2026" or
-"7 octobre 2026" in French, "7 Oct 2026" or "7 October 2026" in English (never "10/07/2026", which
-an American and a European read as different days).
+"7 octobre 2026" in French, "7 Oct 2026" or "7 October 2026" in English, and "07/10/26" or "7 Oct 26"
+where room is short (never "10/07/2026", which an American and a European read as different days).
 
 Translations carry the format of their numbers ("ressenti moyen {mood:+.2f}") and days ("du
 {date:long}"), and `Numbers(lang)` fills them in that language: the code passes numbers and dates,
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import string
 from datetime import date, datetime
+from numbers import Real
 
 NARROW_SPACE = "\u202f"  # between thousands and before "%" in French, never broken across lines
 _NOT_ZERO = re.compile(r"[1-9]")
@@ -22,6 +23,8 @@ _NUMBER_TYPES = set("bcdeEfFgGnoxX%")
 def number(value: float, spec: str, lang: str) -> str:
     """`value` formatted by the Python `spec` ("+.2f", ".0%", ",.0f"), in `lang`'s conventions; a
     value that rounds to zero shows no minus sign ("+0,00", never "-0,00")."""
+    if spec.endswith("d") and isinstance(value, float) and value.is_integer():
+        value = int(value)  # a count that went through a column of floats
     text = format(value, spec)
     if value < 0 and not _NOT_ZERO.search(text):
         text = format(0.0 if isinstance(value, float) else 0, spec)
@@ -31,7 +34,7 @@ def number(value: float, spec: str, lang: str) -> str:
     return text
 
 
-DAY_STYLES = ("short", "long")
+DAY_STYLES = ("short", "long", "compact")  # compact: where room is short, as under a chart's bars
 _ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                    "October", "November", "December")
 
@@ -43,11 +46,13 @@ def day(value: date, lang: str, style: str = "short") -> str:
     if style not in DAY_STYLES:
         raise ValueError(f"day style {style!r}: one of {', '.join(DAY_STYLES)}")
     if lang == "fr":
-        if style == "short":
-            return value.strftime("%d/%m/%Y")
+        if style != "long":
+            return value.strftime("%d/%m/%Y" if style == "short" else "%d/%m/%y")
         first = "1er" if value.day == 1 else str(value.day)
         return f"{first} {_FRENCH_TIMES['months'][value.month - 1]} {value.year}"
     month = _ENGLISH_MONTHS[value.month - 1]  # not strftime's, which follows the process's locale
+    if style == "compact":
+        return f"{value.day} {month[:3]} {value.year % 100:02d}"
     return f"{value.day} {month[:3] if style == 'short' else month} {value.year}"
 
 
@@ -66,7 +71,7 @@ class Numbers(string.Formatter):
         self.lang = lang
 
     def format_field(self, value, format_spec: str):
-        if format_spec and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if format_spec and isinstance(value, Real) and not isinstance(value, bool):  # NumPy's numbers too
             return number(value, format_spec, self.lang)
         if format_spec in DAY_STYLES:
             if isinstance(value, datetime):  # a moment: its day, and the time on a 24-hour clock

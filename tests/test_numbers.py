@@ -3,6 +3,7 @@ import re
 from datetime import date, datetime
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 import pytest
@@ -18,7 +19,7 @@ def test_french_numbers_take_a_decimal_comma_a_spaced_percent_and_thin_thousands
     assert number(-0.418, "+.2f", "fr") == "\u22120,42" and number(-0.418, "+.2f", "en") == "-0.42"
     assert number(0.45, ".0%", "fr") == f"45{NNBSP}%" and number(0.45, ".0%", "en") == "45%"
     assert number(12345.5, ",.0f", "fr") == f"12{NNBSP}346" and number(12345.5, ",.0f", "en") == "12,346"
-    assert number(3, "d", "fr") == "3"
+    assert number(3, "d", "fr") == "3" and number(12345.0, ",d", "fr") == f"12{NNBSP}345"
 
 
 def test_a_score_that_rounds_to_zero_shows_no_minus_sign():
@@ -34,6 +35,7 @@ def test_translations_carry_the_format_and_leave_other_fields_alone():
     assert fill(line, "en", n=4, mood=0.3, share=0.5, kappa=0.612, name="x") == \
         "4 participants · ressenti moyen +0.30 · 50% · kappa 0.61 · x"
     assert fill("{ok!r} {flag} {text} {lang}", "fr", ok="a", flag=True, text="t", lang="l") == "'a' True t l"
+    assert fill("{n:,d} verbatims, {size:,d} ici", "fr", n=np.int64(12345), size="—") == f"12{NNBSP}345 verbatims, — ici"
 
 
 def test_days_are_written_day_first_with_the_month_named_in_the_reader_language():
@@ -42,6 +44,7 @@ def test_days_are_written_day_first_with_the_month_named_in_the_reader_language(
     assert day(date(2026, 2, 9), "en", "long") == "9 February 2026"
     assert day(date(2026, 5, 1), "fr", "long") == "1er mai 2026"
     assert day(datetime(2026, 12, 5, 18, 30), "fr") == "05/12/2026"
+    assert day(date(2026, 7, 2), "fr", "compact") == "02/07/26" and day(date(2026, 7, 2), "en", "compact") == "2 Jul 26"
     with pytest.raises(ValueError):
         day(date(2026, 5, 1), "fr", "%d")
 

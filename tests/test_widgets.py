@@ -40,3 +40,52 @@ def test_a_badge_holds_its_whole_text_even_with_a_closing_bracket():
     from ui.widgets import badge
 
     assert badge("Rapide [vraiment] *sans* frais", "gray") == r":gray-badge[Rapide \[vraiment\] \*sans\* frais]"
+
+
+NNBSP = "\u202f"
+
+
+@pytest.mark.parametrize("lang, shown", [("fr", f"12{NNBSP}345"), ("en", "12,345")])
+def test_a_key_figure_writes_its_count_with_the_thousands_apart(lang, shown):
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import streamlit as st
+
+        from ui.widgets import figure
+
+        figure(st, "Verbatims", 12345)
+        figure(st, "Prochaine", "—")
+
+    at = AppTest.from_function(page)
+    at.session_state["ecoute.lang"] = lang
+    at.run()
+    assert [m.value for m in at.metric] == [shown, "—"]
+
+
+def test_pages_show_their_key_figures_through_figure():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    direct = [p.name for p in [*root.glob("pages/*.py"), root / "app.py"] if ".metric(" in p.read_text()]
+    assert direct == [], "st.metric writes 12345 in both languages: use ui.widgets.figure"
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fr", [f"12{NNBSP}345", "4,8 s", f"2{NNBSP}600", "Zoé"]),
+    ("en", ["12,345", "4.8 s", "2,600", "Zoé"]),
+])
+def test_tables_write_their_numbers_in_the_page_language(monkeypatch, lang, expected):
+    import pandas as pd
+    import streamlit as st
+
+    from ui import keys
+    from ui.i18n import table_numbers
+
+    monkeypatch.setitem(st.session_state, keys.LANGUAGE, lang)
+    frame = pd.DataFrame({"n": [12345, 3], "seconds": [4.77, None], "volume": [2600.0, 0.5], "who": ["Zoé", "Léo"]})
+    styled = table_numbers(frame, {"seconds": "{:.1f} s"})
+    first, second = (line.split("|")[1:] for line in styled.to_string(delimiter="|").splitlines()[1:3])
+    assert first == expected
+    assert second[:3] == ["3", "—", "0,5" if lang == "fr" else "0.5"]
+    assert styled.data is frame  # the table sorts by the numbers themselves

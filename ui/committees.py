@@ -62,8 +62,7 @@ def attendance_chart(trend: list[dict]) -> alt.Chart | None:
     statuses = ("attended", "no_show", "confirmed", "invited")
     rows = []
     for s in trend:
-        day = date.fromisoformat(s["date"])
-        label = f"#{s['number']} · " + (day.strftime("%d/%m/%y") if current_language() == "fr" else day.strftime("%d %b %y"))
+        label = f"#{s['number']} · {written_day(s['date'], 'compact')}"
         pending = s["invited"] - s["attended"] - s["no_show"] - s["confirmed"]
         for rank, status in enumerate(statuses):
             n = pending if status == "invited" else s[status]

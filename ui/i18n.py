@@ -16,9 +16,11 @@ import tomllib
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from research import numbers
+from research.numbers import Numbers
 from ui import keys
 
 LOCALES_DIR = Path(__file__).parent / "locales"
@@ -80,6 +82,27 @@ def t(key: str, lang: str | None = None, **params) -> str:
 def number(value: float, spec: str) -> str:
     """`value` formatted by `spec` ("+.2f", ".0%") as the session's language writes numbers."""
     return numbers.number(value, spec, current_language())
+
+
+def count(value: int) -> str:
+    """A whole number with its thousands apart, as the session's language writes them: "12 345" in
+    French, "12,345" in English."""
+    return number(value, ",d")
+
+
+def table_numbers(frame, templates: dict[str, str] | None = None):
+    """`frame` ready for `st.dataframe` with its numbers written in the session's language: whole
+    numbers with their thousands apart, and each column of `templates` by its template ("{:.1f} s",
+    "{:.0%}"). The table still sorts by the numbers, not by the text; a missing number shows "—"."""
+    templates, formatter, shown = templates or {}, Numbers(current_language()), {}
+    for column in frame.columns:  # the grid shows the Styler's text for every number, formatted here or not
+        if column in templates:
+            shown[column] = functools.partial(formatter.format, templates[column])
+        elif pd.api.types.is_integer_dtype(frame[column]):
+            shown[column] = count
+        elif pd.api.types.is_float_dtype(frame[column]):
+            shown[column] = functools.partial(number, spec=",.6g")
+    return frame.style.format(shown, na_rep="—")
 
 
 def day(value, style: str = "short") -> str:

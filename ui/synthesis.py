@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from research import synthesis_store
 from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters, catch_all_named_in, journeys_by_talk
 from ui.auth import may_open_page
 from ui.db import db_path
-from ui.i18n import current_language, number, t
+from ui.i18n import current_language, number, t, table_numbers
 from ui.widgets import literal
 
 INTERVIEWS_PAGE = "pages/interviews.py"
@@ -123,12 +124,6 @@ def verbatim(u: CodedUtterance, key: str, *, link: bool = True) -> None:
             transcript_link(u, key)
 
 
-def figure_row(figures: list[tuple[str, object]]) -> None:
-    cols = st.columns(len(figures))
-    for col, (label, value) in zip(cols, figures):
-        col.metric(label, value, border=True)
-
-
 RUN_COLUMNS = ("started", "status", "seconds", "utterances", "computed", "themes", "learned_from", "kappa", "model",
                "message")
 
@@ -151,10 +146,11 @@ def run_history_table(history: list[dict]) -> None:
              "kappa": "—" if r.get("kappa") is None else number(r["kappa"], ".2f"),
              "model": r.get("model") or "", "message": r.get("message") or ""} for r in history]
     heading = {c: t(f"synthesis.analysis.col.{c}") for c in RUN_COLUMNS}
-    st.dataframe(rows, hide_index=True, width="stretch", column_order=RUN_COLUMNS, column_config={
+    table = table_numbers(pd.DataFrame(rows, columns=RUN_COLUMNS), {"seconds": "{:.1f} s"})
+    st.dataframe(table, hide_index=True, width="stretch", column_order=RUN_COLUMNS, column_config={
         "started": st.column_config.DatetimeColumn(heading["started"], format=t("synthesis.analysis.when_format")),
         "status": st.column_config.TextColumn(heading["status"]),
-        "seconds": st.column_config.NumberColumn(heading["seconds"], format="%.1f s"),
+        "seconds": st.column_config.NumberColumn(heading["seconds"]),
         "utterances": st.column_config.NumberColumn(heading["utterances"]),
         "computed": st.column_config.NumberColumn(heading["computed"], help=t("synthesis.analysis.col.computed_help")),
         "themes": st.column_config.NumberColumn(heading["themes"]),

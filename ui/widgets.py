@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from numbers import Integral
 
 import streamlit as st
 
 from ui import keys
-from ui.i18n import current_language, error_text, t
+from ui.i18n import count, current_language, error_text, t
 
 
 _MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
@@ -35,11 +36,20 @@ def show_error(error: Exception) -> None:
     st.error(error_text(error), icon=":material/error:")
 
 
-def figure_cards(figures: list[tuple[str, object]], columns: int = 4) -> None:
-    """A row of metrics: (label, value) pairs."""
+def figure(container, label: str, value, delta=None, **options) -> None:
+    """A key figure in a bordered card of `container`; a count is written with its thousands apart in
+    the page's language ("12 345", "12,345"), which `st.metric` leaves to no one."""
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        value = count(value)
+    container.metric(label, value, delta, border=True, **options)
+
+
+def figure_cards(figures: list[tuple[str, object]], columns: int | None = None) -> None:
+    """A row of key figures, (label, value) pairs; a row each `columns`, one row by default."""
+    columns = columns or len(figures)
     cols = st.columns(columns)
     for i, (label, value) in enumerate(figures):
-        cols[i % columns].metric(label, value, border=True)
+        figure(cols[i % columns], label, value)
 
 
 def shown_version(name: str, current: str) -> str:
