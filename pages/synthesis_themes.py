@@ -94,6 +94,7 @@ with tab_utterances:
             "id": None,
             "text": st.column_config.TextColumn(t("synthesis.themes.text"), width="large"),
             "label": st.column_config.SelectboxColumn(t("synthesis.themes.label"), options=list(LABELS),
+                                                      format_func=lambda label: t(f"synthesis.label.{label}"),
                                                       required=True),
             "who": st.column_config.TextColumn(t("synthesis.themes.who"), width="small"),
             "step": st.column_config.TextColumn(t("synthesis.curve.step")),

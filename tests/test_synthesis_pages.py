@@ -204,3 +204,32 @@ def test_theme_names_the_team_typed_are_shown_as_typed(study_env):
     assert any(literal(label) in title for title in titles) and not any(f" {label} " in title for title in titles)
     personas = "\n".join(m.value for m in open_page("pages/synthesis_personas.py").markdown)
     assert f"[{literal(label)}]" in personas and f"[{label}]" not in personas
+
+
+@pytest.mark.parametrize("lang,names,decimal", [("fr", ["Irritant", "Enchantement", "Neutre"], ","),
+                                                ("en", ["Irritant", "Enchantment", "Neutral"], ".")])
+def test_the_theme_utterances_table_reads_in_the_page_language(study_env, lang, names, decimal):
+    import json
+
+    import pyarrow as pa
+
+    at = open_page("pages/synthesis_themes.py", lang)
+    editor = next(e for e in tables(at) if "label" in json.loads(e.proto.columns))
+    options = json.loads(editor.proto.columns)["label"]["type_config"]["options"]
+    assert [o["value"] for o in options] == ["irritant", "enchantment", "neutral"]
+    assert [o["label"] for o in options] == names  # the codes as the page's language names them
+    shown = pa.ipc.open_stream(editor.proto.arrow_data.styler.display_values).read_pandas()
+    confidences = [text for text in shown.iloc[:, list(editor.value.columns).index("confidence")]]
+    assert confidences and all(len(c) == 4 and c[1] == decimal for c in confidences), confidences[:3]
+
+
+def tables(at: AppTest) -> list:
+    """The tables and table editors the page shows (in every tab)."""
+    found, pending = [], [at.main]
+    while pending:
+        node = pending.pop()
+        if getattr(node, "type", "") == "dataframe":
+            found.append(node)
+        children = getattr(node, "children", None) or {}
+        pending += children.values() if isinstance(children, dict) else children
+    return found
