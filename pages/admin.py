@@ -12,8 +12,15 @@ from research.errors import DomainError
 from research.participants import list_participants
 from ui.auth import require_page
 from ui.db import db_path, get_db
-from ui.i18n import day_column, t
+from ui.i18n import day_column, has, local_moment, moment_column, t
 from ui.widgets import figure, page_header, show_error
+
+
+def audit_word(kind: str, stored: str) -> str:
+    """An action ("update") or a record ("committee_sessions") of the audit log in the reader's words; what
+    has no name in the catalogue (a table added later) as it was stored."""
+    return t(f"admin.audit.{kind}.{stored}") if has(f"admin.audit.{kind}.{stored}") else stored
+
 
 db = get_db()
 user = require_page("admin")
@@ -68,11 +75,14 @@ with tab_audit:
     if not entries:
         st.info(t("admin.audit_empty"), icon=":material/info:")
     else:
-        st.dataframe(pd.DataFrame([{t("admin.audit.at"): e["at"].replace("T", " ")[:19],
-                                    t("admin.audit.actor"): e["actor"], t("admin.audit.action"): e["action"],
-                                    t("admin.audit.entity"): f"{e['entity']} {e['entity_id'] or ''}".strip(),
-                                    t("admin.audit.summary"): e["summary"]} for e in entries]),
-                     hide_index=True, width="stretch", height=420)
+        log = pd.DataFrame([{"at": local_moment(e["at"]), "actor": e["actor"],
+                             "action": audit_word("action", e["action"]),
+                             "entity": f"{audit_word('entity', e['entity'])} {e['entity_id'] or ''}".strip(),
+                             "summary": e["summary"]} for e in entries])
+        st.dataframe(log, hide_index=True, width="stretch", height=420,
+                     column_config={"at": moment_column(t("admin.audit.at")), "actor": t("admin.audit.actor"),
+                                    "action": t("admin.audit.action"), "entity": t("admin.audit.entity"),
+                                    "summary": t("admin.audit.summary")})
 
 with tab_consents:
     try:

@@ -108,7 +108,8 @@ with tab_member:
         figure(cards[1], t("committees.members.attended"), member.sessions_attended)
         figure(cards[2], t("committees.members.term"), f"{fmt_day(member.since)} → {fmt_day(member.planned_end)}"
                          if member.since else "—")
-        figure(cards[3], t("committees.members.consent"), t("committees.yes") if member.has_consent else t("committees.no"))
+        figure(cards[3], t("committees.members.consent"),
+               t("committees.yes") if member.has_consent else t("committees.no"))
         if member.script:
             st.caption(f"{t('committees.members.script')} : {member.script}")
         events = F.member_timeline(db, committee.id, member.participant_id)

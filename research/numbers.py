@@ -6,7 +6,7 @@ where room is short (never "10/07/2026", which an American and a European read a
 Translations carry the format of their numbers ("ressenti moyen {mood:+.2f}") and days ("du
 {date:long}"), and `Numbers(lang)` fills them in that language: the code passes numbers and dates,
 never text made of them. Charts get the same conventions from `chart_locale` (Vega's number and time
-locales), and tables from `table_day_format` (the grid's moment.js pattern).
+locales), and tables from `table_day_format` and `table_moment_format` (the grid's moment.js patterns).
 """
 from __future__ import annotations
 
@@ -60,6 +60,11 @@ def table_day_format(lang: str) -> str:
     """The moment.js pattern of `day(..., "short")`, for a table's date column (which then still
     sorts by date, not by the text)."""
     return "DD/MM/YYYY" if lang == "fr" else "D MMM YYYY"
+
+
+def table_moment_format(lang: str) -> str:
+    """The moment.js pattern of a day and its time on a 24-hour clock, for a table's moment column."""
+    return table_day_format(lang) + " HH:mm"
 
 
 class Numbers(string.Formatter):

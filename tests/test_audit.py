@@ -31,3 +31,28 @@ def test_an_unwatched_connection_records_nothing(fresh_db):
     assert audit.entries(fresh_db) == []
     create_user(fresh_db, "root", "un-mot-de-passe-long", ADMIN)
     assert audit.entries(fresh_db) == []
+
+
+def test_the_audit_log_names_every_action_and_record_in_both_languages(demo_db_path):
+    """What the admin page shows: "Séance de comité 12 · modification", never "committee_sessions 12 update"."""
+    import ast
+    from pathlib import Path
+
+    from research.store import open_database
+    from ui.i18n import catalog
+
+    root = Path(__file__).resolve().parent.parent
+    actions, records = {"create", "update", "delete"}, set(audit.watched_tables(open_database(demo_db_path)))
+    for path in [*root.glob("research/**/*.py"), *root.glob("ui/*.py"), *root.glob("pages/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "record" \
+                    and getattr(node.func.value, "id", "") == "audit":
+                action, record = node.args[2], node.args[3]
+                assert isinstance(action, ast.Constant) and isinstance(record, ast.Constant), path.name
+                actions.add(action.value)
+                records.add(record.value)
+    assert {"sign_in", "erase", "backup", "committee_sessions", "participant"} <= actions | records
+    names = catalog()
+    unnamed = [f"{kind}.{stored}" for kind, stored in [*(("action", a) for a in actions), *(("entity", r) for r in records)]
+               if set(names.get(f"admin.audit.{kind}.{stored}", {})) != {"fr", "en"}]
+    assert unnamed == []

@@ -127,6 +127,20 @@ def day_input_format() -> str:
     return "DD/MM/YYYY" if current_language() == "fr" else "YYYY/MM/DD"
 
 
+def moment_column(label: str, **options):
+    """A table column of moments, a day and its time ("25/11/2026 14:05", "25 Nov 2026 14:05")."""
+    return st.column_config.DatetimeColumn(label, format=numbers.table_moment_format(current_language()), **options)
+
+
+def local_moment(stamp: str | None) -> datetime | None:
+    """A stored UTC moment ("2026-11-25T13:05:00+00:00") on this computer's clock, for `moment_column`;
+    None for none or for text that is no moment."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().replace(tzinfo=None)
+    except (TypeError, ValueError):
+        return None
+
+
 def day_column(label: str, **options):
     """A table column of dates written as `day` writes them (the table still sorts by date)."""
     return st.column_config.DateColumn(label, format=numbers.table_day_format(current_language()), **options)

@@ -10,7 +10,7 @@ from research import synthesis_store
 from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters, catch_all_named_in, journeys_by_talk
 from ui.auth import may_open_page
 from ui.db import db_path
-from ui.i18n import current_language, number, t, table_numbers
+from ui.i18n import current_language, local_moment, moment_column, number, t, table_numbers
 from ui.widgets import literal
 
 INTERVIEWS_PAGE = "pages/interviews.py"
@@ -130,15 +130,7 @@ RUN_COLUMNS = ("started", "status", "seconds", "utterances", "computed", "themes
 
 def run_history_table(history: list[dict]) -> None:
     """Earlier analysis runs, newest first, with headings, statuses and local times in the reader's language."""
-    from datetime import datetime
-
-    def local(stamp):
-        try:
-            return datetime.fromisoformat(stamp).astimezone().replace(tzinfo=None)
-        except (TypeError, ValueError):
-            return None
-
-    rows = [{"started": local(r.get("started_at")),
+    rows = [{"started": local_moment(r.get("started_at")),
              "status": t(f"synthesis.analysis.status.{r.get('status')}"),
              "seconds": r.get("seconds"), "utterances": r.get("utterances"),
              "computed": r.get("computed_embeddings"), "themes": r.get("themes"),
@@ -148,7 +140,7 @@ def run_history_table(history: list[dict]) -> None:
     heading = {c: t(f"synthesis.analysis.col.{c}") for c in RUN_COLUMNS}
     table = table_numbers(pd.DataFrame(rows, columns=RUN_COLUMNS), {"seconds": "{:.1f} s"})
     st.dataframe(table, hide_index=True, width="stretch", column_order=RUN_COLUMNS, column_config={
-        "started": st.column_config.DatetimeColumn(heading["started"], format=t("synthesis.analysis.when_format")),
+        "started": moment_column(heading["started"]),
         "status": st.column_config.TextColumn(heading["status"]),
         "seconds": st.column_config.NumberColumn(heading["seconds"]),
         "utterances": st.column_config.NumberColumn(heading["utterances"]),
