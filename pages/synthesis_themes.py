@@ -87,7 +87,8 @@ with tab_utterances:
         "step": u.step_label, "confidence": round(u.confidence, 2), "corrected": u.corrected,
     } for u in members])
     edited = st.data_editor(
-        table_numbers(table, {"confidence": "{:.2f}"}), hide_index=True, width="stretch", key=f"themes_editor_{theme_id}",
+        table_numbers(table, {"confidence": "{:.2f}"}), hide_index=True, width="stretch",
+        key=f"themes_editor_{theme_id}",
         disabled=["id", "text", "who", "step", "confidence", "corrected"],
         column_config={
             "pick": st.column_config.CheckboxColumn(t("synthesis.themes.pick"), width="small"),

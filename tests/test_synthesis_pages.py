@@ -219,7 +219,7 @@ def test_the_theme_utterances_table_reads_in_the_page_language(study_env, lang, 
     assert [o["value"] for o in options] == ["irritant", "enchantment", "neutral"]
     assert [o["label"] for o in options] == names  # the codes as the page's language names them
     shown = pa.ipc.open_stream(editor.proto.arrow_data.styler.display_values).read_pandas()
-    confidences = [text for text in shown.iloc[:, list(editor.value.columns).index("confidence")]]
+    confidences = list(shown.iloc[:, list(editor.value.columns).index("confidence")])
     assert confidences and all(len(c) == 4 and c[1] == decimal for c in confidences), confidences[:3]
 
 
