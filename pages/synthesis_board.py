@@ -4,7 +4,7 @@ import streamlit as st
 from research.synthesis import ENCHANTMENT, EXPECTATION, IRRITANT, SORTS, findings, overview
 from research.synthesis_charts import findings_chart
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import count, t
 from ui.synthesis import filter_bar, require_analysis, verbatim
 from ui.widgets import figure_cards, literal, page_header, show_chart
 
@@ -43,10 +43,10 @@ for tab, label in zip(tabs, (IRRITANT, ENCHANTMENT, EXPECTATION)):
                 facts = [t("synthesis.board.main_step", step=literal(f.main_step) or "—")]
                 if f.personas:
                     facts.append(t("synthesis.board.personas",
-                                   personas=", ".join(f"{literal(n)} ({c})" for n, c in f.personas[:4])))
+                                   personas=", ".join(f"{literal(n)} ({count(c)})" for n, c in f.personas[:4])))
                 if f.channels:
                     facts.append(t("synthesis.board.channels",
-                                   channels=", ".join(f"{literal(n)} ({c})" for n, c in f.channels[:4])))
+                                   channels=", ".join(f"{literal(n)} ({count(c)})" for n, c in f.channels[:4])))
                 if f.expectation_share:
                     facts.append(t("synthesis.board.expectations", share=f.expectation_share))
                 st.caption(" · ".join(facts))

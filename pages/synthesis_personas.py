@@ -6,7 +6,7 @@ from research.quoting import short_quote
 from research.synthesis import persona_summaries
 from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import count, t
 from ui.synthesis import filter_bar, require_analysis, verbatim
 from ui.widgets import badge, literal, page_header, show_chart
 
@@ -59,7 +59,8 @@ with tab_defined:
                 st.markdown(f"**{t('synthesis.personas.delighted_by')}**")
                 themes_with_examples(p, "enchantment", "green")
                 if p.channels:
-                    st.caption(t("synthesis.board.channels", channels=", ".join(f"{literal(c)} ({n})" for c, n in p.channels[:5])))
+                    channels = ", ".join(f"{literal(c)} ({count(n)})" for c, n in p.channels[:5])
+                    st.caption(t("synthesis.board.channels", channels=channels))
             with right:
                 traits = synthesis_store.traits_for_persona(db, p.persona_id)
                 st.markdown(f"**{t('synthesis.personas.traits')}**")

@@ -7,7 +7,7 @@ from research.errors import DomainError
 from research.synthesis import LABELS, agreement, theme_summaries
 from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
-from ui.i18n import number, t, table_numbers
+from ui.i18n import count, number, t, table_numbers
 from ui.synthesis import require_analysis, verbatim
 from ui.widgets import figure_cards, page_header, show_chart, show_error
 
@@ -36,13 +36,13 @@ with st.container(border=True):
 
 summaries = theme_summaries(records, quotes=3)
 by_id = {s.theme_id: s for s in summaries}
-show_chart(label_mix_chart([{"name": f"{s.label or t('synthesis.untitled')} ({s.size})",
+show_chart(label_mix_chart([{"name": f"{s.label or t('synthesis.untitled')} ({count(s.size)})",
                              "irritant": s.irritants, "enchantment": s.enchantments,
                              "neutral": s.neutral} for s in summaries[:25]], t))
 
 ids = [s.theme_id for s in summaries]
 theme_id = st.selectbox(t("synthesis.theme"), ids, key="themes_selected",
-                        format_func=lambda i: f"{by_id[i].label or t('synthesis.untitled')} · {by_id[i].size}")
+                        format_func=lambda i: f"{by_id[i].label or t('synthesis.untitled')} · {count(by_id[i].size)}")
 theme = by_id[theme_id]
 others = [i for i in ids if i != theme_id]
 name = lambda i: by_id[i].label or t("synthesis.untitled")  # noqa: E731
@@ -50,7 +50,7 @@ name = lambda i: by_id[i].label or t("synthesis.untitled")  # noqa: E731
 st.markdown(t("synthesis.themes.line", size=theme.size, participants=theme.participants,
               irritants=theme.irritants, enchantments=theme.enchantments, corrected=theme.corrected))
 if theme.steps:
-    st.caption(t("synthesis.themes.steps", steps=", ".join(f"{s} ({n})" for s, n in theme.steps[:5])))
+    st.caption(t("synthesis.themes.steps", steps=", ".join(f"{s} ({count(n)})" for s, n in theme.steps[:5])))
 quote_cols = st.columns(len(theme.quotes) or 1)
 for col, u in zip(quote_cols, theme.quotes):
     with col:
