@@ -45,7 +45,7 @@ def journey_map(steps: list, height: int = 320) -> alt.Chart:
 
 
 def touchpoint_heatmap(matrix: list[dict], height_per_channel: int = 34) -> alt.Chart:
-    """Steps × channels: colour = satisfaction, grey = missing, ✕ = break, ⧉ = redundant."""
+    """Steps × channels: colour = satisfaction, grey = missing, ✕ = break, ❐ = redundant."""
     df = pd.DataFrame(matrix)
     if df.empty:
         return alt.Chart(pd.DataFrame({"x": []})).mark_rect()
@@ -54,12 +54,14 @@ def touchpoint_heatmap(matrix: list[dict], height_per_channel: int = 34) -> alt.
                                       "redundant": t("journeys.presence.redundant")}).fillna("")
     df["mark"] = ""
     df.loc[df["is_break"].astype(bool), "mark"] = "✕"
-    df.loc[(df["presence"] == "redundant") & ~df["is_break"].astype(bool), "mark"] = "⧉"
+    df.loc[(df["presence"] == "redundant") & ~df["is_break"].astype(bool), "mark"] = "❐"
     df.loc[df["presence"] == "missing", "mark"] = "∅"
     df["sat"] = df["satisfaction"]
     order = df.sort_values("step_order")["step_label"].drop_duplicates().tolist()
     channels = df["channel"].drop_duplicates().tolist()
-    enc = dict(x=alt.X("step_label:N", sort=order, axis=alt.Axis(title=None, labelAngle=-35, labelLimit=220)),
+    # every step named: left to itself, Vega-Lite dropped every other slanted name once they met
+    enc = dict(x=alt.X("step_label:N", sort=order,
+                       axis=alt.Axis(title=None, labelAngle=-35, labelLimit=220, labelOverlap=False)),
                y=alt.Y("channel:N", sort=channels, axis=alt.Axis(title=None)))
     tooltip = [alt.Tooltip("step:N", title=t("journeys.step")), alt.Tooltip("channel:N", title=t("journeys.channel")),
                alt.Tooltip("state:N", title=t("journeys.tp.presence")),
@@ -76,4 +78,6 @@ def touchpoint_heatmap(matrix: list[dict], height_per_channel: int = 34) -> alt.
                         legend=alt.Legend(orient="top", direction="horizontal", gradientLength=160)))
     marks = alt.Chart(df[df["mark"] != ""]).mark_text(fontSize=15, fontWeight="bold", color="#1d2b36").encode(
         **enc, text="mark:N", tooltip=tooltip)
-    return (empty + missing + rated + marks).properties(height=max(160, height_per_channel * len(channels)))
+    # a height per channel, not for the whole chart: the page fits a chart's legend and its slanted step
+    # names inside a total height, and long step names left the cells none
+    return (empty + missing + rated + marks).properties(height=alt.Step(height_per_channel))

@@ -180,3 +180,24 @@ def test_clicking_the_language_already_chosen_keeps_it(app_url, browser):
         assert settled() != english
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_touchpoint_heatmap_gives_every_cell_its_height(app_url, browser, lang):
+    """The page fits a chart inside the height it is given, legend and slanted step names included: a
+    total height left the demo's cells 0 px tall behind a legend and its step names."""
+    from ui.i18n import t
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{app_url}/journeys?lang={lang}", wait_until="networkidle", timeout=60_000)
+        sign_in(page, "chercheuse", "ecoute-etudes-demo")
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+        page.get_by_role("tab", name=t("journeys.tab.matrix", lang=lang)).click()
+        cells = page.locator('[data-testid="stTabPanel"]:visible [data-testid="stVegaLiteChart"] svg g.mark-rect.role-mark path')
+        cells.first.wait_for(timeout=30_000)
+        heights = [box["height"] for box in (cells.nth(i).bounding_box() for i in range(cells.count())) if box]
+        assert len(heights) >= 7 * 10  # the demo journey: 10 steps × 7 channels, and the coloured cells on top
+        assert min(heights) >= 20, sorted(heights)[:5]
+    finally:
+        page.close()
