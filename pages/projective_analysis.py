@@ -8,6 +8,7 @@ import streamlit as st
 from research import images as I
 from research import photolanguage as PL
 from research import portrait as PT
+from research.synthesis_charts import GREEN, RED
 from ui.db import get_db
 from ui.i18n import current_language, t
 from ui.widgets import chart_with_height, literal, page_header
@@ -72,7 +73,7 @@ with tab_photo:
                 color=alt.Color("valence:N", title=t("images.valence"), legend=alt.Legend(orient="top"),
                                 scale=alt.Scale(domain=[t("images.valence.positive"), t("images.valence.neutral"),
                                                         t("images.valence.negative"), t("images.valence.none")],
-                                                range=["#4c9a6a", "#9aa5b1", "#c8553d", "#d9c6a5"])),
+                                                range=[GREEN, "#9aa5b1", RED, "#d9c6a5"])),
                 tooltip=[alt.Tooltip("image:N", title=t("projective.tip.picture")),
                          alt.Tooltip("picks:Q", title=t("projective.picks")),
                          alt.Tooltip("offered:Q", title=t("projective.offered")),

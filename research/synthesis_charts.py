@@ -17,8 +17,18 @@ from research.quoting import short_quote
 from research.synthesis import ENCHANTMENT, IRRITANT, CurvePoint, Finding, HeatCell
 
 Translate = Callable[..., str]
-RED, GREEN, GREY, GOLD = "#c0392b", "#1e8449", "#7f8c8d", "#d4a017"
+# Irritant red and an emerald green that readers who confuse red and green still tell apart: their
+# colour difference (CIELAB ΔE) seen as with deuteranopia is 43, with protanopia 23; the grass green
+# used before gave 23 and 14. `tests/test_chart_colours.py` keeps it so.
+RED, GREEN, GREY, GOLD = "#c0392b", "#117a65", "#7f8c8d", "#d4a017"
 LIGHT_GREY = "#bdc3c7"  # what is neither irritant nor enchantment, nor a topic
+VALENCE_MIDDLE = "#f4f1e4"  # neither: a light cream between the two
+
+
+def valence_scale(extent: float) -> alt.Scale:
+    """Irritant red through cream to enchantment green, for a valence from -extent to +extent (Vega's
+    red-yellow-green ends in a red and a green that look alike to one man in twelve)."""
+    return alt.Scale(domain=[-extent, 0, extent], range=[RED, VALENCE_MIDDLE, GREEN], interpolate="lab")
 
 
 def emotional_curve_chart(points: Sequence[CurvePoint], t: Translate, *, width: int | str = "container",
@@ -110,7 +120,7 @@ def heatmap_chart(cells: Sequence[HeatCell], t: Translate, *, width: int | str =
     )
     rect = base.mark_rect(stroke="white").encode(
         color=alt.Color("balance:Q", title=t("synthesis.heat.balance"),
-                        scale=alt.Scale(scheme="redyellowgreen", domain=[-extent, extent])),
+                        scale=valence_scale(extent)),
         tooltip=[alt.Tooltip("step:N", title=t("synthesis.curve.step")),
                  alt.Tooltip("channel:N", title=t("synthesis.heat.channel")),
                  alt.Tooltip("irritants:Q", title=t("synthesis.irritants")),
@@ -140,7 +150,7 @@ def brand_gap_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "c
     )
     bars = base.mark_bar(stroke="#1f2933", strokeWidth=0.5).encode(
         color=alt.Color("valence:Q", title=t("synthesis.brand.valence"),
-                        scale=alt.Scale(scheme="redyellowgreen", domain=[-1, 1])),
+                        scale=valence_scale(1)),
         tooltip=[alt.Tooltip("value:N", title=t("synthesis.brand.value")),
                  alt.Tooltip("group_label:N", title=t("synthesis.brand.group")),
                  alt.Tooltip("mentions:Q", title=t("synthesis.board.mentions")),

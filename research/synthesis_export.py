@@ -12,6 +12,7 @@ import csv
 import html
 import io
 import uuid
+from string import Template
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
@@ -26,7 +27,7 @@ Translate = Callable[..., str]
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 QDC_SCHEMA_LOCATION = "urn:QDA-XML:codebook:1.0 http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd"
 GUID_NAMESPACE = uuid.UUID("6f1c1f0e-2a47-4c59-9a1e-ec0a7e5e0001")
-LABEL_COLOURS = {IRRITANT: "#C0392B", ENCHANTMENT: "#1E8449", "neutral": "#7F8C8D"}
+LABEL_COLOURS = {IRRITANT: charts.RED.upper(), ENCHANTMENT: charts.GREEN.upper(), "neutral": charts.GREY.upper()}
 
 COLUMNS = [
     "utterance_id", "interview_id", "participant_code", "participant_kind", "persona", "journey",
@@ -364,7 +365,7 @@ def _finding_line(f: Finding, t: Translate) -> str:
              intensity=f.mean_intensity, step=f.main_step or "—")
 
 
-CSS = """
+CSS = Template("""
 body{font-family:"Helvetica Neue",Arial,sans-serif;color:#1f2933;max-width:960px;margin:2rem auto;padding:0 1rem;line-height:1.5}
 h1{color:#1f3a5f;border-bottom:3px solid #1f3a5f;padding-bottom:.3rem}
 h2{color:#1f3a5f;margin-top:2.2rem;border-bottom:1px solid #d9e2ec}
@@ -372,12 +373,12 @@ h3{margin-bottom:.2rem}
 .meta{color:#616e7c;font-size:.9rem}
 .chart{margin:1rem 0;text-align:center}.chart svg{max-width:100%;height:auto}
 blockquote{margin:.4rem 0 .4rem 1rem;padding:.3rem .8rem;border-left:4px solid #9fb3c8;background:#f5f7fa;font-style:italic}
-blockquote.irritant{border-color:#c0392b}blockquote.enchantment{border-color:#1e8449}
+blockquote.irritant{border-color:$red}blockquote.enchantment{border-color:$green}
 cite{display:block;font-style:normal;font-size:.8rem;color:#616e7c}
 table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid #d9e2ec;padding:.3rem .5rem;text-align:left}
 th{background:#f0f4f8}.finding{margin:1rem 0;padding:.2rem 0}.tag{font-size:.75rem;background:#f0b429;color:#fff;padding:.1rem .4rem;border-radius:3px;margin-left:.4rem}
 @media print{.chart{page-break-inside:avoid}.finding{page-break-inside:avoid}}
-"""
+""").substitute(red=charts.RED, green=charts.GREEN)
 
 
 def report_html(report: Report, t: Translate, lang: str = "fr") -> str:

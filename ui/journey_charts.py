@@ -4,9 +4,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from research.synthesis_charts import GREEN, RED
 from ui.i18n import t
 
-SATISFACTION_COLOURS = ["#c0392b", "#e67e22", "#f1c40f", "#7fb77e", "#1f7a4d"]
+SATISFACTION_COLOURS = [RED, "#e67e22", "#f1c40f", "#6fae8f", GREEN]  # 1 to 5, as irritants and enchantments
 
 
 def journey_map(steps: list, height: int = 320) -> alt.Chart:
