@@ -236,8 +236,8 @@ with tab_groups:
         st.markdown(f"##### {t('projective.by_category')}")
         emp, cus = t("portrait.group.employees"), t("portrait.group.customers")
         rows = [{t("portrait.category"): portrait.category_label(d["category"], lang),
-                 emp: " · ".join(f"{g.label} ({g.count})" for g in d["employees"]) or "—",
-                 cus: " · ".join(f"{g.label} ({g.count})" for g in d["customers"]) or "—",
+                 emp.capitalize(): " · ".join(f"{g.label} ({g.count})" for g in d["employees"]) or "—",
+                 cus.capitalize(): " · ".join(f"{g.label} ({g.count})" for g in d["customers"]) or "—",
                  t("projective.shared_answers"): "✓" if d["shared"] else "✗"}
                 for d in PT.category_divergence(db, target, portrait.id)]
         if rows:

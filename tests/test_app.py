@@ -1,5 +1,6 @@
 """Every page registered in app.py renders without an exception, in French and in English."""
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,24 @@ def test_page_renders_without_exception(app_env, page, lang):
     assert at.title, f"{page} shows no title"
     untitled = [tip["field"] for spec in chart_specs(at) for tip in tooltips(spec) if "title" not in tip]
     assert not untitled, f"{page}: tooltips show the data's own column names {untitled}, not words of the page"
+    raw = [heading for heading in table_headings(at) if re.fullmatch(r"[a-z]+(_[a-z]+)*", heading)]
+    assert not raw, f"{page}: tables headed by the data's own column names {raw}, not words of the page"
+
+
+def table_headings(at: AppTest) -> list[str]:
+    """The headings of the columns the page's tables show (in every tab)."""
+    import json
+
+    found, pending = [], [at.main]
+    while pending:
+        node = pending.pop()
+        if getattr(node, "type", "") == "dataframe":
+            config = json.loads(node.proto.columns or "{}")
+            shown = list(node.proto.column_order) or [str(c) for c in node.value.columns]
+            found += [config.get(c, {}).get("label", c) for c in shown if not config.get(c, {}).get("hidden")]
+        children = getattr(node, "children", None) or {}
+        pending += children.values() if isinstance(children, dict) else children
+    return found
 
 
 def chart_specs(at: AppTest) -> list[dict]:
