@@ -12,9 +12,9 @@ import csv
 import html
 import io
 import uuid
-from string import Template
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from string import Template
 from xml.etree import ElementTree as ET
 
 from research import synthesis_charts as charts
