@@ -86,7 +86,7 @@ def findings_chart(items: Sequence[Finding], t: Translate, *, width: int | str =
     return alt.Chart(df).mark_bar().encode(
         y=alt.Y("theme:N", sort=alt.EncodingSortField("rank"), title=None,
                 axis=alt.Axis(labelLimit=320)),
-        x=alt.X("participants:Q", title=t("synthesis.board.participants")),
+        x=alt.X("participants:Q", title=t("synthesis.board.participants"), axis=alt.Axis(tickMinStep=1)),
         # the theme of what has no subject of its own is not a finding like the others: grey
         color=alt.condition(alt.datum.miscellaneous, alt.value(LIGHT_GREY),
                             alt.Color("intensity:Q", title=t("synthesis.board.intensity"),

@@ -14,6 +14,7 @@ import io
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from string import Template
 from xml.etree import ElementTree as ET
 
@@ -202,7 +203,7 @@ class Report:
 
     title: str
     records: list[CodedUtterance]
-    generated_at: str = ""
+    generated_at: date = field(default_factory=date.today)  # written as the reader's language writes a day
     run_label: str = ""
     agreement: Agreement | None = None
     brand: list[BrandEvidence] = field(default_factory=list)

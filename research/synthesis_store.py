@@ -20,6 +20,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import sqlite_utils
 
@@ -644,7 +645,7 @@ def quotable_participants(db: sqlite_utils.Database) -> set[int] | None:
     return {r[0] for r in db.execute(f"SELECT id FROM {T_PARTICIPANTS}").fetchall() if check(db, r[0], "quotes")}
 
 
-def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t) :
+def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t):
     from research.synthesis import agreement
     from research.synthesis_export import Report
     from research.workspace import get_workspace
@@ -654,7 +655,7 @@ def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t
     run = latest_run(db) or {}
     return Report(
         title=t("synthesis.report.document_title", brand=ws.brand_name or "Écoute"),
-        records=list(records), generated_at=now_iso()[:10],
+        records=list(records), generated_at=date.today(),
         run_label=t("synthesis.report.run_label", run=run.get("id", "—")),
         agreement=agreement(label_pairs(db)), brand=brand_perception(db, records),
         competitors=[(name, r.get("category", ""), answers) for r in portrait_comparison(db)

@@ -131,6 +131,7 @@ def test_the_theme_of_what_has_no_subject_comes_after_every_topic(study):
     color = spec["encoding"]["color"]
     assert color["condition"] == {"test": "datum.miscellaneous", "value": LIGHT_GREY}
     assert color["field"] == "intensity"
+    assert spec["encoding"]["x"]["axis"]["tickMinStep"] == 1  # people are counted whole: no "0,5" tick
 
 
 def test_the_catch_all_is_named_in_the_readers_language_and_topics_keep_the_customers_words(study):

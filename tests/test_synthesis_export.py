@@ -3,6 +3,7 @@ import csv
 import io
 import re
 import zipfile
+from datetime import date
 from functools import partial
 from xml.etree import ElementTree as ET
 
@@ -92,7 +93,7 @@ def test_codebook_is_a_valid_refi_qda_file_with_stable_guids():
 
 def test_html_report_is_self_contained_with_charts_and_only_consented_quotes(records):
     report = Report(
-        title="Étude Alizé", records=records, generated_at="2026-11-23", run_label="analyse n°1",
+        title="Étude Alizé", records=records, generated_at=date(2026, 11, 23), run_label="analyse n°1",
         agreement=agreement([("irritant", "irritant"), ("neutral", "irritant")]),
         brand=[BrandEvidence("Proximité", "customer", 3, 0.4, 0.5, quotes=[records[2]]),
                BrandEvidence("Lenteur", "customer", 2, 0.2, -0.7, claimed=False, quotes=[records[0]])],
@@ -104,8 +105,10 @@ def test_html_report_is_self_contained_with_charts_and_only_consented_quotes(rec
     assert "Trois semaines pour être remboursée" in page
     assert "SOMME" not in page, "a participant without quote consent was quoted"
     assert "kappa de Cohen" in page and "non revendiqué" in page
+    assert "Rapport généré le 23 novembre 2026" in page
     english = report_html(report, partial(t, lang="en"), "en")
     assert "The main irritants" in english and 'lang="en"' in english
+    assert "Report generated on 23 November 2026" in english
 
 
 def test_docx_report_has_headings_pictures_and_quotes(records):
@@ -159,12 +162,12 @@ def test_a_report_draws_each_journey_s_curve_and_grid_apart(records):
     other = [replace(r, utterance_id=100 + r.utterance_id, journey_id=2, journey_name="Adhérer",
                      step_id=50 + r.step_id, step_label=f"J'adhère, étape {r.step_position}") for r in records[:3]]
     first = [replace(r, journey_name="Être remboursé") for r in records]
-    report = Report(title="Étude", records=first + other, generated_at="2026-11-24", run_label="analyse n°2")
+    report = Report(title="Étude", records=first + other, generated_at=date(2026, 11, 24), run_label="analyse n°2")
     titles = [s["title"] for s in report_sections(report, partial(t, lang="fr"))]
     assert titles.index("Courbe émotionnelle · Être remboursé") < titles.index("Courbe émotionnelle · Adhérer")
     assert "Points de contact : irritants / enchantements · Adhérer" in titles
     page = report_html(report, partial(t, lang="fr"), "fr")
     assert page.count("Courbe émotionnelle ·") == 2
-    single = report_sections(Report(title="Étude", records=first, generated_at="2026-11-24", run_label="n°1"),
+    single = report_sections(Report(title="Étude", records=first, generated_at=date(2026, 11, 24), run_label="n°1"),
                              partial(t, lang="fr"))
     assert "Courbe émotionnelle" in [s["title"] for s in single]  # one journey: no name to add
