@@ -3,10 +3,11 @@
 "7 octobre 2026" in French, "7 Oct 2026" or "7 October 2026" in English, and "07/10/26" or "7 Oct 26"
 where room is short (never "10/07/2026", which an American and a European read as different days).
 
-Translations carry the format of their numbers ("ressenti moyen {mood:+.2f}") and days ("du
-{date:long}"), and `Numbers(lang)` fills them in that language: the code passes numbers and dates,
-never text made of them. Charts get the same conventions from `chart_locale` (Vega's number and time
-locales), and tables from `table_day_format` and `table_moment_format` (the grid's moment.js patterns).
+Translations carry the format of their numbers ("ressenti moyen {mood:+.2f}"), their days ("du
+{date:long}") and the nouns their counts govern ("{n} verbatim{n:|s}"), and `Numbers(lang)` fills
+them in that language: the code passes numbers and dates, never text made of them. Charts get the
+same conventions from `chart_locale` (Vega's number and time locales), and tables from
+`table_day_format` and `table_moment_format` (the grid's moment.js patterns).
 """
 from __future__ import annotations
 
@@ -67,15 +68,29 @@ def table_moment_format(lang: str) -> str:
     return table_day_format(lang) + " HH:mm"
 
 
+def is_singular(count, lang: str) -> bool:
+    """Whether a noun after `count` takes its singular: below two in French ("0 participant", "1,5
+    heure"), exactly one in English ("0 participants", "1 participant"); anything not a number is
+    counted as many ("—")."""
+    if not isinstance(count, Real) or isinstance(count, bool):
+        return False
+    return abs(count) < 2 if lang == "fr" else abs(count) == 1
+
+
 class Numbers(string.Formatter):
     """`str.format` whose numbers given a format spec, and dates given a day style ("{date:long}"),
-    are written in `lang`'s conventions; a datetime is its day and its time ("05/12/2026 18:30")."""
+    are written in `lang`'s conventions; a datetime is its day and its time ("05/12/2026 18:30"). A
+    spec with a "|" chooses between a singular and a plural by the count it names: "{n} participant{n:|s}"
+    writes "1 participant", "3 participants"; "{n} {n:person|people}"."""
 
     def __init__(self, lang: str):
         super().__init__()
         self.lang = lang
 
     def format_field(self, value, format_spec: str):
+        if "|" in format_spec:  # "{n:|s}", "{n:person|people}": the form the count asks for
+            singular, plural = format_spec.split("|", 1)
+            return singular if is_singular(value, self.lang) else plural
         if format_spec and isinstance(value, Real) and not isinstance(value, bool):  # NumPy's numbers too
             return number(value, format_spec, self.lang)
         if format_spec in DAY_STYLES:

@@ -74,3 +74,23 @@ def test_charts_write_their_axes_in_the_reader_language():
     assert "locale" not in chart.to_dict()["config"] and in_language(chart, "en") is chart
     ticks = lambda svg: re.findall(r">([^<]*%)<", svg)  # noqa: E731
     assert f"40{NNBSP}%" in ticks(to_svg(chart, lang="fr")) and "40%" in ticks(to_svg(chart, lang="en"))
+
+
+@pytest.mark.parametrize("lang, written", [
+    ("fr", ["0 participant", "1 participant", "2 participants", "1,5 heure", "— participants"]),
+    ("en", ["0 participants", "1 participant", "2 participants", "1.5 hours", "— participants"]),
+])
+def test_a_count_chooses_the_singular_or_plural_of_its_noun_as_its_language_does(lang, written):
+    line = "{n} participant{n:|s}"
+    assert [fill(line, lang, n=n) for n in (0, 1, 2)] + [fill("{h:.1f} {h:heure|heures}" if lang == "fr" else
+                                                              "{h:.1f} {h:hour|hours}", lang, h=1.5),
+                                                         fill(line, lang, n="—")] == written
+    assert fill("{n:,d} participant{n:|s}", lang, n=np.int64(1)) == "1 participant"
+
+
+def test_the_catalogue_writes_one_participant_one_mention():
+    from ui.i18n import t
+
+    assert t("synthesis.report.brand_line", lang="fr", mentions=1, share=0.25, valence=-1.0).startswith("1 mention ·")
+    assert t("synthesis.report.brand_line", lang="en", mentions=2, share=0.25, valence=-1.0).startswith("2 mentions ·")
+    assert t("synthesis.personas.archetype_line", lang="fr", members=1) == "1 participant"
