@@ -82,7 +82,7 @@ def test_the_dashboard_copes_with_a_held_session_whose_attendance_is_not_taken_y
     committee = C.list_committees(db)[0]
     S.add_session(db, committee.id, datetime.combine(date.today() - timedelta(days=10), time(10, 0)), status="held")
     at = open_page(organiser_app, "pages/committees.py")
-    assert [m.value for m in at.metric if m.label == "Présence à la dernière séance"] == ["82\u202f%"]  # narrow no-break space
+    assert [m.value for m in at.metric if m.label == "Présence, dernière séance"] == ["82\u202f%"]  # narrow no-break space
 
 
 @pytest.mark.parametrize("page", ["committees", "committee_members", "committee_sessions", "committee_followups"])
