@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from research.errors import DomainError
+from research.numbers import fill
 
 
 def domain_errors(fn):
@@ -158,7 +159,8 @@ def analyze(input_path, out_path, lang, labels_path, workspace, no_cache, db_pat
             run = analyze_workspace(db, progress=progress)
         finally:
             db.close()
-        click.echo(f"run {run['id']}: {run['coded']} utterances coded, {run['themes']} themes")
+        click.echo(fill("run {id}: {n} utterance{n:|s} coded, {k} theme{k:|s}", "en", id=run["id"], n=run["coded"],
+                        k=run["themes"]))
         return
     if input_path is None or out_path is None:
         raise click.UsageError("give INPUT.jsonl and --out OUTPUT.jsonl, or --workspace")
@@ -167,7 +169,7 @@ def analyze(input_path, out_path, lang, labels_path, workspace, no_cache, db_pat
 
     summary = analyze_files(input_path, out_path, lang=lang, labels_path=labels_path, echo=echo,
                             use_cache=not no_cache)
-    echo(f"{summary['count']} utterances analysed -> {out_path}")
+    echo(fill("{n} utterance{n:|s} analysed -> {out}", "en", n=summary["count"], out=out_path))
 
 
 @cli.group()
@@ -260,8 +262,8 @@ def transcript_import(file, interview_id, fmt, speakers, on_duplicate, pseudonym
     finally:
         db.close()
     who = ", ".join(f"{k} → {codes.get(v, v)}" for k, v in result.speakers.items())
-    click.echo(f"transcript {result.transcript_id}: {result.utterances} utterances, "
-               f"{result.linked_to_steps} linked to journey steps ({who})")
+    click.echo(fill("transcript {id}: {n} utterance{n:|s}, {k} linked to journey steps ({who})", "en",
+                    id=result.transcript_id, n=result.utterances, k=result.linked_to_steps, who=who))
 
 
 @cli.group()
