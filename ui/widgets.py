@@ -74,7 +74,7 @@ def chart_with_height(chart) -> None:
     """An Altair chart at full width and at its own height. Streamlit squeezes some charts with a
     band axis (horizontal bars) unless the element's height is given: the plot's height plus room
     for the axis title and the legend."""
-    height = chart.to_dict().get("height")
+    height = getattr(chart, "height", None)  # as set by .properties(height=...); no serialising the whole chart
     if isinstance(height, int):
         show_chart(chart, height=height + 90)
     else:
