@@ -9,7 +9,7 @@ import streamlit as st
 
 from research.committees import Committee, list_committees
 from ui import keys
-from ui.i18n import current_language, number, t
+from ui.i18n import current_language, local_moment, number, t
 from ui.i18n import day as written_day
 from ui.widgets import chart_with_height, remembered_select, show_chart
 
@@ -40,12 +40,11 @@ def committee_or_stop(db) -> Committee:
 
 
 def fmt_day(value) -> str:
-    if not value:
-        return "—"
-    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    if isinstance(day, datetime):
-        day = day.date()
-    return f"{t(f'committees.weekday_short.{day.weekday()}')} {written_day(day)}"
+    """A day after its weekday ("jeu. 07/01/2027", "Thu 7 Jan 2027"), read as `ui.i18n.day` reads it."""
+    moment = value if isinstance(value, date) else local_moment(value)
+    if not moment:
+        return written_day(value)  # "—" for none, a text that is no date as it is
+    return f"{t(f'committees.weekday_short.{moment.weekday()}')} {written_day(moment)}"
 
 
 def fmt_when(moment: datetime) -> str:

@@ -112,11 +112,11 @@ def day(value, style: str = "short") -> str:
     if not value:
         return "—"
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
+        parsed = local_moment(value)
+        if parsed is None:
             return value
-    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = parsed
+    elif isinstance(value, datetime) and value.tzinfo is not None:
         value = value.astimezone()
     return numbers.day(value, current_language(), style)
 
