@@ -89,3 +89,19 @@ def test_tables_write_their_numbers_in_the_page_language(monkeypatch, lang, expe
     assert first == expected
     assert second[:3] == ["3", "—", "0,5" if lang == "fr" else "0.5"]
     assert styled.data is frame  # the table sorts by the numbers themselves
+
+
+@pytest.mark.parametrize("lang, written", [
+    ("fr", ["jeu. 07/01/2027", "jeu. 07/01/2027", "—", "pas une date"]),
+    ("en", ["Thu 7 Jan 2027", "Thu 7 Jan 2027", "—", "pas une date"]),
+])
+def test_committee_days_read_dates_and_stored_text_alike(monkeypatch, lang, written):
+    from datetime import date
+
+    import streamlit as st
+
+    from ui import keys
+    from ui.committees import fmt_day
+
+    monkeypatch.setitem(st.session_state, keys.LANGUAGE, lang)
+    assert [fmt_day(v) for v in (date(2027, 1, 7), "2027-01-07", None, "pas une date")] == written
