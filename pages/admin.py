@@ -32,10 +32,26 @@ tab_users, tab_audit, tab_consents, tab_erase, tab_backup = st.tabs(
 
 with tab_users:
     users = auth.list_users(db)
-    st.dataframe(pd.DataFrame([{t("auth.username"): u.username, t("auth.display_name"): u.display_name,
-                                t("admin.role"): t(f"auth.role.{u.role}"), t("admin.email"): u.email,
-                                t("admin.active"): u.active} for u in users]),
-                 hide_index=True, width="stretch")
+    locked = {u.username: auth.locked_for(db, u.username) for u in users}
+    accounts = pd.DataFrame([{"username": u.username, "name": u.display_name, "role": t(f"auth.role.{u.role}"),
+                              "email": u.email, "active": u.active, "last": local_moment(u.last_sign_in),
+                              "locked": t("admin.locked_for", n=locked[u.username]) if locked[u.username] else ""}
+                             for u in users])
+    st.dataframe(accounts, hide_index=True, width="stretch", placeholder="—",
+                 column_config={"username": t("auth.username"), "name": t("auth.display_name"),
+                                "role": t("admin.role"), "email": t("admin.email"), "active": t("admin.active"),
+                                "last": moment_column(t("admin.last_sign_in")), "locked": t("admin.locked")})
+    for u in users:
+        if locked[u.username]:
+            warn, button = st.columns([4, 1], vertical_alignment="center")
+            warn.warning(t("admin.locked_note", username=u.username, n=locked[u.username]), icon=":material/lock:")
+            if button.button(t("admin.unlock"), key=f"admin_unlock_{u.id}", icon=":material/lock_open:"):
+                try:
+                    auth.unlock(db, u.username, user)
+                except DomainError as e:
+                    show_error(e)
+                else:
+                    st.rerun()
     left, right = st.columns(2)
     with left, st.form("admin_new_user", clear_on_submit=True):
         st.markdown(f"**{t('admin.new_user')}**")
@@ -82,7 +98,7 @@ with tab_audit:
         st.dataframe(log, hide_index=True, width="stretch", height=420,
                      column_config={"at": moment_column(t("admin.audit.at")), "actor": t("admin.audit.actor"),
                                     "action": t("admin.audit.action"), "entity": t("admin.audit.entity"),
-                                    "summary": t("admin.audit.summary")})
+                                    "summary": t("admin.audit.summary")}, placeholder="—")
 
 with tab_consents:
     try:
@@ -102,7 +118,8 @@ with tab_consents:
                                     t("admin.consents.expires"): r["expires_on"],
                                     t("admin.consents.withdrawn"): "✓" if r["withdrawn"] else ""}
                                    for r in register]), hide_index=True, width="stretch",
-                     column_config={t("admin.consents.expires"): day_column(t("admin.consents.expires"))})
+                     column_config={t("admin.consents.expires"): day_column(t("admin.consents.expires"))},
+                     placeholder="—")
         st.caption(t("admin.consents.note"))
 
 with tab_erase:

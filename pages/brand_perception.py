@@ -78,4 +78,5 @@ if not portrait:
     st.info(t("synthesis.brand.no_portrait"))
 else:
     st.dataframe(portrait, hide_index=True, width="stretch",
-                 column_config={"category": st.column_config.TextColumn(t("portrait.category"), pinned=True)})
+                 column_config={"category": st.column_config.TextColumn(t("portrait.category"), pinned=True)},
+                 placeholder="—")

@@ -65,6 +65,7 @@ with tab_edit:
                 "name": st.column_config.TextColumn(t("brand.value_name"), required=True),
                 "definition": st.column_config.TextColumn(t("brand.value_definition"), width="large"),
             },
+            placeholder="—",
         )
         personality = st.text_area(t("brand.personality_help"), "\n".join(platform.personality),
                                    key="brand_personality")

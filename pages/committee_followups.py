@@ -46,7 +46,7 @@ for f in followups:
                                        **{f"Q{q + 1}. {question}": answers.get(q, "")
                                           for q, question in enumerate(f.questions)}}
                                       for pid, answers in f.answers.items()])
-                st.dataframe(table, hide_index=True, width="stretch")
+                st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
             else:
                 for q, question in enumerate(f.questions):
                     st.markdown(f"Q{q + 1}. {question}")

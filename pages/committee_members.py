@@ -127,7 +127,7 @@ with tab_member:
                          t("committees.col.event"): t(f"committees.event.{e['kind']}"),
                          t("committees.col.what"): what, t("committees.col.detail"): e["detail"]})
         st.markdown(f"**{t('committees.members.timeline')}**")
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="—")
         if member.status in ("accepted", "active"):
             with st.form("member_term"):
                 a, b = st.columns(2)

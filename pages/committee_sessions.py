@@ -31,7 +31,7 @@ rows = [{"#": s.number or "—", t("committees.col.when"): fmt_when(s.starts_at)
          t("committees.col.invited"): trend.get(s.id, {}).get("invited", 0),
          t("committees.col.attended"): trend.get(s.id, {}).get("attended", 0)} for s in sessions]
 if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="—")
 else:
     st.info(t("committees.no_sessions_yet"), icon=":material/event:")
 
@@ -191,7 +191,7 @@ with tab_attendance:
                 "incentive": st.column_config.NumberColumn(t("committees.col.incentive"), min_value=0, step=5,
                                                            format="%d €" if current_language() == "fr" else "€%d"),
                 "kind": st.column_config.TextColumn(t("committees.col.incentive_kind")),
-            })
+            }, placeholder="—")
         given = sum(x.incentive for x in attendance)
         st.caption(t("committees.attendance.summary", attended=sum(x.status == "attended" for x in attendance),
                      invited=len(attendance), total=euros(given), cap=euros(committee.incentive_cap)))

@@ -137,4 +137,4 @@ with tab_sources:
     st.caption(t("images.sources_help"))
     st.dataframe([{t("images.code"): im.code, t("images.title_field"): im.title, t("images.author"): im.author,
                    t("images.licence"): im.licence, t("images.source"): im.source} for im in imgs],
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", placeholder="—")

@@ -47,7 +47,7 @@ with tab_list:
         t("interviews.participants"): ", ".join(i.participant_codes), t("interviews.journey"): journeys.get(i.journey_id, "—"),
         t("interviews.utterances"): i.utterances, t("interviews.lang"): i.lang.upper()} for i in all_interviews])
     st.dataframe(table_numbers(table), hide_index=True, width="stretch",
-                 column_config={t("interviews.date"): day_column(t("interviews.date"))})
+                 column_config={t("interviews.date"): day_column(t("interviews.date"))}, placeholder="—")
 
 with tab_plan:
     with st.form("plan_interview", clear_on_submit=True):

@@ -166,7 +166,7 @@ with tab_matrix:
                 "satisfaction": st.column_config.NumberColumn(t("journeys.tp.satisfaction"), min_value=1, max_value=5, step=1),
                 "is_break": st.column_config.CheckboxColumn(t("journeys.tp.break")),
                 "note": st.column_config.TextColumn(t("journeys.tp.note"), width="large"),
-            })
+            }, placeholder="—")
         if st.button(t("journeys.matrix.save"), type="primary"):
             back_p = {v: k for k, v in presence_labels.items()}
             back_b = {v: k for k, v in by_labels.items()}
@@ -211,7 +211,7 @@ with tab_manage:
         st.markdown(f"##### {t('journeys.channels')}")
         st.dataframe(pd.DataFrame([{t("journeys.channel"): c.name, t("journeys.channel_kind"): t(f"journeys.channel_kind.{c.kind}") if c.kind else "—"}
                                    for c in channels]),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch", placeholder="—")
         with st.form("add_channel", clear_on_submit=True):
             c1, c2 = st.columns(2)
             name = c1.text_input(t("journeys.channel"))

@@ -96,7 +96,7 @@ with tab_people:
                      t("participants.consent.interview"): "✓" if s["interview"] else "✗",
                      t("participants.consent.quotes"): "✓" if s["quotes"] else "✗",
                      t("participants.consent.committee"): "✓" if s["committee"] else "✗"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="—")
     st.caption(t("participants.pseudonymous_note"))
     with st.expander(t("participants.contacts"), icon=":material/lock:"):
         st.caption(t("participants.contacts_help"))
@@ -151,7 +151,7 @@ with tab_consents:
         st.warning(t("participants.consent.missing", codes=", ".join(p.code for p in missing)), icon=":material/gpp_maybe:")
     st.dataframe(pd.DataFrame(register), hide_index=True, width="stretch",
                  column_config={t(k): day_column(t(k)) for k in ("participants.consent.given_on",
-                                                                 "participants.consent.expires_on")})
+                                                                 "participants.consent.expires_on")}, placeholder="—")
     with st.form("record_consent", clear_on_submit=True):
         st.markdown(f"##### {t('participants.consent.record')}")
         c1, c2, c3 = st.columns(3)

@@ -41,7 +41,7 @@ with st.expander(t("portrait.new"), icon=":material/add_circle:", expanded=not s
         cats = st.data_editor(pd.DataFrame(PT.DEFAULT_CATEGORIES)[["fr", "en"]], num_rows="dynamic", hide_index=True,
                               key="pt_new_categories", width="stretch",
                               column_config={"fr": st.column_config.TextColumn(t("portrait.cat_fr")),
-                                             "en": st.column_config.TextColumn(t("portrait.cat_en"))})
+                                             "en": st.column_config.TextColumn(t("portrait.cat_en"))}, placeholder="—")
         if st.form_submit_button(t("portrait.create"), type="primary"):
             try:
                 defaults = {c["fr"]: c["key"] for c in PT.DEFAULT_CATEGORIES}
@@ -91,7 +91,7 @@ with tab_grid:
     config = {"_pid": None, "who": st.column_config.TextColumn(t("portrait.player"), disabled=True, pinned=True)}
     config.update({k: st.column_config.TextColumn(labels[k], width="medium") for k in cat_keys})
     edited = st.data_editor(frame, hide_index=True, key=f"pt_grid_{sid}_{target}", column_config=config,
-                            width="stretch", height=min(38 * (len(rows) + 1) + 4, 600))
+                            width="stretch", height=min(38 * (len(rows) + 1) + 4, 600), placeholder="—")
     if st.button(t("portrait.save_grid"), type="primary", key=f"pt_save_{sid}_{target}", icon=":material/save:"):
         cells = {(int(r["_pid"]), k): str(r[k] or "") for r in edited.fillna("").to_dict("records") for k in cat_keys}
         result = PT.save_grid(db, sid, target, cells)
@@ -107,7 +107,7 @@ with tab_answers:
     view = [{t("portrait.target"): a.target, t("portrait.category"): session.category_label(a.category, lang),
              t("portrait.player"): a.participant_code, t("portrait.group"): t(f"portrait.group.{a.group}"),
              t("portrait.answer"): a.answer, t("portrait.justification"): a.justification} for a in answers]
-    st.dataframe(pd.DataFrame(view), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(view), hide_index=True, width="stretch", placeholder="—")
     if answers:
         export = pd.DataFrame([{"target": a.target, "category": a.category, "participant": a.participant_code,
                                 "group": a.group, "answer": a.answer, "justification": a.justification,
@@ -125,7 +125,7 @@ with tab_setup:
                               column_config={"key": st.column_config.TextColumn(t("portrait.cat_key"), disabled=True,
                                                                                  help=t("portrait.cat_key_help")),
                                              "fr": st.column_config.TextColumn(t("portrait.cat_fr")),
-                                             "en": st.column_config.TextColumn(t("portrait.cat_en"))})
+                                             "en": st.column_config.TextColumn(t("portrait.cat_en"))}, placeholder="—")
         cols = st.columns(3)
         targets = [cols[0].text_input(t("portrait.brand"), session.targets[0] if session.targets else "")]
         for n in (1, 2):

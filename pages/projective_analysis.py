@@ -120,7 +120,7 @@ with tab_photo:
                         {t("portrait.player"): p.participant_code, "#": p.rank,
                          t("images.code"): p.image_code, t("images.title_field"): p.image_title,
                          t("photolanguage.words"): p.words} for p in PL.list_picks(db, chosen)]),
-                        hide_index=True, width="stretch")
+                        hide_index=True, width="stretch", placeholder="—")
                 balance = PL.valence_balance(db, chosen)
                 st.caption(t("projective.valence_line", positive=balance.get("positive", 0),
                              neutral=balance.get("neutral", 0), negative=balance.get("negative", 0)))
@@ -177,7 +177,7 @@ with tab_competitors:
         st.info(t("projective.no_competitors"), icon=":material/compare:")
     else:
         st.dataframe(pd.DataFrame(PT.brand_comparison(db, lang)).rename(columns={"category": t("portrait.category")}),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch", placeholder="—")
         for competitor in portrait.competitors:
             st.markdown(f"#### {portrait.brand} · {competitor}")
             contrasts = PT.compare_targets(db, portrait.brand, competitor, session_id=portrait.id)[:8]
@@ -241,7 +241,7 @@ with tab_groups:
                  t("projective.shared_answers"): "✓" if d["shared"] else "✗"}
                 for d in PT.category_divergence(db, target, portrait.id)]
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="—")
 
 # ---------------------------------------------------------------- brand platform
 with tab_platform:

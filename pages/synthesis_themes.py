@@ -101,7 +101,7 @@ with tab_utterances:
             "step": st.column_config.TextColumn(t("synthesis.curve.step")),
             "confidence": st.column_config.NumberColumn(t("synthesis.themes.confidence")),
             "corrected": st.column_config.CheckboxColumn(t("synthesis.corrected"), width="small"),
-        })
+        }, placeholder="—")
     st.caption(t("synthesis.themes.labels_help"))
     picked = [int(r["id"]) for r in edited.to_dict("records") if r["pick"]]
     changed = {int(r["id"]): r["label"] for r, before in zip(edited.to_dict("records"), table.to_dict("records"))

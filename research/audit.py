@@ -50,7 +50,8 @@ def entries(db: sqlite_utils.Database, *, actor: str | None = None, entity: str 
 # ---------------------------------------------------------------- every change made through the app
 
 # machine output, bulk rows and indexes: recorded through their parent (a transcript, a run), not row by row
-UNWATCHED_PREFIXES = ("sqlite_", "_ecoute", "audit_log", "utterances", "analysis_", "pseudonym_map")
+UNWATCHED_PREFIXES = ("sqlite_", "_ecoute", "audit_log", "utterances", "analysis_", "pseudonym_map",
+                      "sign_in_failures")
 LABEL_COLUMNS = ("name", "title", "code", "username", "label", "text", "filename", "brand_name")
 
 

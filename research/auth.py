@@ -8,11 +8,17 @@ contact detail or a raw export).
 Passwords are hashed with argon2 (argon2-cffi). The first admin is created through a form when the
 workspace has no user. With Streamlit's OpenID Connect sign-in configured, an identity (its e-mail)
 is mapped to a local account, which carries the role.
+
+Guessing is slowed: after `MAX_FAILED_SIGN_INS` wrong passwords in a row for one username, that
+username is refused for `LOCK_MINUTES`, right password or not. Usernames that have no account are
+counted the same way, so the lock tells nobody which accounts exist. An admin who sets a new password
+(page or `ecoute accounts set-password`) lifts the lock.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 from argon2 import PasswordHasher
@@ -26,6 +32,8 @@ migrations = Migrations("auth")
 ADMIN, RESEARCHER, ORGANISER, MARKETER = "admin", "researcher", "organiser", "marketer"
 ROLES = (ADMIN, RESEARCHER, ORGANISER, MARKETER)
 MIN_PASSWORD = 10
+MAX_FAILED_SIGN_INS = 5  # wrong passwords in a row before a username is locked
+LOCK_MINUTES = 15
 
 # what each role may do, beyond opening pages
 PERMISSIONS: dict[str, set[str]] = {
@@ -82,6 +90,13 @@ def m001_users(db: sqlite_utils.Database) -> None:
     db["users"].create_index(["username"], unique=True)
 
 
+@migrations()
+def m002_sign_in_failures(db: sqlite_utils.Database) -> None:
+    """Wrong passwords in a row per typed username (with or without an account), and its lock."""
+    db["sign_in_failures"].create({"username": str, "failures": int, "locked_until": str, "last_failure": str},
+                                  pk="username", not_null={"failures"}, defaults={"failures": 0})
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -91,6 +106,8 @@ class User:
     role: str
     active: bool = True
     version: int = 1
+    has_password: bool = True  # False: signs in only through the organisation (OpenID Connect)
+    last_sign_in: str | None = None  # ISO moment, UTC
 
     @property
     def label(self) -> str:
@@ -102,7 +119,7 @@ class User:
 
 def _user(row: dict) -> User:
     return User(row["id"], row["username"], row["display_name"] or "", row["email"] or "", row["role"],
-                bool(row["active"]), row["version"] or 1)
+                bool(row["active"]), row["version"] or 1, bool(row["password_hash"]), row["last_sign_in"])
 
 
 def can(role: str | None, permission: str) -> bool:
@@ -133,13 +150,22 @@ def require(actor: User | None, permission: str) -> User:
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 
 
+def _utc(now: datetime | None) -> datetime:
+    return (now or datetime.now(timezone.utc)).replace(microsecond=0)
+
+
+def _typed(username: str) -> str:
+    return (username or "").strip().lower()[:64]
+
+
 def has_users(db: sqlite_utils.Database) -> bool:
     return "users" in db.table_names() and db["users"].count > 0
 
 
 def _check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise AuthError("The password is too short.", key="auth.err.password_short", n=MIN_PASSWORD)
+        raise AuthError(f"The password is too short: at least {MIN_PASSWORD} characters.",
+                        key="auth.err.password_short", n=MIN_PASSWORD)
 
 
 def create_user(db: sqlite_utils.Database, username: str, password: str | None, role: str, *,
@@ -179,27 +205,140 @@ def get_user(db: sqlite_utils.Database, user_id: int) -> User:
     return _user(rows[0])
 
 
+def get_user_named(db: sqlite_utils.Database, username: str) -> User:
+    rows = list(db["users"].rows_where("username = ?", [_typed(username)]))
+    if not rows:
+        raise AuthError(f"No account named {_typed(username)!r}.", key="auth.err.no_user")
+    return _user(rows[0])
+
+
 def list_users(db: sqlite_utils.Database) -> list[User]:
     return [_user(r) for r in db["users"].rows_where(order_by="role, username")]
 
 
-def authenticate(db: sqlite_utils.Database, username: str, password: str) -> User:
-    """The account, if the password is right; one message for any failure (no hint which part was wrong)."""
-    rows = list(db["users"].rows_where("username = ?", [(username or "").strip().lower()]))
-    wrong = AuthError("Wrong username or password.", key="auth.err.wrong")
-    if not rows or not rows[0]["password_hash"] or not rows[0]["active"]:
+def locked_for(db: sqlite_utils.Database, username: str, now: datetime | None = None) -> int:
+    """Minutes (rounded up) before `username` may try again; 0 when it is not locked."""
+    row = db.execute("SELECT locked_until FROM sign_in_failures WHERE username = ?", [_typed(username)]).fetchone()
+    if not row or not row[0]:
+        return 0
+    left = (datetime.fromisoformat(row[0]) - _utc(now)).total_seconds()
+    return max(0, -int(-left // 60))
+
+
+def _locked_error(minutes: int) -> AuthError:
+    return AuthError(f"Too many wrong passwords: try again in {minutes} minute(s), or ask an admin.",
+                     key="auth.err.locked", minutes=minutes)
+
+
+def _count_failure(db: sqlite_utils.Database, username: str, user_id: int | None, now: datetime) -> int:
+    """One more wrong password for `username`; locks it at the limit. Returns the lock's minutes (0: none)."""
+    from research import audit
+
+    name = _typed(username)
+    with db.atomic():
+        row = db.execute("SELECT failures FROM sign_in_failures WHERE username = ?", [name]).fetchone()
+        failures = (row[0] if row else 0) + 1
+        locked = failures >= MAX_FAILED_SIGN_INS
+        db["sign_in_failures"].upsert({"username": name, "failures": 0 if locked else failures,
+                                       "locked_until": (now + timedelta(minutes=LOCK_MINUTES)).isoformat()
+                                       if locked else None, "last_failure": now.isoformat()}, pk="username")
+        if locked:
+            audit.record(db, None, "lock", "user", user_id,
+                         f"{name}: {MAX_FAILED_SIGN_INS} wrong passwords in a row, locked {LOCK_MINUTES} min")
+        # forget usernames nobody has mistyped for a day, so guesses at names do not pile up
+        db.execute("DELETE FROM sign_in_failures WHERE last_failure < ? AND (locked_until IS NULL OR locked_until < ?)",
+                   [(now - timedelta(days=1)).isoformat(), now.isoformat()])
+    return LOCK_MINUTES if locked else 0
+
+
+def _forget_failures(db: sqlite_utils.Database, username: str) -> None:
+    db.execute("DELETE FROM sign_in_failures WHERE username = ?", [_typed(username)])
+
+
+def authenticate(db: sqlite_utils.Database, username: str, password: str, now: datetime | None = None) -> User:
+    """The account, if the password is right; one message for any failure (no hint which part was
+    wrong), and `auth.err.locked` while the username is locked (see the module's docstring)."""
+    now = _utc(now)
+    rows = list(db["users"].rows_where("username = ?", [_typed(username)]))
+    row = rows[0] if rows and rows[0]["password_hash"] and rows[0]["active"] else None
+    minutes = locked_for(db, username, now)
+    if minutes:
         _hasher.hash("spend-the-same-time")
-        raise wrong
-    row = rows[0]
+        raise _locked_error(minutes)
     try:
+        if row is None:
+            _hasher.hash("spend-the-same-time")
+            raise VerifyMismatchError
         _hasher.verify(row["password_hash"], password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise wrong from None
-    updates = {"last_sign_in": now_iso()}
+        minutes = _count_failure(db, username, row["id"] if row else None, now)
+        raise (_locked_error(minutes) if minutes else AuthError("Wrong username or password.",
+                                                                 key="auth.err.wrong")) from None
+    updates = {"last_sign_in": now.isoformat()}
     if _hasher.check_needs_rehash(row["password_hash"]):
         updates["password_hash"] = _hasher.hash(password)
-    db["users"].update(row["id"], updates)
+    with db.atomic():
+        db["users"].update(row["id"], updates)
+        _forget_failures(db, username)
     return _user(row)
+
+
+def change_own_password(db: sqlite_utils.Database, user: User, current: str, new: str,
+                        now: datetime | None = None) -> User:
+    """A signed-in person's new password, given their current one (a wrong one counts as a failed sign-in)."""
+    now = _utc(now)
+    row = db["users"].get(user.id)
+    if not row["password_hash"]:
+        raise AuthError("This account signs in through your organisation; it has no password here.",
+                        key="auth.err.no_password")
+    minutes = locked_for(db, user.username, now)
+    if minutes:
+        raise _locked_error(minutes)
+    try:
+        _hasher.verify(row["password_hash"], current or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        minutes = _count_failure(db, user.username, user.id, now)
+        raise (_locked_error(minutes) if minutes else AuthError("The current password is wrong.",
+                                                                 key="auth.err.current_wrong")) from None
+    if new == current:
+        raise AuthError("The new password is the one in use.", key="auth.err.same_password")
+    _check_password(new)
+    return _set_password(db, user, row, new, now)
+
+
+def _set_password(db: sqlite_utils.Database, actor, row: dict, password: str, now: datetime) -> User:
+    from research import audit
+
+    with db.atomic():
+        db["users"].update(row["id"], {"password_hash": _hasher.hash(password), "version": (row["version"] or 1) + 1,
+                                       "updated_at": now.isoformat()})
+        _forget_failures(db, row["username"])
+        audit.record(db, actor, "password", "user", row["id"], row["username"])
+    return get_user(db, row["id"])
+
+
+def reset_password(db: sqlite_utils.Database, username: str, password: str) -> User:
+    """A new password for an account, from the command line (whoever may write the workspace file may do
+    anything with it): the way back in for an admin who lost theirs. Lifts the account's lock."""
+    row = db["users"].get(get_user_named(db, username).id)
+    _check_password(password)
+    return _set_password(db, None, row, password, _utc(None))
+
+
+def unlock(db: sqlite_utils.Database, username: str, actor: User | None = None) -> bool:
+    """Lift a username's lock and forget its wrong passwords (`actor`: an admin on the page; None from the
+    command line); whether it was locked."""
+    from research import audit
+
+    if actor is not None:
+        require(actor, "users.manage")
+    was = bool(locked_for(db, username))
+    with db.atomic():
+        _forget_failures(db, username)
+        if was:
+            row = db.execute("SELECT id FROM users WHERE username = ?", [_typed(username)]).fetchone()
+            audit.record(db, actor, "unlock", "user", row[0] if row else None, _typed(username))
+    return was
 
 
 def user_for_identity(db: sqlite_utils.Database, email: str | None) -> User:
@@ -243,6 +382,8 @@ def update_user(db: sqlite_utils.Database, actor: User, user_id: int, *, expecte
                 raise AuthError("The last admin cannot lose that role.", key="auth.err.last_admin")
         changes.update(version=current.version + 1, updated_at=now_iso())
         db["users"].update(user_id, changes)
+        if password:
+            _forget_failures(db, current.username)
         from research import audit
 
         audit.record(db, actor, "update", "user", user_id,

@@ -355,6 +355,107 @@ def committee_ics(committee_id, session_id, member_code, out_path, db_path):
     click.echo(f"{out_path}: {data.count(b'BEGIN:VEVENT')} sessions")
 
 
+@cli.group()
+def accounts():
+    """Accounts: list them, create one, set a password, lift a sign-in lock (the way back in for an
+    admin who lost their password: whoever may write the workspace file may do this)."""
+
+
+@accounts.command("list")
+@db_option
+@domain_errors
+def accounts_list(db_path):
+    """Every account: username, role, active or not, last sign-in, sign-in lock."""
+    from research import auth
+
+    db = open_db(db_path)
+    try:
+        for u in auth.list_users(db):
+            row = db["users"].get(u.id)
+            locked = auth.locked_for(db, u.username)
+            click.echo("  ".join([f"{u.username:<20}", f"{u.role:<10}", "active  " if u.active else "inactive",
+                                  f"last sign-in {row['last_sign_in'] or 'never'}",
+                                  "no password (organisation sign-in)" if not u.has_password else "",
+                                  fill("locked for {n} more minute{n:|s}", "en", n=locked) if locked else ""]).rstrip())
+    finally:
+        db.close()
+
+
+def _new_password(given: str | None) -> str:
+    """`--password-stdin`'s line, else asked twice without echo."""
+    if given is not None:
+        return given
+    return click.prompt("New password", hide_input=True, confirmation_prompt="Repeat it")
+
+
+password_stdin_option = click.option(
+    "--password-stdin", "from_stdin", is_flag=True,
+    help="Read the password from the first line of standard input instead of asking for it (for scripts).")
+
+
+def _stdin_password(from_stdin: bool) -> str | None:
+    return sys.stdin.readline().rstrip("\r\n") if from_stdin else None
+
+
+@accounts.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "researcher", "organiser", "marketer"]), required=True)
+@click.option("--name", "display_name", default="", help="The name shown in the app.")
+@click.option("--email", default="", help="For the organisation's sign-in (OpenID Connect).")
+@click.option("--no-password", is_flag=True, help="An account that only signs in through the organisation.")
+@password_stdin_option
+@db_option
+@domain_errors
+def accounts_create(username, role, display_name, email, no_password, from_stdin, db_path):
+    """Create the account USERNAME (the password is asked for twice, without echo)."""
+    from research import audit, auth
+
+    db = open_db(db_path)
+    try:
+        password = None if no_password else _new_password(_stdin_password(from_stdin))
+        with db.atomic():
+            user = auth.create_user(db, username, password, role, display_name=display_name, email=email)
+            audit.record(db, None, "create", "user", user.id, f"{user.username} ({user.role})")
+    finally:
+        db.close()
+    click.echo(f"account {user.username} created ({user.role})")
+
+
+@accounts.command("set-password")
+@click.argument("username")
+@password_stdin_option
+@db_option
+@domain_errors
+def accounts_set_password(username, from_stdin, db_path):
+    """Give USERNAME a new password (asked for twice, without echo); lifts its sign-in lock."""
+    from research import auth
+
+    db = open_db(db_path)
+    try:
+        auth.get_user_named(db, username)  # a missing account is said before the password is asked for
+        user = auth.reset_password(db, username, _new_password(_stdin_password(from_stdin)))
+    finally:
+        db.close()
+    click.echo(f"new password set for {user.username}" + ("" if user.active else
+                                                           " (the account is inactive: an admin must activate it)"))
+
+
+@accounts.command("unlock")
+@click.argument("username")
+@db_option
+@domain_errors
+def accounts_unlock(username, db_path):
+    """Let USERNAME try signing in again now, after too many wrong passwords."""
+    from research import auth
+
+    db = open_db(db_path)
+    try:
+        was = auth.unlock(db, username)
+    finally:
+        db.close()
+    click.echo(f"{username.strip().lower()}: " + ("unlocked" if was else "was not locked"))
+
+
 @cli.command("backup")
 @click.argument("dest", type=click.Path(path_type=Path))
 @db_option

@@ -156,6 +156,85 @@ def test_nothing_shows_before_sign_in_and_the_form_signs_in(app_env):
     assert any("Inès Benali" in c.value for c in at.sidebar.caption)
 
 
+def test_the_sign_in_form_says_when_wrong_passwords_have_locked_a_username(app_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.text_input(key="auth_username").set_value("marketing")
+    errors = []
+    for password in ["mauvais mot de passe"] * 5 + ["ecoute-marketing-demo"]:
+        at.text_input(key="auth_password").set_value(password)
+        at.button[0].click().run()
+        errors.append(at.error[0].value if at.error else None)
+    assert errors[:4] == ["Identifiant ou mot de passe incorrect."] * 4
+    assert errors[4] == errors[5] and errors[5].startswith("Trop de mots de passe erronés : réessayez dans 15 minutes")
+    assert not at.exception and at.title[0].value == "Connexion"  # the right password waits too
+
+
+def test_a_signed_in_person_changes_their_password_from_the_sidebar(app_env):
+    from research import auth
+    from research.store import open_database
+
+    at = signed_in(app_env, "chercheuse", "en")
+    at.run()
+    assert [b.label for b in at.sidebar.button if b.form_id == "auth_own_password"] == ["Change the password"]
+
+    def form():  # the sidebar's popover form alone (AppTest loses the sidebar of st.navigation after a rerun)
+        import os
+
+        from research import auth
+        from research.store import open_database
+        from ui.auth import own_password_form
+
+        db = open_database(os.environ["ECOUTE_DB"])
+        own_password_form(db, auth.get_user_named(db, "chercheuse"))
+
+    at = AppTest.from_function(form, default_timeout=30)
+    at.session_state["ecoute.lang"] = "en"
+    at.run()
+
+    def submit(current, new, again):
+        at.text_input(key="auth_own_current").set_value(current)
+        at.text_input(key="auth_own_new").set_value(new)
+        at.text_input(key="auth_own_again").set_value(again)
+        at.button[0].click().run()
+        assert not at.exception
+        return [e.value for e in at.error], [s.value for s in at.success]
+
+    assert submit("ecoute-etudes-demo", "a new long password", "a new long typo") == (
+        ["The two passwords differ."], [])
+    assert submit("not my password", "a new long password", "a new long password") == (
+        ["The current password is wrong."], [])
+    assert submit("ecoute-etudes-demo", "a new long password", "a new long password") == (
+        [], ["Password changed: use it next time you sign in."])
+    assert auth.authenticate(open_database(app_env), "chercheuse", "a new long password").username == "chercheuse"
+    # an account that signs in through the organisation has no password to change
+    auth.create_user(open_database(app_env), "oidc", None, "marketer", email="oidc@client.fr")
+    at = signed_in(app_env, "oidc", "en")
+    at.run()
+    assert not at.exception and not [b for b in at.sidebar.button if b.form_id == "auth_own_password"]
+
+
+def test_an_admin_sees_a_locked_account_and_unlocks_it(app_env):
+    from research import auth
+    from research.store import open_database
+
+    db = open_database(app_env)
+    for _ in range(auth.MAX_FAILED_SIGN_INS):
+        with pytest.raises(auth.AuthError):
+            auth.authenticate(db, "comites", "a wrong guess")
+    at = signed_in(app_env, "admin", "fr")
+    at.run()
+    at.switch_page("pages/admin.py").run()
+    assert [w.value for w in at.warning if "comites" in w.value] == [
+        "Le compte comites est bloqué encore 15 minutes après trop de mots de passe erronés. Débloquez-le si "
+        "c'est bien son titulaire qui s'est trompé ; sinon, quelqu'un essaie de deviner son mot de passe."]
+    table = at.dataframe[0].value
+    assert list(table.loc[table["username"] == "comites", "locked"]) == ["encore 15 min"]
+    at.button(key=f"admin_unlock_{user_id(app_env, 'comites')}").click().run()
+    assert not at.exception and not [w for w in at.warning if "comites" in w.value]
+    assert auth.authenticate(db, "comites", "ecoute-comites-demo").username == "comites"
+
+
 def test_first_start_without_accounts_creates_the_admin(tmp_path, monkeypatch):
     from research.store import open_database
 

@@ -5,6 +5,7 @@ import io
 import json
 import sqlite3
 import zipfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,113 @@ def test_retention_purges_only_old_recordings(fresh_db, tmp_path):
     assert erasure.purge_recordings(fresh_db, admin, tmp_path) == ["old.m4a"]
     assert new.exists() and not old.exists()
     assert audit.entries(fresh_db)[0]["entity"] == "recordings"
+
+
+# ---------------------------------------------------------------- guessing, own password, command line
+
+NOON = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+
+def _sign_in_error(db, username, password, now):
+    with pytest.raises(auth.AuthError) as e:
+        auth.authenticate(db, username, password, now=now)
+    return e.value.key, e.value.params.get("minutes")
+
+
+def test_wrong_passwords_in_a_row_lock_the_username_even_for_the_right_one(fresh_db, admin):
+    bob = auth.create_user(fresh_db, "bob", "long enough pass", "researcher")
+    assert [_sign_in_error(fresh_db, "bob", "guess", NOON) for _ in range(4)] == [("auth.err.wrong", None)] * 4
+    assert _sign_in_error(fresh_db, "Bob ", "guess", NOON) == ("auth.err.locked", auth.LOCK_MINUTES)
+    assert _sign_in_error(fresh_db, "bob", "long enough pass", NOON + timedelta(minutes=1)) == ("auth.err.locked", 14)
+    assert auth.authenticate(fresh_db, "bob", "long enough pass", now=NOON + timedelta(minutes=15)).id == bob.id
+    # a success forgets the earlier mistakes: four more do not lock
+    later = NOON + timedelta(hours=1)
+    assert {_sign_in_error(fresh_db, "bob", "guess", later) for _ in range(4)} == {("auth.err.wrong", None)}
+    assert auth.authenticate(fresh_db, "bob", "long enough pass", now=later).id == bob.id
+    # another account is not touched, and a username without an account locks alike (no hint it is unknown)
+    assert auth.authenticate(fresh_db, "alice", "correct horse battery", now=NOON).id == admin.id
+    assert [_sign_in_error(fresh_db, "root", "guess", NOON)[0] for _ in range(5)] == ["auth.err.wrong"] * 4 + [
+        "auth.err.locked"]
+    locks = [(r["action"], r["entity_id"], r["summary"].split(":")[0]) for r in audit.entries(fresh_db)]
+    assert locks == [("lock", None, "root"), ("lock", str(bob.id), "bob")]
+
+
+def test_an_admin_lifts_a_lock_by_setting_a_password_or_unlocking(fresh_db, admin):
+    bob = auth.create_user(fresh_db, "bob", "long enough pass", "researcher")
+    for _ in range(auth.MAX_FAILED_SIGN_INS):
+        _sign_in_error(fresh_db, "bob", "guess", None)
+    assert auth.locked_for(fresh_db, "bob") == auth.LOCK_MINUTES
+    auth.update_user(fresh_db, admin, bob.id, expected_version=bob.version, password="a brand new one")
+    assert auth.locked_for(fresh_db, "bob") == 0
+    assert auth.authenticate(fresh_db, "bob", "a brand new one").id == bob.id
+    for _ in range(auth.MAX_FAILED_SIGN_INS):
+        _sign_in_error(fresh_db, "bob", "guess", None)
+    with pytest.raises(auth.AccessDenied):
+        auth.unlock(fresh_db, "bob", auth.get_user(fresh_db, bob.id))
+    assert auth.unlock(fresh_db, "bob", admin) is True and auth.unlock(fresh_db, "bob", admin) is False
+    assert auth.authenticate(fresh_db, "bob", "a brand new one").id == bob.id
+    assert audit.entries(fresh_db)[0]["action"] == "unlock"
+
+
+def test_a_signed_in_person_changes_their_own_password(fresh_db, admin):
+    bob = auth.create_user(fresh_db, "bob", "long enough pass", "researcher")
+    for current, new, key in (("not it at all", "a brand new one", "auth.err.current_wrong"),
+                              ("long enough pass", "long enough pass", "auth.err.same_password"),
+                              ("long enough pass", "short", "auth.err.password_short")):
+        with pytest.raises(auth.AuthError) as e:
+            auth.change_own_password(fresh_db, bob, current, new)
+        assert e.value.key == key
+    assert auth.authenticate(fresh_db, "bob", "long enough pass").id == bob.id  # nothing changed so far
+    changed = auth.change_own_password(fresh_db, bob, "long enough pass", "a brand new one")
+    assert changed.version == bob.version + 1
+    assert auth.authenticate(fresh_db, "bob", "a brand new one").id == bob.id
+    assert _sign_in_error(fresh_db, "bob", "long enough pass", None) == ("auth.err.wrong", None)
+    assert (audit.entries(fresh_db)[0]["action"], audit.entries(fresh_db)[0]["actor"]) == ("password", "bob")
+    bea = auth.create_user(fresh_db, "bea", None, "marketer", email="bea@client.fr")
+    assert not bea.has_password and bob.has_password
+    with pytest.raises(auth.AuthError) as e:
+        auth.change_own_password(fresh_db, bea, "", "a brand new one")
+    assert e.value.key == "auth.err.no_password"
+
+
+def test_wrong_current_passwords_count_towards_the_lock(fresh_db, admin):
+    for _ in range(auth.MAX_FAILED_SIGN_INS - 1):
+        with pytest.raises(auth.AuthError):
+            auth.change_own_password(fresh_db, admin, "a wrong guess", "a brand new one")
+    with pytest.raises(auth.AuthError) as e:
+        auth.change_own_password(fresh_db, admin, "a wrong guess", "a brand new one")
+    assert e.value.key == "auth.err.locked"
+    assert _sign_in_error(fresh_db, "alice", "correct horse battery", None)[0] == "auth.err.locked"
+
+
+def test_cli_accounts_create_list_set_password_and_unlock(db_path):
+    from click.testing import CliRunner
+
+    from research.cli import cli
+
+    def run(*args, input=None):
+        return CliRunner().invoke(cli, [*args, "--db", str(db_path)], input=input)
+
+    out = run("accounts", "create", "Alice", "--role", "admin", "--password-stdin", input="short\n")
+    assert out.exit_code == 1 and "too short: at least 10" in out.output and "Traceback" not in out.output
+    out = run("accounts", "create", "Alice", "--role", "admin", input="a long password\na long password\n")
+    assert out.exit_code == 0 and "account alice created (admin)" in out.output
+    out = run("accounts", "create", "bea", "--role", "marketer", "--no-password", "--email", "bea@x.fr")
+    assert out.exit_code == 0
+    db = open_database(db_path)
+    assert auth.authenticate(db, "alice", "a long password").role == "admin"
+    for _ in range(auth.MAX_FAILED_SIGN_INS):
+        _sign_in_error(db, "alice", "guess", None)
+    listed = run("accounts", "list").output.splitlines()
+    assert listed[0].split()[:3] == ["alice", "admin", "active"] and "locked for 15 more minutes" in listed[0]
+    assert "no password" in listed[1] and "locked" not in listed[1]
+    out = run("accounts", "set-password", "nobody", "--password-stdin", input="whatever it is\n")
+    assert out.exit_code == 1 and "No account named 'nobody'" in out.output
+    out = run("accounts", "set-password", "alice", "--password-stdin", input="the way back in\n")
+    assert out.exit_code == 0 and "new password set for alice" in out.output
+    assert auth.authenticate(db, "alice", "the way back in").role == "admin"  # the lock is lifted too
+    for _ in range(auth.MAX_FAILED_SIGN_INS):
+        _sign_in_error(db, "alice", "guess", None)
+    assert "alice: unlocked" in run("accounts", "unlock", "ALICE").output
+    assert "alice: was not locked" in run("accounts", "unlock", "alice").output
+    assert [e["action"] for e in audit.entries(db)][:3] == ["unlock", "lock", "password"]

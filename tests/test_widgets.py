@@ -105,3 +105,19 @@ def test_committee_days_read_dates_and_stored_text_alike(monkeypatch, lang, writ
 
     monkeypatch.setitem(st.session_state, keys.LANGUAGE, lang)
     assert [fmt_day(v) for v in (date(2027, 1, 7), "2027-01-07", None, "pas une date")] == written
+
+
+def test_every_table_writes_a_missing_value_as_a_dash_not_none():
+    """The grid writes an empty cell "None", in English on French pages too (a touchpoint's unknown volume, a
+    consent with no expiry, an account never signed in): each table gives it a placeholder."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    bare = []
+    for path in [*root.glob("pages/*.py"), *root.glob("ui/*.py"), root / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in ("dataframe", "data_editor") \
+                    and not any(k.arg == "placeholder" for k in node.keywords):
+                bare.append(f"{path.name}:{node.lineno}")
+    assert bare == []

@@ -146,13 +146,38 @@ def visible_pages(pages: dict[str, list], user: auth.User) -> dict[str, list]:
 
 
 def user_box(user: auth.User) -> None:
-    """Sidebar: who is signed in, with which role, and a sign-out button."""
+    """Sidebar: who is signed in, with which role, their own password, and a sign-out button."""
     st.caption(t("auth.signed_in_as", name=user.label, role=t(f"auth.role.{user.role}")))
-    if st.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:"):
+    if user.has_password:
+        with st.popover(t("auth.account"), icon=":material/key:", width="stretch"):
+            from ui.db import get_db
+
+            own_password_form(get_db(), user)
+    if st.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:", width="stretch"):
         st.session_state.pop(keys.USER_ID, None)
         if oidc_configured() and getattr(st.user, "is_logged_in", False):
             st.logout()
         st.rerun()
+
+
+def own_password_form(db: sqlite_utils.Database, user: auth.User) -> None:
+    """The signed-in person's own password: the current one, then the new one twice."""
+    with st.form("auth_own_password", clear_on_submit=True, border=False):
+        st.markdown(f"**{t('auth.own_password.title')}**")
+        current = st.text_input(t("auth.own_password.current"), type="password", key="auth_own_current")
+        new = st.text_input(t("auth.own_password.new"), type="password", key="auth_own_new",
+                            help=t("auth.password_help", n=auth.MIN_PASSWORD))
+        again = st.text_input(t("auth.password_again"), type="password", key="auth_own_again")
+        if st.form_submit_button(t("auth.own_password.save"), type="primary"):
+            if new != again:
+                st.error(t("auth.err.mismatch"))
+                return
+            try:
+                auth.change_own_password(db, user, current, new)
+            except DomainError as e:
+                show_error(e)
+            else:
+                st.success(t("auth.own_password.saved"), icon=":material/check:")
 
 
 def may_open_page(url_path: str) -> bool:

@@ -150,4 +150,4 @@ def run_history_table(history: list[dict]) -> None:
         "kappa": st.column_config.TextColumn(heading["kappa"], help=t("synthesis.analysis.col.kappa_help")),
         "model": st.column_config.TextColumn(heading["model"]),
         "message": st.column_config.TextColumn(heading["message"], width="large"),
-    })
+    }, placeholder="—")
