@@ -205,6 +205,29 @@ def get_user(db: sqlite_utils.Database, user_id: int) -> User:
     return _user(rows[0])
 
 
+def password_stamp(db: sqlite_utils.Database, user_id: int) -> str:
+    """A fingerprint of the account's current password (empty without one): a session keeps the one it
+    signed in with, and a password changed since (by its owner elsewhere, an admin, the command line)
+    ends that session."""
+    import hashlib
+
+    row = db.execute("SELECT password_hash FROM users WHERE id = ?", [user_id]).fetchone()
+    return hashlib.sha256(row[0].encode()).hexdigest()[:16] if row and row[0] else ""
+
+
+def idle_limit_minutes() -> int:
+    """Minutes without a click after which the app signs a person out, so that a study left open on an
+    unattended computer does not stay open: `ECOUTE_IDLE_MINUTES`, off (0) unless set. Off by default
+    because what was typed into a form and not yet sent is lost with the session (minutes typed
+    through a two-hour committee meeting); a server shared by a team sets it."""
+    import os
+
+    try:
+        return max(0, int(os.environ.get("ECOUTE_IDLE_MINUTES", "0")))
+    except ValueError:
+        return 0
+
+
 def get_user_named(db: sqlite_utils.Database, username: str) -> User:
     rows = list(db["users"].rows_where("username = ?", [_typed(username)]))
     if not rows:

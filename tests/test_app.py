@@ -214,6 +214,72 @@ def test_a_signed_in_person_changes_their_password_from_the_sidebar(app_env):
     assert not at.exception and not [b for b in at.sidebar.button if b.form_id == "auth_own_password"]
 
 
+def session_gate() -> None:
+    """What app.py does first on every run, and a signed-in person's own password form (AppTest runs the
+    page alone, not app.py, from its second run of an app with st.navigation)."""
+    import streamlit as st
+
+    from ui.auth import own_password_form, sign_in_page, signed_in_user
+    from ui.db import get_db, start_run
+
+    start_run()
+    user = signed_in_user(get_db())
+    if user is None:
+        sign_in_page()
+    else:
+        st.title(f"signed in as {user.username}")
+        own_password_form(get_db(), user)
+
+
+def gated(db_path, username: str, lang: str) -> AppTest:
+    at = AppTest.from_function(session_gate, default_timeout=30)
+    at.session_state["ecoute.lang"] = lang
+    at.session_state["ecoute.user_id"] = user_id(db_path, username)
+    return at.run()
+
+
+def test_a_session_ends_when_its_password_changes_elsewhere_or_after_the_idle_limit(app_env, monkeypatch):
+    import time
+
+    from research import auth
+    from research.store import open_database
+
+    at = gated(app_env, "chercheuse", "fr")
+    assert at.title[0].value == "signed in as chercheuse"
+    auth.reset_password(open_database(app_env), "chercheuse", "set by an admin")  # the command line, say
+    at.run()
+    assert at.title[0].value == "Connexion" and [i.value for i in at.info] == [
+        "Le mot de passe de ce compte a changé depuis votre connexion : reconnectez-vous."]
+
+    monkeypatch.setenv("ECOUTE_IDLE_MINUTES", "60")
+    at = gated(app_env, "comites", "en")
+    at.session_state["ecoute.last_activity"] = time.monotonic() - 59 * 60
+    assert at.run().title[0].value == "signed in as comites"  # 59 minutes: still there
+    at.session_state["ecoute.last_activity"] = time.monotonic() - 61 * 60
+    at.run()
+    assert at.title[0].value == "Sign in" and [i.value for i in at.info] == [
+        "Signed out after 60 minutes without activity: sign in again."]
+    monkeypatch.delenv("ECOUTE_IDLE_MINUTES")  # unset: never
+    at = gated(app_env, "comites", "en")
+    at.session_state["ecoute.last_activity"] = time.monotonic() - 24 * 3600
+    assert at.run().title[0].value == "signed in as comites"
+
+
+def test_changing_ones_own_password_keeps_this_session_signed_in(app_env):
+    from research import auth
+    from research.store import open_database
+
+    at = gated(app_env, "chercheuse", "fr")
+    at.text_input(key="auth_own_current").set_value("ecoute-etudes-demo")
+    at.text_input(key="auth_own_new").set_value("un nouveau mot de passe")
+    at.text_input(key="auth_own_again").set_value("un nouveau mot de passe")
+    at.button[0].click().run()
+    assert [s.value for s in at.success] == ["Mot de passe changé : il servira dès la prochaine connexion."]
+    at.run()
+    assert not at.exception and at.title[0].value == "signed in as chercheuse"
+    assert auth.authenticate(open_database(app_env), "chercheuse", "un nouveau mot de passe").username == "chercheuse"
+
+
 def test_an_admin_sees_a_locked_account_and_unlocks_it(app_env):
     from research import auth
     from research.store import open_database

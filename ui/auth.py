@@ -8,6 +8,8 @@ and an identity is mapped to a local account by its e-mail.
 """
 from __future__ import annotations
 
+import time
+
 import sqlite_utils
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -15,7 +17,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from research import auth
 from research.errors import DomainError
 from ui import keys
-from ui.i18n import t
+from ui.i18n import error_text, t
 from ui.widgets import show_error
 
 
@@ -27,25 +29,58 @@ def oidc_configured() -> bool:
 
 
 def signed_in_user(db: sqlite_utils.Database) -> auth.User | None:
-    """The session's account (reloaded each rerun, so a deactivated account is signed out)."""
+    """The session's account (reloaded each rerun, so a deactivated account is signed out, as is a session
+    whose password was changed elsewhere or that sat idle longer than `auth.idle_limit_minutes`)."""
     uid = st.session_state.get(keys.USER_ID)
     if uid is not None:
         try:
             user = auth.get_user(db, int(uid))
         except DomainError:
             user = None
-        if user and user.active:
+        ended = _session_ended(db, user) if user and user.active else "gone"
+        if ended is None:
+            st.session_state[keys.LAST_ACTIVITY] = time.monotonic()
             return user
-        st.session_state.pop(keys.USER_ID, None)
+        sign_out()
+        if ended != "gone":
+            st.session_state[keys.AUTH_ERROR] = DomainError(ENDED[ended], key=f"auth.ended.{ended}",
+                                                            minutes=auth.idle_limit_minutes())
+            return None
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         try:
             user = auth.user_for_identity(db, st.user.get("email"))
         except DomainError as e:
             st.session_state[keys.AUTH_ERROR] = e
             return None
-        st.session_state[keys.USER_ID] = user.id
+        start_session(db, user)
         return user
     return None
+
+
+ENDED = {"password": "The password was changed since this session signed in: sign in again.",
+         "idle": "Signed out after a while without activity: sign in again."}
+
+
+def _session_ended(db: sqlite_utils.Database, user: auth.User) -> str | None:
+    """Why the session must sign in again ("password", "idle"), or None."""
+    stamp = auth.password_stamp(db, user.id)
+    if st.session_state.setdefault(keys.PASSWORD_STAMP, stamp) != stamp:
+        return "password"
+    limit, last = auth.idle_limit_minutes(), st.session_state.get(keys.LAST_ACTIVITY)
+    if limit and last is not None and time.monotonic() - last > limit * 60:
+        return "idle"
+    return None
+
+
+def start_session(db: sqlite_utils.Database, user: auth.User) -> None:
+    st.session_state[keys.USER_ID] = user.id
+    st.session_state[keys.PASSWORD_STAMP] = auth.password_stamp(db, user.id)
+    st.session_state[keys.LAST_ACTIVITY] = time.monotonic()
+
+
+def sign_out() -> None:
+    for key in (keys.USER_ID, keys.PASSWORD_STAMP, keys.LAST_ACTIVITY):
+        st.session_state.pop(key, None)
 
 
 def current_user() -> auth.User | None:
@@ -71,7 +106,7 @@ def require(permission: str) -> auth.User:
     return user
 
 
-def _sign_in_page() -> None:
+def sign_in_page() -> None:
     from ui.db import get_db
 
     db = get_db()
@@ -93,13 +128,17 @@ def _sign_in_page() -> None:
                     except DomainError as e:
                         show_error(e)
                     else:
-                        st.session_state[keys.USER_ID] = user.id
+                        start_session(db, user)
                         st.rerun()
         return
     st.title(t("auth.title"))
     st.caption(t("auth.intro"))
     if keys.AUTH_ERROR in st.session_state:
-        show_error(st.session_state.pop(keys.AUTH_ERROR))
+        error = st.session_state.pop(keys.AUTH_ERROR)
+        if (error.key or "").startswith("auth.ended."):  # a session that ended, not a mistake
+            st.info(error_text(error), icon=":material/logout:")
+        else:
+            show_error(error)
     if oidc_configured():
         if st.button(t("auth.oidc"), key="auth_oidc", icon=":material/badge:"):
             st.login()
@@ -113,7 +152,7 @@ def _sign_in_page() -> None:
             except DomainError as e:
                 show_error(e)
             else:
-                st.session_state[keys.USER_ID] = user.id
+                start_session(db, user)
                 from research import audit
 
                 audit.record(db, user, "sign_in", "user", user.id, "")
@@ -123,14 +162,14 @@ def _sign_in_page() -> None:
 def sign_in_navigation(pages: dict[str, list] | None = None):
     """Before sign-in, every address shows the sign-in form (so a shared link to a page asks to sign in,
     then opens that page), never the page itself."""
-    entries = [st.Page(_sign_in_page, title=t("auth.title"), icon=":material/login:", url_path="sign_in",
+    entries = [st.Page(sign_in_page, title=t("auth.title"), icon=":material/login:", url_path="sign_in",
                        default=True)]
     for items in (pages or {}).values():
         for page in items:
             # the default page answers at "/" and at its own address ("/home"), which its url_path hides
             path = getattr(page, "_url_path", None) or page.url_path
             if path and path != "sign_in":
-                entries.append(st.Page(_sign_in_page, title=t("auth.title"), icon=":material/login:",
+                entries.append(st.Page(sign_in_page, title=t("auth.title"), icon=":material/login:",
                                        url_path=path))
     return st.navigation(entries, position="hidden")
 
@@ -154,7 +193,7 @@ def user_box(user: auth.User) -> None:
 
             own_password_form(get_db(), user)
     if st.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:", width="stretch"):
-        st.session_state.pop(keys.USER_ID, None)
+        sign_out()
         if oidc_configured() and getattr(st.user, "is_logged_in", False):
             st.logout()
         st.rerun()
@@ -177,6 +216,7 @@ def own_password_form(db: sqlite_utils.Database, user: auth.User) -> None:
             except DomainError as e:
                 show_error(e)
             else:
+                st.session_state[keys.PASSWORD_STAMP] = auth.password_stamp(db, user.id)  # this session goes on
                 st.success(t("auth.own_password.saved"), icon=":material/check:")
 
 
