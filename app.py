@@ -59,6 +59,8 @@ PAGES = {
                 url_path="synthesis_themes"),
         st.Page("pages/synthesis_personas.py", title=t("synthesis.personas.title"), icon=":material/groups:",
                 url_path="synthesis_personas"),
+        st.Page("pages/synthesis_scores.py", title=t("scores.title"), icon=":material/speed:",
+                url_path="synthesis_scores"),
         st.Page("pages/brand_perception.py", title=t("synthesis.brand.title"), icon=":material/compare:",
                 url_path="brand_perception"),
         st.Page("pages/synthesis_report.py", title=t("synthesis.report.title"), icon=":material/description:",

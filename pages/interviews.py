@@ -6,11 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from research import interviews as I
+from research import scores as S
 from research import transcripts as T
 from research.errors import DomainError
 from research.guides import list_guides
 from research.journeys import list_journeys, list_steps
 from research.participants import list_participants
+from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import day, day_column, day_input_format, t, table_numbers
 from ui.widgets import badge, figure, literal, page_header, remembered_select, show_error
@@ -86,6 +88,27 @@ with tab_open:
                            journeys.get(interview.journey_id, "")]))
     if interview.notes:
         st.caption(interview.notes)
+
+    noted = S.interview_scores(db, interview.id)
+    with st.expander(t("scores.form.title"), icon=":material/speed:"), \
+            st.form(f"scores_{interview.id}", border=False):
+        st.caption(t("scores.form.help", brand=get_workspace(db).brand_name or "…"))
+        asked = {}
+        for pid, code in zip(interview.participant_ids, interview.participant_codes):
+            nps_col, ces_col = st.columns(2)
+            was = noted.get(pid, (None, None))
+            asked[pid] = tuple(
+                column.selectbox(t(label, code=code), [None, *values], index=[None, *values].index(before),
+                                 format_func=lambda v: "—" if v is None else str(v), key=f"{kind}_{interview.id}_{pid}")
+                for column, label, values, before, kind in ((nps_col, "scores.form.nps", S.NPS_RANGE, was[0], "nps"),
+                                                            (ces_col, "scores.form.ces", S.CES_RANGE, was[1], "ces")))
+        if st.form_submit_button(t("scores.form.save"), type="primary"):
+            try:
+                changed = S.set_scores(db, interview.id, asked)
+            except DomainError as e:
+                show_error(e)
+            else:
+                st.success(t("scores.form.saved", n=changed), icon=":material/check:")
 
     with st.expander(t("interviews.import"), icon=":material/upload_file:", expanded=interview.utterances == 0):
         source = st.radio(t("interviews.import.source"), ["file", "paste"], horizontal=True,

@@ -60,6 +60,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "synthesis_journey": _ALL,
     "synthesis_themes": _ALL,
     "synthesis_personas": _ALL,
+    "synthesis_scores": _ALL,
     "brand_perception": _ALL,
     "synthesis_report": _ALL,
     "admin": (ADMIN,),

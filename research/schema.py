@@ -3,8 +3,8 @@
 A module that owns tables declares `migrations = Migrations("name")` and is listed here, after the
 modules whose tables it references.
 """
-from research import (brand, consents, guides, interviews, journeys, participants, personas, synthesis_store,
-                      transcripts, workspace)
+from research import (brand, consents, guides, interviews, journeys, participants, personas, scores,
+                      synthesis_store, transcripts, workspace)
 from research import audit, auth, privacy
 from research import committee_followups, committee_sessions, committees
 from research import images, photolanguage, portrait
@@ -22,6 +22,7 @@ MIGRATION_SETS = [
     photolanguage.migrations,  # sessions, panels, picks: after participants and images
     portrait.migrations,  # sessions and answers: after participants
     interviews.migrations,
+    scores.migrations,  # NPS and CES per participant of an interview
     transcripts.migrations,
     committees.migrations,  # committees, quotas, members (participants, personas)
     committee_sessions.migrations,  # sessions, agenda, attendance, files, actions (interviews)

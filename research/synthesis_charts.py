@@ -183,6 +183,31 @@ def label_mix_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "c
     ).properties(width=width, height=alt.Step(26))
 
 
+def nps_chart(rows: Sequence[tuple[str, object]], t: Translate, *, width: int | str = "container") -> alt.Chart | None:
+    """Detractors, passives and promoters of each segment as shares of its answers, one bar each.
+    `rows`: (the segment's name as shown, its `research.scores.Nps`)."""
+    rows = [(name, n) for name, n in rows if n.answers]
+    if not rows:
+        return None
+    groups = (("detractor", RED), ("passive", LIGHT_GREY), ("promoter", GREEN))
+    records = [{"segment": name, "group": t(f"scores.group.{g}"), "n": getattr(n, g + "s"), "order": k,
+                "share": getattr(n, g + "s") / n.answers, "rank": i}
+               for i, (name, n) in enumerate(rows) for k, (g, _) in enumerate(groups)]
+    domain = [t(f"scores.group.{g}") for g, _ in groups]
+    return alt.Chart(pd.DataFrame(records)).mark_bar().encode(
+        y=alt.Y("segment:N", title=None, sort=alt.EncodingSortField("rank"), axis=alt.Axis(labelLimit=420)),
+        x=alt.X("n:Q", stack="normalize", title=t("scores.chart.share"),
+                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1])),
+        color=alt.Color("group:N", title=None, scale=alt.Scale(domain=domain, range=[c for _, c in groups]),
+                        legend=alt.Legend(orient="top")),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("segment:N", title=t("scores.chart.segment")),
+                 alt.Tooltip("group:N", title=t("scores.chart.group")),
+                 alt.Tooltip("n:Q", title=t("scores.chart.answers")),
+                 alt.Tooltip("share:Q", title=t("scores.chart.share"), format=".0%")],
+    ).properties(width=width, height=alt.Step(34))
+
+
 def in_language(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     """The chart with its numbers and dates written as `lang` writes them ("45 %", "0,5", "mars")."""
     locale = chart_locale(lang)

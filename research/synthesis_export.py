@@ -209,6 +209,7 @@ class Report:
     brand: list[BrandEvidence] = field(default_factory=list)
     competitors: list[tuple[str, str, str]] = field(default_factory=list)  # (brand, theme, answer)
     archetypes: list[Archetype] = field(default_factory=list)
+    scores: list = field(default_factory=list)  # research.scores.Score: NPS and CES noted at the interviews
     quotable: Callable[[int | None], bool] = lambda participant_id: True  # consented to being quoted
     top: int = 8
     quotes_per_finding: int = 3
@@ -251,6 +252,8 @@ def _report_charts(report: Report, t: Translate) -> dict[str, object]:
             {"value": b.value, "group": b.group, "mentions": b.mentions, "share": b.share, "valence": b.valence}
             for b in report.brand if b.claimed], t),
     }
+    if report.scores:
+        made["scores"] = charts.nps_chart(_score_segments(report, t), t)
     for journey_id, _ in _journeys(records):  # a curve and a grid per journey: steps of one journey, in order
         only = Filters(journey_id=journey_id)
         made[f"curve/{journey_id}"] = charts.emotional_curve_chart(
@@ -298,6 +301,8 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
     expected = findings(report.records, "expectation")[: report.top]
     if expected:
         sections.append({"title": t("synthesis.report.top_expectation"), "items": [finding(f) for f in expected]})
+    if report.scores:
+        sections.append(_scores_section(report, t, finding))
     for journey_id, name in journeys:
         sections.append({"title": journey_title("synthesis.journey.heat", name), "chart": f"heat/{journey_id}",
                          "paragraphs": [t("synthesis.report.heat_text")]})
@@ -334,6 +339,49 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
             + [list(c) for c in report.competitors]})
     sections.append({"title": t("synthesis.report.method"), "paragraphs": [t("synthesis.report.method_text")]})
     return sections
+
+
+def nps_text(result, t: Translate) -> str:
+    """An NPS as "+12", "−21", "0" (not "+0"), "—" without answers."""
+    if result.score is None:
+        return "—"
+    return t("scores.nps_value", nps=result.score) if round(result.score) else "0"
+
+
+def _score_segments(report: Report, t: Translate) -> list[tuple[str, object]]:
+    """(name, Nps) of all customers, each persona, and the employees: the bars of `charts.nps_chart`."""
+    from research import scores
+
+    summary = scores.summary(report.scores)
+    rows = [(t("scores.everyone"), summary.nps)]
+    rows += [(seg.name or t("scores.no_persona"), seg.nps) for seg in summary.personas]
+    if summary.employees.answers:
+        rows.append((t("scores.employees"), summary.employees))
+    return [(t("scores.segment", name=name, nps=nps_text(n, t), n=n.answers), n) for name, n in rows]
+
+
+def _scores_section(report: Report, t: Translate, finding: Callable[[Finding], ReportItem]) -> dict:
+    """NPS and effort, per persona, and what detractors and promoters said most."""
+    from research import scores
+
+    summary = scores.summary(report.scores)
+    effort = summary.effort
+    text = t("synthesis.report.scores_text", nps=nps_text(summary.nps, t), n=summary.nps.answers,
+             margin=summary.nps.margin or 0,
+             ces="—" if effort.mean is None else t("scores.ces_value", ces=effort.mean),
+             easy="—" if effort.easy_share is None else t("scores.share_value", share=effort.easy_share))
+    table = [[t("scores.chart.segment"), t("scores.fig.answers"), "NPS", t("scores.fig.ces")]] + [
+        [seg.name or t("scores.no_persona"), seg.nps.answers, nps_text(seg.nps, t),
+         "—" if seg.effort.mean is None else t("scores.ces_value", ces=seg.effort.mean)] for seg in summary.personas]
+    items = []
+    for group, label in ((scores.DETRACTOR, IRRITANT), (scores.PROMOTER, ENCHANTMENT)):
+        members = len(scores.participants_in(summary.customers, group))
+        for f in scores.findings_of(report.records, summary.customers, group, label)[:3]:
+            item = finding(f)
+            item.tag = t(f"scores.group.{group}")
+            item.meta = t(f"scores.report.said_by.{group}", participants=f.participants, of=members)
+            items.append(item)
+    return {"title": t("scores.title"), "chart": "scores", "paragraphs": [text], "table": table, "items": items}
 
 
 def _theme_line(s: ThemeSummary, t: Translate) -> str:

@@ -646,6 +646,7 @@ def quotable_participants(db: sqlite_utils.Database) -> set[int] | None:
 
 
 def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t):
+    from research.scores import list_scores
     from research.synthesis import agreement
     from research.synthesis_export import Report
     from research.workspace import get_workspace
@@ -662,6 +663,7 @@ def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t
                      for name, answers in r.items() if name != "category" and answers != "—"],
         quotable=(lambda pid: True) if allowed is None else (lambda pid: pid in allowed),
         archetypes=archetypes(db, records),
+        scores=list_scores(db),
     )
 
 

@@ -15,6 +15,7 @@ from research.guides import list_guides
 from research.interviews import create_interview
 from research.journeys import list_journeys
 from research.participants import find_by_code
+from research.scores import set_scores
 from research.transcripts import import_transcript
 
 TRANSCRIPTS = Path(__file__).resolve().parents[2] / "data" / "demo" / "transcripts"
@@ -56,6 +57,13 @@ INTERVIEWS = [
      REMBOURSEMENT, "Members' guide — Getting reimbursed", 21, "en"),
 ]
 
+# recommendation (NPS, 0-10) and effort (CES, 1-7) asked at the end of each interview, in keeping with
+# what each participant says; employees answer the recommendation only, for the mirror
+SCORES = {"P-001": (7, 4), "P-002": (4, 2), "P-004": (8, 5), "P-005": (6, 3), "P-007": (3, 2), "P-008": (10, 7),
+          "P-009": (5, 3), "P-010": (7, 5), "P-011": (7, 4), "P-013": (2, 2), "P-014": (3, 3), "P-021": (8, 5),
+          "P-022": (9, 6), "P-023": (9, 6), "E-001": (9, None), "E-002": (8, None), "E-003": (6, None),
+          "E-004": (7, None)}
+
 PLANNED = [("Patrick, boulanger, adhésion", ["P-017"], ADHESION, 6), ("Camille, prospecte via l'application", ["P-012"], ADHESION, 9),
            ("Gérard, adhérent senior, remboursement optique", ["P-015"], REMBOURSEMENT, 12)]
 
@@ -72,6 +80,7 @@ def build(db: sqlite_utils.Database) -> None:
                                notes="Entretien semi-directif, enregistré avec l'accord du participant.")
         path = TRANSCRIPTS / file
         import_transcript(db, iid, path.read_bytes(), filename=file, lang=lang)
+        set_scores(db, iid, {pid: SCORES[code] for pid, code in zip(ids, codes) if code in SCORES})
     for title, codes, journey, days_ahead in PLANNED:
         create_interview(db, title, participant_ids=[find_by_code(db, c).id for c in codes], status="planned",
                          when=today + timedelta(days=days_ahead), interviewer="Claire Dubreuil", mode="video",

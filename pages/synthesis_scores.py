@@ -1,0 +1,70 @@
+"""Recommendation and effort: NPS and CES noted at the interviews, per persona, and what detractors and
+promoters said."""
+import streamlit as st
+
+from research import scores as S
+from research.synthesis import ENCHANTMENT, IRRITANT
+from research.synthesis_charts import nps_chart
+from research.synthesis_export import nps_text as export_nps_text
+from ui.db import get_db
+from ui.i18n import t
+from ui.synthesis import coded_records, verbatim
+from ui.widgets import figure_cards, literal, page_header, show_chart
+
+db = get_db()
+page_header("scores.title", "scores.intro")
+every = S.list_scores(db)
+if not every:
+    st.info(t("scores.none"), icon=":material/speed:")
+    st.stop()
+summary = S.summary(every)
+people, overall, ease = summary.customers, summary.nps, summary.effort
+
+
+def nps_text(result: S.Nps) -> str:
+    return export_nps_text(result, t)
+
+
+def shown(value, key: str, **params) -> str:
+    return "—" if value is None else t(key, **params)
+
+
+figure_cards([(t("scores.fig.nps"), nps_text(overall)),
+              (t("scores.fig.margin"), shown(overall.margin, "scores.margin_value", margin=overall.margin)),
+              (t("scores.fig.answers"), overall.answers),
+              (t("scores.fig.ces"), shown(ease.mean, "scores.ces_value", ces=ease.mean)),
+              (t("scores.fig.easy"), shown(ease.easy_share, "scores.share_value", share=ease.easy_share))])
+st.caption(t("scores.how", n=overall.answers))
+
+segments = [(t("scores.segment", name=t("scores.everyone"), nps=nps_text(overall), n=overall.answers), overall)]
+for seg in summary.personas:
+    name = literal(seg.name) if seg.name else t("scores.no_persona")
+    segments.append((t("scores.segment", name=name, nps=nps_text(seg.nps), n=seg.nps.answers), seg.nps))
+staff = summary.employees
+if staff.answers:
+    segments.append((t("scores.segment", name=t("scores.employees"), nps=nps_text(staff), n=staff.answers), staff))
+st.subheader(t("scores.by_persona"))
+chart = nps_chart(segments, t)
+if chart is not None:
+    show_chart(chart)
+if staff.answers:
+    st.caption(t("scores.mirror"))
+
+st.subheader(t("scores.voices"))
+records = coded_records(db)
+if not records:
+    st.info(t("scores.no_analysis"), icon=":material/insights:")
+    st.stop()
+left, right = st.columns(2)
+for column, group, label in ((left, S.DETRACTOR, IRRITANT), (right, S.PROMOTER, ENCHANTMENT)):
+    with column:
+        members = len(S.participants_in(people, group))
+        st.markdown(f"**{t(f'scores.voices.{group}', n=members)}**")
+        items = S.findings_of(records, people, group, label)[:5]
+        if not items:
+            st.caption(t("scores.voices.none"))
+        for rank, f in enumerate(items, start=1):
+            with st.expander(t("scores.voices.finding", theme=literal(f.theme_label) or t("synthesis.untitled"),
+                               participants=f.participants, of=members), expanded=rank == 1):
+                for i, u in enumerate(f.verbatims[:2]):
+                    verbatim(u, key=f"scores_{group}_{rank}_{i}")
