@@ -56,4 +56,6 @@ def next_steps(db: sqlite_utils.Database) -> list[NextStep]:
         steps.append(NextStep("interviews", "interviews"))
     if figures["utterances"] and "analysis_runs" in db.table_names() and not count(db, "analysis_runs"):
         steps.append(NextStep("analysis", "analysis"))
+    if count(db, "interviews", "status = 'done'") and not count(db, "interview_scores"):
+        steps.append(NextStep("scores", "interviews"))
     return steps

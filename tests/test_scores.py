@@ -179,3 +179,12 @@ def test_the_study_report_has_a_recommendation_section_from_the_same_figures(dem
 
     with zipfile.ZipFile(io.BytesIO(report_docx(report, t, "fr"))) as z:
         assert "Recommandation et effort" in z.read("word/document.xml").decode("utf-8")
+
+
+def test_the_home_page_suggests_noting_scores_once_interviews_are_done_and_none_is(study):
+    from research.overview import next_steps
+
+    db, people, first, second = study
+    assert "scores" in [s.key for s in next_steps(db)]
+    S.set_scores(db, first, {people["P-001"]: (8, None)})
+    assert "scores" not in [s.key for s in next_steps(db)]
