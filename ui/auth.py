@@ -116,9 +116,7 @@ def sign_in_page() -> None:
         with st.form("auth_first_admin"):
             name = st.text_input(t("auth.display_name"), key="auth_first_name")
             username = st.text_input(t("auth.username"), key="auth_first_username")
-            pw = st.text_input(t("auth.password"), type="password", key="auth_first_password",
-                               help=t("auth.password_help", n=auth.MIN_PASSWORD))
-            pw2 = st.text_input(t("auth.password_again"), type="password", key="auth_first_password2")
+            pw, pw2 = _new_password_twice("auth.password", "auth_first_password", "auth_first_password2")
             if st.form_submit_button(t("auth.first.create"), type="primary"):
                 if pw != pw2:
                     st.error(t("auth.err.mismatch"))
@@ -199,14 +197,18 @@ def user_box(user: auth.User) -> None:
         st.rerun()
 
 
+def _new_password_twice(label_key: str, key: str, again_key: str) -> tuple[str, str]:
+    """A new password and the same typed again, hidden, with the minimum length as help."""
+    new = st.text_input(t(label_key), type="password", key=key, help=t("auth.password_help", n=auth.MIN_PASSWORD))
+    return new, st.text_input(t("auth.password_again"), type="password", key=again_key)
+
+
 def own_password_form(db: sqlite_utils.Database, user: auth.User) -> None:
     """The signed-in person's own password: the current one, then the new one twice."""
     with st.form("auth_own_password", clear_on_submit=True, border=False):
         st.markdown(f"**{t('auth.own_password.title')}**")
         current = st.text_input(t("auth.own_password.current"), type="password", key="auth_own_current")
-        new = st.text_input(t("auth.own_password.new"), type="password", key="auth_own_new",
-                            help=t("auth.password_help", n=auth.MIN_PASSWORD))
-        again = st.text_input(t("auth.password_again"), type="password", key="auth_own_again")
+        new, again = _new_password_twice("auth.own_password.new", "auth_own_new", "auth_own_again")
         if st.form_submit_button(t("auth.own_password.save"), type="primary"):
             if new != again:
                 st.error(t("auth.err.mismatch"))
