@@ -5,7 +5,7 @@ import streamlit as st
 from research import scores as S
 from research.synthesis import ENCHANTMENT, IRRITANT
 from research.synthesis_charts import nps_chart
-from research.synthesis_export import nps_text as export_nps_text
+from research.synthesis_export import nps_text, score_segments
 from ui.db import get_db
 from ui.i18n import t
 from ui.synthesis import coded_records, verbatim
@@ -21,33 +21,22 @@ summary = S.summary(every)
 people, overall, ease = summary.customers, summary.nps, summary.effort
 
 
-def nps_text(result: S.Nps) -> str:
-    return export_nps_text(result, t)
-
-
 def shown(value, key: str, **params) -> str:
     return "—" if value is None else t(key, **params)
 
 
-figure_cards([(t("scores.fig.nps"), nps_text(overall)),
+figure_cards([(t("scores.fig.nps"), nps_text(overall, t)),
               (t("scores.fig.margin"), shown(overall.margin, "scores.margin_value", margin=overall.margin)),
               (t("scores.fig.answers"), overall.answers),
               (t("scores.fig.ces"), shown(ease.mean, "scores.ces_value", ces=ease.mean)),
               (t("scores.fig.easy"), shown(ease.easy_share, "scores.share_value", share=ease.easy_share))])
 st.caption(t("scores.how", n=overall.answers))
 
-segments = [(t("scores.segment", name=t("scores.everyone"), nps=nps_text(overall), n=overall.answers), overall)]
-for seg in summary.personas:
-    name = literal(seg.name) if seg.name else t("scores.no_persona")
-    segments.append((t("scores.segment", name=name, nps=nps_text(seg.nps), n=seg.nps.answers), seg.nps))
-staff = summary.employees
-if staff.answers:
-    segments.append((t("scores.segment", name=t("scores.employees"), nps=nps_text(staff), n=staff.answers), staff))
 st.subheader(t("scores.by_persona"))
-chart = nps_chart(segments, t)
+chart = nps_chart(score_segments(summary, t), t)
 if chart is not None:
     show_chart(chart)
-if staff.answers:
+if summary.employees.answers:
     st.caption(t("scores.mirror"))
 
 st.subheader(t("scores.voices"))

@@ -371,10 +371,9 @@ def accounts_list(db_path):
     db = open_db(db_path)
     try:
         for u in auth.list_users(db):
-            row = db["users"].get(u.id)
             locked = auth.locked_for(db, u.username)
             click.echo("  ".join([f"{u.username:<20}", f"{u.role:<10}", "active  " if u.active else "inactive",
-                                  f"last sign-in {row['last_sign_in'] or 'never'}",
+                                  f"last sign-in {u.last_sign_in or 'never'}",
                                   "no password (organisation sign-in)" if not u.has_password else "",
                                   fill("locked for {n} more minute{n:|s}", "en", n=locked) if locked else ""]).rstrip())
     finally:
@@ -399,6 +398,7 @@ def _stdin_password(from_stdin: bool) -> str | None:
 
 @accounts.command("create")
 @click.argument("username")
+# research.auth.ROLES, written out: importing research.auth here would slow every command down
 @click.option("--role", type=click.Choice(["admin", "researcher", "organiser", "marketer"]), required=True)
 @click.option("--name", "display_name", default="", help="The name shown in the app.")
 @click.option("--email", default="", help="For the organisation's sign-in (OpenID Connect).")

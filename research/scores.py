@@ -28,7 +28,6 @@ migrations = Migrations("scores")
 NPS_RANGE = range(0, 11)
 CES_RANGE = range(1, 8)
 PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
-GROUPS = (DETRACTOR, PASSIVE, PROMOTER)
 EMPLOYEE = "employee"
 
 
@@ -149,10 +148,6 @@ class Nps:
     detractors: int
     score: float | None  # -100..100, None without answers
     margin: float | None  # half the 95 % confidence interval, in points
-
-    def share(self, group: str) -> float:
-        return {PROMOTER: self.promoters, PASSIVE: self.passives, DETRACTOR: self.detractors}[group] / (
-            self.answers or 1)
 
 
 def nps(values: Iterable[int | None]) -> Nps:

@@ -253,7 +253,9 @@ def _report_charts(report: Report, t: Translate) -> dict[str, object]:
             for b in report.brand if b.claimed], t),
     }
     if report.scores:
-        made["scores"] = charts.nps_chart(_score_segments(report, t), t)
+        from research import scores
+
+        made["scores"] = charts.nps_chart(score_segments(scores.summary(report.scores), t), t)
     for journey_id, _ in _journeys(records):  # a curve and a grid per journey: steps of one journey, in order
         only = Filters(journey_id=journey_id)
         made[f"curve/{journey_id}"] = charts.emotional_curve_chart(
@@ -348,11 +350,9 @@ def nps_text(result, t: Translate) -> str:
     return t("scores.nps_value", nps=result.score) if round(result.score) else "0"
 
 
-def _score_segments(report: Report, t: Translate) -> list[tuple[str, object]]:
-    """(name, Nps) of all customers, each persona, and the employees: the bars of `charts.nps_chart`."""
-    from research import scores
-
-    summary = scores.summary(report.scores)
+def score_segments(summary, t: Translate) -> list[tuple[str, object]]:
+    """(name, Nps) of all customers, each persona, and the employees (a `research.scores.Summary`):
+    the bars of `charts.nps_chart`, named with their NPS and answers."""
     rows = [(t("scores.everyone"), summary.nps)]
     rows += [(seg.name or t("scores.no_persona"), seg.nps) for seg in summary.personas]
     if summary.employees.answers:

@@ -317,6 +317,8 @@ def test_cli_accounts_create_list_set_password_and_unlock(db_path):
     def run(*args, input=None):
         return CliRunner().invoke(cli, [*args, "--db", str(db_path)], input=input)
 
+    role = next(o for o in cli.commands["accounts"].commands["create"].params if o.name == "role")
+    assert tuple(role.type.choices) == auth.ROLES
     out = run("accounts", "create", "Alice", "--role", "admin", "--password-stdin", input="short\n")
     assert out.exit_code == 1 and "too short: at least 10" in out.output and "Traceback" not in out.output
     out = run("accounts", "create", "Alice", "--role", "admin", input="a long password\na long password\n")

@@ -45,6 +45,8 @@ def signed_in_user(db: sqlite_utils.Database) -> auth.User | None:
         if ended != "gone":
             st.session_state[keys.AUTH_ERROR] = DomainError(ENDED[ended], key=f"auth.ended.{ended}",
                                                             minutes=auth.idle_limit_minutes())
+            if oidc_configured() and getattr(st.user, "is_logged_in", False):
+                st.logout()  # else the organisation's sign-in, still valid, would let the session straight back in
             return None
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         try:
