@@ -3,16 +3,30 @@ promoters said."""
 import streamlit as st
 
 from research import scores as S
+from research.errors import DomainError
 from research.synthesis import ENCHANTMENT, IRRITANT
 from research.synthesis_charts import nps_chart
 from research.synthesis_export import nps_text, score_segments
+from ui.auth import can
 from ui.db import get_db
 from ui.i18n import t
 from ui.synthesis import coded_records, verbatim
-from ui.widgets import figure_cards, literal, page_header, show_chart
+from ui.widgets import figure_cards, literal, page_header, show_chart, show_error
 
 db = get_db()
 page_header("scores.title", "scores.intro")
+if can("edit"):
+    with st.expander(t("scores.import.title"), icon=":material/upload_file:"), \
+            st.form("scores_import", clear_on_submit=True, border=False):
+        st.caption(t("scores.import.help"))
+        upload = st.file_uploader(t("scores.import.file"), type=["csv", "txt"], key="scores_import_file")
+        if st.form_submit_button(t("scores.import.go"), type="primary") and upload is not None:
+            try:
+                result = S.import_csv(db, upload.getvalue())
+            except DomainError as e:
+                show_error(e)
+            else:
+                st.success(t("scores.import.done", rows=result.rows, changed=result.changed), icon=":material/check:")
 every = S.list_scores(db)
 if not every:
     st.info(t("scores.none"), icon=":material/speed:")

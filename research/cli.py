@@ -456,6 +456,28 @@ def accounts_unlock(username, db_path):
     click.echo(f"{username.strip().lower()}: " + ("unlocked" if was else "was not locked"))
 
 
+@cli.group()
+def scores():
+    """Recommendation (NPS) and effort (CES) scores."""
+
+
+@scores.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@domain_errors
+def scores_import(file, db_path):
+    """Import FILE, a CSV table: participant, nps and/or ces, optionally interview (else the latest done)."""
+    from research.scores import import_csv
+
+    db = open_db(db_path)
+    try:
+        result = import_csv(db, file.read_bytes())
+    finally:
+        db.close()
+    click.echo(fill("{rows} score{rows:|s} read; {changed} participant{changed:|s} updated", "en",
+                    rows=result.rows, changed=result.changed))
+
+
 @cli.command("backup")
 @click.argument("dest", type=click.Path(path_type=Path))
 @db_option

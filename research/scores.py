@@ -235,3 +235,104 @@ def findings_of(records, scores: Iterable[Score], group: str, label: str):
 
     people = participants_in(customers(scores), group)
     return findings([u for u in records if u.participant_id in people], label)
+
+
+# ---------------------------------------------------------------- a table of scores (a questionnaire's export)
+
+COLUMNS = {"participant": ("participant", "code", "participant code", "code participant"),
+           "interview": ("interview", "entretien", "interview id"),
+           "nps": ("nps", "recommendation", "recommandation"),
+           "ces": ("ces", "effort")}
+
+
+@dataclass(frozen=True)
+class Imported:
+    rows: int  # scores read
+    changed: int  # participants whose scores changed
+
+
+def _latest_done_interview(db: sqlite_utils.Database, participant_id: int) -> int | None:
+    row = db.execute("""SELECT i.id FROM interviews i JOIN interview_participants ip ON ip.interview_id = i.id
+                        WHERE ip.participant_id = ? AND i.status = 'done'
+                        ORDER BY coalesce(i.date, '') DESC, i.id DESC LIMIT 1""", [participant_id]).fetchone()
+    return row[0] if row else None
+
+
+def import_csv(db: sqlite_utils.Database, data: bytes) -> Imported:
+    """Scores from a CSV table (a questionnaire sent after the interviews, exported from Excel or a form
+    tool): a column for the participant's code, one for the recommendation and/or one for the effort,
+    and optionally the interview's number (else the participant's latest interview done). Commas,
+    semicolons or tabs; any encoding a transcript may have. An empty cell leaves what was noted. All or
+    nothing: the first bad line stops the import and is named."""
+    import csv
+    import io
+
+    from research.folding import fold
+    from research.participants import find_by_code
+    from research.transcripts import TranscriptError, decode
+
+    try:
+        text, _ = decode(data)
+    except TranscriptError as e:
+        raise ScoreError(str(e), key=e.key, **e.params) from None
+    lines = text.splitlines()
+    try:
+        dialect = csv.Sniffer().sniff(lines[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = [fold(h) for h in next(reader, [])]
+    where = {name: next((i for i, h in enumerate(header) if h in aliases), None) for name, aliases in COLUMNS.items()}
+    if where["participant"] is None or where["nps"] is None and where["ces"] is None:
+        raise ScoreError("The first line must name a participant column (code) and an nps or ces column.",
+                         key="scores.err.csv_header")
+
+    def cell(row: list[str], name: str) -> str:
+        i = where[name]
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    wanted: dict[int, dict[int, tuple]] = {}
+    count = 0
+    for line, row in enumerate(reader, start=2):
+        if not any(c.strip() for c in row):
+            continue
+        code = cell(row, "participant")
+        participant = find_by_code(db, code) if code else None
+        if participant is None:
+            raise ScoreError(f"Line {line}: no participant with the code {code!r}.", key="scores.err.csv_participant",
+                             line=line, code=code or "—")
+        given = cell(row, "interview")
+        if given:
+            interview = int(given) if given.isdigit() else None
+            members = interview is not None and db.execute(
+                "SELECT 1 FROM interview_participants WHERE interview_id = ? AND participant_id = ?",
+                [interview, participant.id]).fetchone()
+            if not members:
+                raise ScoreError(f"Line {line}: {participant.code} was not in interview {given}.",
+                                 key="scores.err.csv_interview", line=line, code=participant.code, interview=given)
+        else:
+            interview = _latest_done_interview(db, participant.id)
+            if interview is None:
+                raise ScoreError(f"Line {line}: {participant.code} has no interview done.",
+                                 key="scores.err.csv_no_interview", line=line, code=participant.code)
+        if participant.id in wanted.get(interview, {}):
+            raise ScoreError(f"Line {line}: {participant.code} is scored twice for the same interview.",
+                             key="scores.err.csv_twice", line=line, code=participant.code)
+        try:
+            values = (_checked(cell(row, "nps"), NPS_RANGE, "A recommendation score", "scores.err.nps"),
+                      _checked(cell(row, "ces"), CES_RANGE, "An effort score", "scores.err.ces"))
+        except ScoreError as e:
+            raise ScoreError(f"Line {line}: {e}", key=f"{e.key}_line", line=line, **e.params) from None
+        if values == (None, None):
+            continue  # not answered: what the interview noted stays
+        noted = interview_scores(db, interview).get(participant.id, (None, None))
+        wanted.setdefault(interview, {})[participant.id] = tuple(
+            value if value is not None else before for value, before in zip(values, noted))
+        count += 1
+    if not count:
+        raise ScoreError("The table has no score under its first line.", key="scores.err.csv_empty")
+    changed = 0
+    with db.atomic():
+        for interview, scores in wanted.items():
+            changed += set_scores(db, interview, scores)
+    return Imported(count, changed)

@@ -188,3 +188,72 @@ def test_the_home_page_suggests_noting_scores_once_interviews_are_done_and_none_
     assert "scores" in [s.key for s in next_steps(db)]
     S.set_scores(db, first, {people["P-001"]: (8, None)})
     assert "scores" not in [s.key for s in next_steps(db)]
+
+
+# ---------------------------------------------------------------- a table of scores
+
+def test_a_questionnaire_table_imports_its_scores_beside_the_interviews(study):
+    db, people, first, second = study
+    S.set_scores(db, second, {people["P-001"]: (6, 3)})
+    # Excel in French: semicolons, cp1252, a BOM-less header in French words, an empty cell, a blank line
+    table = "Code participant;Recommandation;Effort;Entretien\nP-001;9;;\n\np-003;4;2;\nE-001;7;;{}\n".format(first)
+    result = S.import_csv(db, table.encode("cp1252"))
+    assert result == S.Imported(rows=3, changed=3)
+    assert S.interview_scores(db, second) == {people["P-001"]: (9, 3),  # the latest interview; effort kept
+                                              people["P-003"]: (4, 2)}
+    assert S.interview_scores(db, first) == {people["E-001"]: (7, None)}
+    assert S.import_csv(db, b"participant,nps\nP-001,9\n") == S.Imported(rows=1, changed=0)
+
+
+@pytest.mark.parametrize("table, key, params", [
+    (b"", "transcripts.err.empty", {}),
+    (b"name,score\nP-001,9\n", "scores.err.csv_header", {}),
+    (b"participant,nps\n", "scores.err.csv_empty", {}),
+    (b"participant,nps\nP-001,9\nP-099,8\n", "scores.err.csv_participant", {"line": 3, "code": "P-099"}),
+    (b"participant,nps\nP-001,9\nP-001,8\n", "scores.err.csv_twice", {"line": 3, "code": "P-001"}),
+    (b"participant,nps\nP-001,9\nP-002,11\n", "scores.err.nps_line", {"line": 3, "value": "11"}),
+    (b"participant,ces\nP-001,zero\n", "scores.err.ces_line", {"line": 2, "value": "zero"}),
+    (b"participant,nps,interview\nP-001,9,\nP-003,8,FIRST\n", "scores.err.csv_interview", {"line": 3, "code": "P-003"}),
+])
+def test_a_bad_table_names_its_line_and_writes_nothing(study, table, key, params):
+    db, people, first, second = study
+    table = table.replace(b"FIRST", str(first).encode())
+    with pytest.raises(S.ScoreError) as e:
+        S.import_csv(db, table)
+    assert e.value.key == key and params.items() <= e.value.params.items()
+    assert S.list_scores(db) == []  # the good lines before it were not written either
+
+
+def test_a_participant_met_only_in_a_planned_interview_has_nowhere_to_put_scores(study):
+    db, people, first, second = study
+    newcomer = P.create_participant(db, "customer", code="P-010")
+    create_interview(db, "À venir", participant_ids=[newcomer], status="planned",
+                     when=date.today() + timedelta(days=3))
+    with pytest.raises(S.ScoreError) as e:
+        S.import_csv(db, b"participant,nps\nP-010,9\n")
+    assert (e.value.key, e.value.params["line"]) == ("scores.err.csv_no_interview", 2)
+
+
+def test_cli_scores_import(demo_db_path, tmp_path):
+    from click.testing import CliRunner
+
+    from research.cli import cli
+
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text("participant\tnps\tces\nP-002\t8\t5\n", encoding="utf-8")
+    bad.write_text("participant,nps\nP-002,10\nP-999,3\n", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["scores", "import", str(bad), "--db", str(demo_db_path)])
+    assert out.exit_code == 1 and "Line 3: no participant with the code 'P-999'" in out.output
+    out = CliRunner().invoke(cli, ["scores", "import", str(good), "--db", str(demo_db_path)])
+    assert out.exit_code == 0 and "1 score read; 1 participant updated" in out.output
+    from research.store import open_database
+
+    assert [(s.nps, s.ces) for s in S.list_scores(open_database(demo_db_path)) if s.participant_code == "P-002"] == [
+        (8, 5)]
+
+
+def test_only_those_who_may_edit_see_the_import(app_env):
+    researcher = _app(app_env, "chercheuse", "fr", "pages/synthesis_scores.py")
+    marketer = _app(app_env, "marketing", "fr", "pages/synthesis_scores.py")
+    assert "Importer des scores (CSV)" in [e.label for e in researcher.expander]
+    assert "Importer des scores (CSV)" not in [e.label for e in marketer.expander]
