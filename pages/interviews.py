@@ -43,10 +43,19 @@ tab_list, tab_open, tab_plan = st.tabs([t("interviews.tab.list"), t("interviews.
                                        default=t("interviews.tab.open") if opened_from_link else None)
 
 with tab_list:
+    scored = {(sc.interview_id, sc.participant_code): t("interviews.score", nps="—" if sc.nps is None else sc.nps,
+                                                         ces="—" if sc.ces is None else sc.ces)
+              for sc in S.list_scores(db)}
+
+    def who(i: I.Interview) -> str:
+        """Its participants' codes, each with the scores noted for them ("P-004 (8 / 5)")."""
+        return ", ".join(f"{code} {scored[i.id, code]}" if (i.id, code) in scored else code
+                         for code in i.participant_codes)
+
     table = pd.DataFrame([{
         t("interviews.date"): date.fromisoformat(i.date) if i.date else None, t("interviews.title_col"): i.title,
         t("interviews.status"): t(f"interviews.status.{i.status}"), t("interviews.mode"): t(f"interviews.mode.{i.mode}"),
-        t("interviews.participants"): ", ".join(i.participant_codes), t("interviews.journey"): journeys.get(i.journey_id, "—"),
+        t("interviews.participants_scored"): who(i), t("interviews.journey"): journeys.get(i.journey_id, "—"),
         t("interviews.utterances"): i.utterances, t("interviews.lang"): i.lang.upper()} for i in all_interviews])
     st.dataframe(table_numbers(table), hide_index=True, width="stretch",
                  column_config={t("interviews.date"): day_column(t("interviews.date"))}, placeholder="—")

@@ -257,3 +257,12 @@ def test_only_those_who_may_edit_see_the_import(app_env):
     marketer = _app(app_env, "marketing", "fr", "pages/synthesis_scores.py")
     assert "Importer des scores (CSV)" in [e.label for e in researcher.expander]
     assert "Importer des scores (CSV)" not in [e.label for e in marketer.expander]
+
+
+def test_the_interview_list_shows_each_participants_scores(app_env):
+    at = _app(app_env, "chercheuse", "fr", "pages/interviews.py")
+    table = at.dataframe[0].value
+    shown = dict(zip(table["Titre"], table["Participants (NPS / effort)"]))
+    assert shown["Margaret, retired, hearing aids"] == "P-023 (9 / 6)"
+    assert shown["Focus group collaborateurs — remboursement"] == "E-002 (8 / —), E-003 (6 / —), E-004 (7 / —)"
+    assert shown["Patrick, boulanger, adhésion"] == "P-017"  # planned: nothing noted yet
