@@ -1,5 +1,6 @@
 """Recommendation and effort: NPS and CES noted at the interviews, per persona, and what detractors and
 promoters said."""
+import pandas as pd
 import streamlit as st
 
 from research import scores as S
@@ -52,6 +53,16 @@ if chart is not None:
     show_chart(chart)
 if summary.employees.answers:
     st.caption(t("scores.mirror"))
+st.dataframe(pd.DataFrame([{
+    "segment": seg.name or t("scores.no_persona"), "answers": seg.nps.answers, "nps": nps_text(seg.nps, t),
+    "margin": shown(seg.nps.margin, "scores.margin_value", margin=seg.nps.margin) if seg.nps.margin is not None
+    else t("scores.too_few"),
+    "ces": shown(seg.effort.mean, "scores.ces_value", ces=seg.effort.mean),
+    "easy": shown(seg.effort.easy_share, "scores.share_value", share=seg.effort.easy_share),
+} for seg in summary.personas]), hide_index=True, width="stretch", placeholder="—",
+    column_config={"segment": t("scores.chart.segment"), "answers": t("scores.fig.answers"), "nps": "NPS",
+                   "margin": t("scores.fig.margin"), "ces": t("scores.fig.ces"), "easy": t("scores.fig.easy")})
+st.caption(t("scores.few", n=S.MARGIN_FROM))
 
 st.subheader(t("scores.voices"))
 records = coded_records(db)

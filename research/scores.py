@@ -29,6 +29,7 @@ NPS_RANGE = range(0, 11)
 CES_RANGE = range(1, 8)
 PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
 EMPLOYEE = "employee"
+MARGIN_FROM = 10  # answers: below, the normal approximation of the margin means nothing (±107 points on 3)
 
 
 class ScoreError(DomainError):
@@ -147,12 +148,13 @@ class Nps:
     passives: int
     detractors: int
     score: float | None  # -100..100, None without answers
-    margin: float | None  # half the 95 % confidence interval, in points
+    margin: float | None  # half the 95 % confidence interval, in points; None under MARGIN_FROM answers
 
 
 def nps(values: Iterable[int | None]) -> Nps:
     """The NPS of these answers (None ignored), with its margin of error at 95 %: 1.96 standard errors,
-    the variance of a promoter (+1) / passive (0) / detractor (-1) answer over the count."""
+    the variance of a promoter (+1) / passive (0) / detractor (-1) answer over the count; no margin
+    under `MARGIN_FROM` answers."""
     given = [v for v in values if v is not None]
     n = len(given)
     if not n:
@@ -161,7 +163,8 @@ def nps(values: Iterable[int | None]) -> Nps:
     pro, det = groups.count(PROMOTER), groups.count(DETRACTOR)
     p, d = pro / n, det / n
     variance = p + d - (p - d) ** 2
-    return Nps(n, pro, n - pro - det, det, round(100 * (p - d), 1), round(100 * 1.96 * math.sqrt(variance / n), 1))
+    margin = round(100 * 1.96 * math.sqrt(variance / n), 1) if n >= MARGIN_FROM else None
+    return Nps(n, pro, n - pro - det, det, round(100 * (p - d), 1), margin)
 
 
 @dataclass(frozen=True)
@@ -322,7 +325,9 @@ def import_csv(db: sqlite_utils.Database, data: bytes) -> Imported:
             values = (_checked(cell(row, "nps"), NPS_RANGE, "A recommendation score", "scores.err.nps"),
                       _checked(cell(row, "ces"), CES_RANGE, "An effort score", "scores.err.ces"))
         except ScoreError as e:
-            raise ScoreError(f"Line {line}: {e}", key=f"{e.key}_line", line=line, **e.params) from None
+            said = str(e)
+            raise ScoreError(f"Line {line}: {said[:1].lower()}{said[1:]}", key=f"{e.key}_line", line=line,
+                             **e.params) from None
         if values == (None, None):
             continue  # not answered: what the interview noted stays
         noted = interview_scores(db, interview).get(participant.id, (None, None))

@@ -366,8 +366,9 @@ def _scores_section(report: Report, t: Translate, finding: Callable[[Finding], R
 
     summary = scores.summary(report.scores)
     effort = summary.effort
-    text = t("synthesis.report.scores_text", nps=nps_text(summary.nps, t), n=summary.nps.answers,
-             margin=summary.nps.margin or 0,
+    few = summary.nps.margin is None  # too few answers for a margin of error
+    text = t("synthesis.report.scores_text_few" if few else "synthesis.report.scores_text",
+             nps=nps_text(summary.nps, t), n=summary.nps.answers, margin=summary.nps.margin or 0,
              ces="—" if effort.mean is None else t("scores.ces_value", ces=effort.mean),
              easy="—" if effort.easy_share is None else t("scores.share_value", share=effort.easy_share))
     table = [[t("scores.chart.segment"), t("scores.fig.answers"), "NPS", t("scores.fig.ces")]] + [

@@ -32,8 +32,10 @@ def test_nps_counts_promoters_minus_detractors_with_its_margin():
     assert (result.answers, result.promoters, result.passives, result.detractors) == (9, 4, 2, 3)
     assert result.score == pytest.approx(100 * (4 - 3) / 9, abs=0.05)  # 11.1
     # 1.96 standard errors of a +1 / 0 / -1 answer: p + d - (p - d)² over n
-    p, d = 4 / 9, 3 / 9
-    assert result.margin == pytest.approx(196 * ((p + d - (p - d) ** 2) / 9) ** 0.5, abs=0.05)  # 56.1 on 9 answers
+    assert result.margin is None  # 9 answers: too few for a margin to mean anything
+    ten = S.nps([10, 9, 9, 9, 8, 7, 6, 0, 3, 10])
+    p, d = 5 / 10, 3 / 10
+    assert ten.margin == pytest.approx(196 * ((p + d - (p - d) ** 2) / 10) ** 0.5, abs=0.05)  # 52.4 on 10 answers
     assert S.nps([10] * 30).margin == 0.0 and S.nps([10] * 30).score == 100.0
     assert S.nps([None, None]) == S.Nps(0, 0, 0, 0, None, None)
     assert [S.nps_group(v) for v in (0, 6, 7, 8, 9, 10)] == ["detractor"] * 2 + ["passive"] * 2 + ["promoter"] * 2
@@ -101,6 +103,10 @@ def test_the_scores_page_sums_up_the_demo_and_keeps_employees_apart(app_env):
     # 14 customers: 3 promoters, 6 detractors -> (3 - 6) / 14 = -21; the employees' four answers left out
     assert figures["NPS clients"] == "−21" and figures["Réponses"] == "14"
     assert figures["Effort (CES)"] == "4,1 / 7" and figures["Marge d'erreur (95 %)"] == "± 40 pts"
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["segment", "answers", "nps", "margin", "ces", "easy"]
+    assert table.set_index("segment").loc["Famille organisée"].tolist() == [
+        3, "−67", "trop peu de réponses", "3,0 / 7", "0\u202f%"]
     headings = [m.value for m in at.markdown if m.value.startswith("**")]
     assert headings == ["**Les irritants des détracteurs (6 participants)**",
                         "**Les enchantements des promoteurs (3 participants)**"]
@@ -174,6 +180,10 @@ def test_the_study_report_has_a_recommendation_section_from_the_same_figures(dem
     first = section["items"][0]
     assert first.quotes and {u.participant_id for u in first.quotes} <= detractors
     assert "Recommandation et effort" in report_html(report, t, "fr")
+    few = build_report(db, load_coded(db), t)
+    few.scores = [s for s in few.scores if s.participant_code in ("P-001", "P-002", "P-004")]
+    text = next(s for s in report_sections(few, t) if s["title"] == "Recommandation et effort")["paragraphs"][0]
+    assert text.startswith("NPS des clients : −33 sur 3 réponses, trop peu pour une marge d'erreur")
     import io
     import zipfile
 
