@@ -7,7 +7,7 @@ from research import scores as S
 from research.errors import DomainError
 from research.synthesis import ENCHANTMENT, IRRITANT
 from research.synthesis_charts import nps_chart
-from research.synthesis_export import nps_text, score_segments
+from research.synthesis_export import nps_text, persona_score_rows, score_segments, written
 from ui.auth import can
 from ui.db import get_db
 from ui.i18n import t
@@ -36,15 +36,11 @@ summary = S.summary(every)
 people, overall, ease = summary.customers, summary.nps, summary.effort
 
 
-def shown(value, key: str, **params) -> str:
-    return "—" if value is None else t(key, **params)
-
-
 figure_cards([(t("scores.fig.nps"), nps_text(overall, t)),
-              (t("scores.fig.margin"), shown(overall.margin, "scores.margin_value", margin=overall.margin)),
+              (t("scores.fig.margin"), written(t, overall.margin, "scores.margin_value", margin=overall.margin)),
               (t("scores.fig.answers"), overall.answers),
-              (t("scores.fig.ces"), shown(ease.mean, "scores.ces_value", ces=ease.mean)),
-              (t("scores.fig.easy"), shown(ease.easy_share, "scores.share_value", share=ease.easy_share))])
+              (t("scores.fig.ces"), written(t, ease.mean, "scores.ces_value", ces=ease.mean)),
+              (t("scores.fig.easy"), written(t, ease.easy_share, "scores.share_value", share=ease.easy_share))])
 st.caption(t("scores.how", n=overall.answers))
 
 st.subheader(t("scores.by_persona"))
@@ -53,15 +49,10 @@ if chart is not None:
     show_chart(chart)
 if summary.employees.answers:
     st.caption(t("scores.mirror"))
-st.dataframe(pd.DataFrame([{
-    "segment": seg.name or t("scores.no_persona"), "answers": seg.nps.answers, "nps": nps_text(seg.nps, t),
-    "margin": shown(seg.nps.margin, "scores.margin_value", margin=seg.nps.margin) if seg.nps.margin is not None
-    else t("scores.too_few"),
-    "ces": shown(seg.effort.mean, "scores.ces_value", ces=seg.effort.mean),
-    "easy": shown(seg.effort.easy_share, "scores.share_value", share=seg.effort.easy_share),
-} for seg in summary.personas]), hide_index=True, width="stretch", placeholder="—",
-    column_config={"segment": t("scores.chart.segment"), "answers": t("scores.fig.answers"), "nps": "NPS",
-                   "margin": t("scores.fig.margin"), "ces": t("scores.fig.ces"), "easy": t("scores.fig.easy")})
+st.dataframe(pd.DataFrame(persona_score_rows(summary, t)), hide_index=True, width="stretch", placeholder="—",
+             column_config={"segment": t("scores.chart.segment"), "answers": t("scores.fig.answers"), "nps": "NPS",
+                            "margin": t("scores.fig.margin"), "ces": t("scores.fig.ces"),
+                            "easy": t("scores.fig.easy")})
 st.caption(t("scores.few", n=S.MARGIN_FROM))
 
 st.subheader(t("scores.voices"))

@@ -360,6 +360,22 @@ def score_segments(summary, t: Translate) -> list[tuple[str, object]]:
     return [(t("scores.segment", name=name, nps=nps_text(n, t), n=n.answers), n) for name, n in rows]
 
 
+def written(t: Translate, value, key: str, **params) -> str:
+    """`t(key, **params)`, or "—" when `value` is None (a mean or share of no answer)."""
+    return "—" if value is None else t(key, **params)
+
+
+def persona_score_rows(summary, t: Translate) -> list[dict]:
+    """Each persona's scores as written on the page and in the report (a `research.scores.Summary`):
+    segment, answers, nps, margin ("too few answers" under `scores.MARGIN_FROM`), ces, easy."""
+    return [{"segment": seg.name or t("scores.no_persona"), "answers": seg.nps.answers, "nps": nps_text(seg.nps, t),
+             "margin": t("scores.too_few") if seg.nps.margin is None
+             else t("scores.margin_value", margin=seg.nps.margin),
+             "ces": written(t, seg.effort.mean, "scores.ces_value", ces=seg.effort.mean),
+             "easy": written(t, seg.effort.easy_share, "scores.share_value", share=seg.effort.easy_share)}
+            for seg in summary.personas]
+
+
 def _scores_section(report: Report, t: Translate, finding: Callable[[Finding], ReportItem]) -> dict:
     """NPS and effort, per persona, and what detractors and promoters said most."""
     from research import scores
@@ -369,11 +385,10 @@ def _scores_section(report: Report, t: Translate, finding: Callable[[Finding], R
     few = summary.nps.margin is None  # too few answers for a margin of error
     text = t("synthesis.report.scores_text_few" if few else "synthesis.report.scores_text",
              nps=nps_text(summary.nps, t), n=summary.nps.answers, margin=summary.nps.margin or 0,
-             ces="—" if effort.mean is None else t("scores.ces_value", ces=effort.mean),
-             easy="—" if effort.easy_share is None else t("scores.share_value", share=effort.easy_share))
+             ces=written(t, effort.mean, "scores.ces_value", ces=effort.mean),
+             easy=written(t, effort.easy_share, "scores.share_value", share=effort.easy_share))
     table = [[t("scores.chart.segment"), t("scores.fig.answers"), "NPS", t("scores.fig.ces")]] + [
-        [seg.name or t("scores.no_persona"), seg.nps.answers, nps_text(seg.nps, t),
-         "—" if seg.effort.mean is None else t("scores.ces_value", ces=seg.effort.mean)] for seg in summary.personas]
+        [row["segment"], row["answers"], row["nps"], row["ces"]] for row in persona_score_rows(summary, t)]
     items = []
     for group, label in ((scores.DETRACTOR, IRRITANT), (scores.PROMOTER, ENCHANTMENT)):
         members = len(scores.participants_in(summary.customers, group))
