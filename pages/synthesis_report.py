@@ -1,4 +1,4 @@
-"""Exports: the study report (HTML, DOCX), the coded utterances (CSV, XLSX), the REFI-QDA codebook."""
+"""Exports: the study report (HTML, DOCX) and its slides (PPTX), the coded utterances (CSV, XLSX), the REFI-QDA codebook."""
 from functools import partial
 
 import streamlit as st
@@ -40,12 +40,15 @@ if st.button(t("synthesis.report.build"), type="primary", key="report_build", ic
     else:
         st.session_state["synthesis_report_files"] = made
 if made:
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     c1.download_button(t("synthesis.report.html"), made["html"], f"{slug}-report-{lang}.html", "text/html",
                        key="report_dl_html", icon=":material/download:", width="stretch")
     c2.download_button(t("synthesis.report.docx"), made["docx"], f"{slug}-report-{lang}.docx",
                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        key="report_dl_docx", icon=":material/download:", width="stretch")
+    c3.download_button(t("synthesis.report.pptx"), made["pptx"], f"{slug}-slides-{lang}.pptx",
+                       "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="report_dl_pptx", icon=":material/slideshow:", width="stretch")
     if made.get("withheld"):
         st.caption(t("synthesis.report.withheld", n=made["withheld"]))
 

@@ -243,7 +243,7 @@ def _journeys(records: Sequence[CodedUtterance]) -> list[tuple[int | None, str]]
     return journeys_by_talk(records) or [(None, "")]
 
 
-def _report_charts(report: Report, t: Translate) -> dict[str, object]:
+def report_charts(report: Report, t: Translate) -> dict[str, object]:
     records = report.records
     made = {
         "irritants": charts.findings_chart(findings(records, IRRITANT), t, top=report.top),
@@ -264,16 +264,22 @@ def _report_charts(report: Report, t: Translate) -> dict[str, object]:
     return {k: v for k, v in made.items() if v is not None}
 
 
-def _cite(u: CodedUtterance) -> str:
-    where = " · ".join(x for x in (u.participant_code, u.persona_name, u.step_label) if x)
-    return where
+def report_pngs(report: Report, t: Translate, lang: str) -> dict[str, bytes]:
+    """The report's charts as PNG images, for the formats that cannot hold SVG (Word, PowerPoint)."""
+    return {k: charts.to_png(c, lang=lang) for k, c in report_charts(report, t).items()}
+
+
+def cite(u: CodedUtterance) -> str:
+    """Who said it, as a quote's credit line: participant code, persona, journey step."""
+    return " · ".join(x for x in (u.participant_code, u.persona_name, u.step_label) if x)
 
 
 def report_sections(report: Report, t: Translate) -> list[dict]:
-    """The report as a list of sections: title, paragraphs, chart key, table, items (`ReportItem`)."""
+    """The report as a list of sections: key (what it is: "summary", "irritant", "heat"...), title,
+    paragraphs, chart key, table, items (`ReportItem`)."""
     figures = overview(report.records)
     sections = [{
-        "title": t("synthesis.report.summary"),
+        "key": "summary", "title": t("synthesis.report.summary"),
         "paragraphs": [t("synthesis.report.summary_text", **figures)],
     }]
     if report.agreement and report.agreement.reviewed:
@@ -288,7 +294,8 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
         return f"{t(key)} · {name}" if several else t(key)
 
     for journey_id, name in journeys:
-        sections.append({"title": journey_title("synthesis.journey.curve", name), "chart": f"curve/{journey_id}",
+        sections.append({"key": "curve", "title": journey_title("synthesis.journey.curve", name),
+                         "chart": f"curve/{journey_id}",
                          "paragraphs": [t("synthesis.report.curve_text")]})
     no_quote = t("synthesis.report.no_quotable")
 
@@ -298,18 +305,19 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
                           meta=_finding_line(f, t), quotes=report.quotes(f.verbatims), no_quote=no_quote)
 
     for label in (IRRITANT, ENCHANTMENT):
-        sections.append({"title": t(f"synthesis.report.top_{label}"), "chart": f"{label}s",
+        sections.append({"key": label, "title": t(f"synthesis.report.top_{label}"), "chart": f"{label}s",
                          "items": [finding(f) for f in findings(report.records, label)[: report.top]]})
     expected = findings(report.records, "expectation")[: report.top]
     if expected:
-        sections.append({"title": t("synthesis.report.top_expectation"), "items": [finding(f) for f in expected]})
+        sections.append({"key": "expectation", "title": t("synthesis.report.top_expectation"), "items": [finding(f) for f in expected]})
     if report.scores:
         sections.append(_scores_section(report, t, finding))
     for journey_id, name in journeys:
-        sections.append({"title": journey_title("synthesis.journey.heat", name), "chart": f"heat/{journey_id}",
+        sections.append({"key": "heat", "title": journey_title("synthesis.journey.heat", name),
+                         "chart": f"heat/{journey_id}",
                          "paragraphs": [t("synthesis.report.heat_text")]})
     themes = theme_summaries(report.records, quotes=12)
-    sections.append({"title": t("synthesis.themes.title"), "table": [
+    sections.append({"key": "themes", "title": t("synthesis.themes.title"), "table": [
         [t("synthesis.theme"), t("synthesis.themes.size"), t("synthesis.irritants"), t("synthesis.enchantments"),
          t("synthesis.curve.step")]] + [
         [s.label or "—", s.size, s.irritants, s.enchantments, s.steps[0][0] if s.steps else "—"] for s in themes],
@@ -318,7 +326,7 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
                   for s in themes[: report.top] if s.theme_id is not None]})
     personas = [p for p in persona_summaries(report.records, quotes=12) if p.name]
     if personas:
-        sections.append({"title": t("synthesis.personas.title"), "items": [ReportItem(
+        sections.append({"key": "personas", "title": t("synthesis.personas.title"), "items": [ReportItem(
             p.name, meta=t("synthesis.report.persona_line", participants=p.participants, irritants=p.irritants,
                            enchantments=p.enchantments),
             lines=[f"{t(key)} {', '.join(n for n, _ in named)}" for key, named in (
@@ -326,20 +334,19 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
                 ("synthesis.personas.delighted_by", p.top_enchantments)) if named],
             quotes=report.quotes(p.quotes, 2)) for p in personas]})
     if report.archetypes:
-        sections.append({"title": t("synthesis.report.archetypes"),
+        sections.append({"key": "archetypes", "title": t("synthesis.report.archetypes"),
                          "paragraphs": [t("synthesis.report.archetypes_text")],
                          "items": [_archetype_item(a, report, t) for a in report.archetypes]})
     if report.brand:
-        sections.append({"title": t("synthesis.brand.title"), "chart": "brand", "items": [ReportItem(
+        sections.append({"key": "brand", "title": t("synthesis.brand.title"), "chart": "brand", "items": [ReportItem(
             f"{b.value} — {t('synthesis.group.' + b.group)}",
             tag="" if b.claimed else t("synthesis.brand.unclaimed"),
             meta=t("synthesis.report.brand_line", mentions=b.mentions, share=b.share, valence=b.valence),
             quotes=report.quotes(b.quotes, 2)) for b in report.brand]})
     if report.competitors:
-        sections.append({"title": t("synthesis.brand.competitors"), "table": [
-            [t("synthesis.brand.brand"), t("synthesis.brand.theme"), t("synthesis.brand.answer")]]
-            + [list(c) for c in report.competitors]})
-    sections.append({"title": t("synthesis.report.method"), "paragraphs": [t("synthesis.report.method_text")]})
+        sections.append({"key": "competitors", "title": t("synthesis.brand.competitors"),
+                         "table": _portrait_table(report.competitors, t)})
+    sections.append({"key": "method", "title": t("synthesis.report.method"), "paragraphs": [t("synthesis.report.method_text")]})
     return sections
 
 
@@ -376,6 +383,16 @@ def persona_score_rows(summary, t: Translate) -> list[dict]:
             for seg in summary.personas]
 
 
+def _portrait_table(answers: Sequence[tuple[str, str, str]], t: Translate) -> list[list[str]]:
+    """The Chinese portrait side by side: a row per theme ("if it were an animal"), a column per brand."""
+    brands = list(dict.fromkeys(brand for brand, _, _ in answers))
+    themes: dict[str, dict[str, str]] = {}
+    for brand, theme, answer in answers:
+        themes.setdefault(theme, {})[brand] = answer
+    return [[t("synthesis.brand.theme"), *brands]] + [
+        [theme, *(said.get(brand, "—") for brand in brands)] for theme, said in themes.items()]
+
+
 def _scores_section(report: Report, t: Translate, finding: Callable[[Finding], ReportItem]) -> dict:
     """NPS and effort, per persona, and what detractors and promoters said most."""
     from research import scores
@@ -397,7 +414,7 @@ def _scores_section(report: Report, t: Translate, finding: Callable[[Finding], R
             item.tag = t(f"scores.group.{group}")
             item.meta = t(f"scores.report.said_by.{group}", participants=f.participants, of=members)
             items.append(item)
-    return {"title": t("scores.title"), "chart": "scores", "paragraphs": [text], "table": table, "items": items}
+    return {"key": "scores", "title": t("scores.title"), "chart": "scores", "paragraphs": [text], "table": table, "items": items}
 
 
 def _theme_line(s: ThemeSummary, t: Translate) -> str:
@@ -448,7 +465,7 @@ th{background:#f0f4f8}.finding{margin:1rem 0;padding:.2rem 0}.tag{font-size:.75r
 
 def report_html(report: Report, t: Translate, lang: str = "fr") -> str:
     """A self-contained HTML file: styles and charts (inline SVG) embedded, nothing fetched."""
-    rendered = {k: charts.to_svg(c, lang=lang) for k, c in _report_charts(report, t).items()}
+    rendered = {k: charts.to_svg(c, lang=lang) for k, c in report_charts(report, t).items()}
     e = html.escape
     out = [f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">',
            f"<title>{e(report.title)}</title><style>{CSS}</style></head><body>",
@@ -457,7 +474,7 @@ def report_html(report: Report, t: Translate, lang: str = "fr") -> str:
 
     def quote(u: CodedUtterance) -> str:
         return (f'<blockquote class="{e(u.label)}">« {e(u.text)} »'
-                f"<cite>{e(_cite(u))}</cite></blockquote>")
+                f"<cite>{e(cite(u))}</cite></blockquote>")
 
     for s in report_sections(report, t):
         out.append(f"<h2>{e(s['title'])}</h2>")
@@ -490,12 +507,12 @@ def _strip_xml_header(svg: str) -> str:
     return svg.split("?>", 1)[1] if svg.startswith("<?xml") else svg
 
 
-def report_docx(report: Report, t: Translate, lang: str = "fr") -> bytes:
-    """The same report as a Word document, charts as PNG images."""
+def report_docx(report: Report, t: Translate, lang: str = "fr", images: dict[str, bytes] | None = None) -> bytes:
+    """The same report as a Word document, charts as PNG images (`report_pngs`, drawn here if not given)."""
     from docx import Document
     from docx.shared import Cm, Pt, RGBColor
 
-    images = {k: charts.to_png(c, lang=lang) for k, c in _report_charts(report, t).items()}
+    images = report_pngs(report, t, lang) if images is None else images
     doc = Document()
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(10.5)
@@ -508,7 +525,7 @@ def report_docx(report: Report, t: Translate, lang: str = "fr") -> bytes:
         run = p.add_run(f"« {u.text} »")
         if u.label in colours:
             run.font.color.rgb = colours[u.label]
-        p.add_run(f"\n{_cite(u)}").font.size = Pt(8)
+        p.add_run(f"\n{cite(u)}").font.size = Pt(8)
 
     for s in report_sections(report, t):
         doc.add_heading(s["title"], level=1)

@@ -668,12 +668,16 @@ def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t
 
 
 def build_report_files(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t, lang: str) -> dict:
-    from research.synthesis_export import report_docx, report_html
+    """The study report as HTML, Word and PowerPoint (the charts drawn once for the last two), and how
+    many coded utterances it leaves unquoted for lack of consent."""
+    from research.synthesis_deck import report_pptx
+    from research.synthesis_export import report_docx, report_html, report_pngs
 
     report = build_report(db, records, t)
     withheld = sum(1 for u in records if u.label != "neutral" and not report.quotable(u.participant_id))
-    return {"html": report_html(report, t, lang).encode("utf-8"), "docx": report_docx(report, t, lang),
-            "withheld": withheld}
+    images = report_pngs(report, t, lang)
+    return {"html": report_html(report, t, lang).encode("utf-8"), "docx": report_docx(report, t, lang, images),
+            "pptx": report_pptx(report, t, lang, images), "withheld": withheld}
 
 
 def export_csv(records: Sequence[CodedUtterance]) -> bytes:

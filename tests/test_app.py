@@ -388,3 +388,7 @@ def test_a_marketer_gets_the_report_but_not_the_raw_utterance_exports(app_env):
     at.run()
     at.switch_page("pages/synthesis_report.py").run()
     assert "report_xlsx_build" in {b.key for b in at.button}
+    at.button(key="report_build").click().run()
+    assert not at.exception
+    downloads = {getattr(b, "key", None) for b in at.get("download_button")}
+    assert {"report_dl_html", "report_dl_docx", "report_dl_pptx"} <= downloads
