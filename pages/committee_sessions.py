@@ -1,13 +1,16 @@
 """Committee sessions: the series from the cadence, then per session its agenda, attendance and
 incentives, outputs (minutes, files, decisions and actions) and calendar files."""
 from datetime import datetime, time, timedelta
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from research import committee_calendar as K
+from research import committee_report as R
 from research import committee_sessions as S
 from research.erasure import files_root
+from research.folding import file_slug
 from research.errors import DomainError
 from research.store import row_version
 from research.participants import list_participants
@@ -15,6 +18,7 @@ from ui import keys
 from ui.committees import committee_or_stop, euros, fmt_day, fmt_when
 from ui.db import db_path, get_db
 from ui.i18n import current_language, day_input_format, error_text, t
+from ui.synthesis import coded_records
 from ui.widgets import literal, page_header, remembered_select, show_error, shown_version
 
 db = get_db()
@@ -218,6 +222,17 @@ with tab_attendance:
 
 session_base = shown_version(f"session.{sid}", row_version(db, "committee_sessions", sid))
 with tab_outputs:
+    st.markdown(f"**{t('committees.report.heading')}**")
+    st.caption(t("committees.report.help"))
+    records = coded_records(db) if session.interview_id else ()
+    report = R.report_files(db, sid, partial(t, lang=current_language()), current_language(), records)
+    a, b, _ = st.columns([2, 2, 3])
+    name = f"{file_slug(committee.name)}-{session.starts_at.date().isoformat()}"
+    a.download_button(t("committees.report.docx"), report["docx"], f"{name}.docx",
+                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                      key="session_report.docx", icon=":material/description:", width="stretch", on_click="ignore")
+    b.download_button(t("committees.report.html"), report["html"], f"{name}.html", "text/html",
+                      key="session_report.html", icon=":material/download:", width="stretch", on_click="ignore")
     with st.form("minutes"):
         minutes = st.text_area(t("committees.outputs.minutes"), session.minutes, height=200, key=f"minutes.{sid}")
         if st.form_submit_button(t("committees.save")):

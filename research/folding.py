@@ -27,3 +27,9 @@ def fold(text: str | None) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return re.sub(r"\s+", " ", text).strip()
+
+
+def file_slug(text: str | None, fallback: str = "ecoute") -> str:
+    """A name fit for a file: folded, letters and digits joined by hyphens ("Voix d'adhérents" →
+    "voix-d-adherents"); `fallback` when nothing is left."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or fallback

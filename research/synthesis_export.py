@@ -466,17 +466,22 @@ th{background:#f0f4f8}.finding{margin:1rem 0;padding:.2rem 0}.tag{font-size:.75r
 def report_html(report: Report, t: Translate, lang: str = "fr") -> str:
     """A self-contained HTML file: styles and charts (inline SVG) embedded, nothing fetched."""
     rendered = {k: charts.to_svg(c, lang=lang) for k, c in report_charts(report, t).items()}
+    return document_html(report.title, t("synthesis.report.generated", date=report.generated_at, run=report.run_label),
+                         report_sections(report, t), rendered, lang)
+
+
+def document_html(title: str, subtitle: str, sections: Sequence[dict], rendered: dict[str, str], lang: str) -> str:
+    """Sections (see `report_sections`) as a self-contained HTML page; `rendered` holds the charts as SVG."""
     e = html.escape
     out = [f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">',
-           f"<title>{e(report.title)}</title><style>{CSS}</style></head><body>",
-           f"<h1>{e(report.title)}</h1>",
-           f'<p class="meta">{e(t("synthesis.report.generated", date=report.generated_at, run=report.run_label))}</p>']
+           f"<title>{e(title)}</title><style>{CSS}</style></head><body>",
+           f"<h1>{e(title)}</h1>", f'<p class="meta">{e(subtitle)}</p>']
 
     def quote(u: CodedUtterance) -> str:
         return (f'<blockquote class="{e(u.label)}">« {e(u.text)} »'
                 f"<cite>{e(cite(u))}</cite></blockquote>")
 
-    for s in report_sections(report, t):
+    for s in sections:
         out.append(f"<h2>{e(s['title'])}</h2>")
         for p in s.get("paragraphs", []):
             out.append(f"<p>{e(p)}</p>")
@@ -509,15 +514,21 @@ def _strip_xml_header(svg: str) -> str:
 
 def report_docx(report: Report, t: Translate, lang: str = "fr", images: dict[str, bytes] | None = None) -> bytes:
     """The same report as a Word document, charts as PNG images (`report_pngs`, drawn here if not given)."""
+    images = report_pngs(report, t, lang) if images is None else images
+    return document_docx(report.title, t("synthesis.report.generated", date=report.generated_at, run=report.run_label),
+                         report_sections(report, t), images)
+
+
+def document_docx(title: str, subtitle: str, sections: Sequence[dict], images: dict[str, bytes]) -> bytes:
+    """Sections (see `report_sections`) as a Word document; `images` holds the charts as PNG."""
     from docx import Document
     from docx.shared import Cm, Pt, RGBColor
 
-    images = report_pngs(report, t, lang) if images is None else images
     doc = Document()
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(10.5)
-    doc.add_heading(report.title, level=0)
-    doc.add_paragraph(t("synthesis.report.generated", date=report.generated_at, run=report.run_label)).italic = True
+    doc.add_heading(title, level=0)
+    doc.add_paragraph(subtitle).italic = True
     colours = {IRRITANT: RGBColor(0xC0, 0x39, 0x2B), ENCHANTMENT: RGBColor(0x1E, 0x84, 0x49)}
 
     def quote(u: CodedUtterance) -> None:
@@ -527,7 +538,7 @@ def report_docx(report: Report, t: Translate, lang: str = "fr", images: dict[str
             run.font.color.rgb = colours[u.label]
         p.add_run(f"\n{cite(u)}").font.size = Pt(8)
 
-    for s in report_sections(report, t):
+    for s in sections:
         doc.add_heading(s["title"], level=1)
         for text in s.get("paragraphs", []):
             doc.add_paragraph(text)

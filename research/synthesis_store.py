@@ -623,14 +623,10 @@ def portrait_comparison(db: sqlite_utils.Database, lang: str = "fr") -> list[dic
 # ---------------------------------------------------------------- exports
 
 def export_slug(db: sqlite_utils.Database) -> str:
-    import re
-    import unicodedata
-
+    from research.folding import file_slug
     from research.workspace import get_workspace
 
-    name = get_workspace(db).brand_name or "ecoute"
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "ecoute"
+    return file_slug(get_workspace(db).brand_name)
 
 
 def quotable_participants(db: sqlite_utils.Database) -> set[int] | None:

@@ -85,6 +85,13 @@ def test_the_dashboard_copes_with_a_held_session_whose_attendance_is_not_taken_y
     assert [m.value for m in at.metric if m.label == "Présence, dernière séance"] == ["82\u202f%"]  # narrow no-break space
 
 
+def test_each_session_offers_its_report_to_share_in_word_and_html(organiser_app):
+    at = open_page(organiser_app, "pages/committee_sessions.py")
+    downloads = {getattr(b, "key", None) for b in at.get("download_button")}
+    assert {"session_report.docx", "session_report.html"} <= downloads
+    assert any("sans nom ni incitation" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("page", ["committees", "committee_members", "committee_sessions", "committee_followups"])
 def test_committee_pages_on_a_workspace_without_committees(db_path, monkeypatch, page):
     from research.auth import create_first_admin
