@@ -1,7 +1,11 @@
-"""The journey as the customers felt it: emotional curve, touchpoint heatmap, moments of truth."""
+"""The journey as the customers felt it: emotional curve, experience map, touchpoint heatmap, moments of truth."""
 import streamlit as st
 
-from research.synthesis import ENCHANTMENT, IRRITANT, Filters, emotional_curve, findings, touchpoint_heat
+from research import synthesis_store
+from research.experience_map import experience_map, map_html
+from research.synthesis import (
+    ENCHANTMENT, IRRITANT, Filters, emotional_curve, findings, journeys_by_talk, touchpoint_heat,
+)
 from research.synthesis_charts import emotional_curve_chart, heatmap_chart
 from ui.db import get_db
 from ui.i18n import t
@@ -25,6 +29,13 @@ if chart is None:
 else:
     show_chart(chart, height=420)
     st.caption(t("synthesis.journey.curve_help"))
+
+st.subheader(t("synthesis.map.title"))
+journey_id = filters.journey_id or journeys_by_talk(records)[0][0]
+columns = experience_map(records, synthesis_store.map_steps(db, journey_id), filters,
+                         quotable=synthesis_store.quote_consent(db))
+st.html(map_html(columns, t))
+st.caption(t("synthesis.map.help"))
 
 st.subheader(t("synthesis.journey.heat"))
 heat = heatmap_chart(touchpoint_heat(records, filters), t)

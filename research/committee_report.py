@@ -200,9 +200,7 @@ def session_report_html(report: SessionReport, t: Translate, lang: str) -> str:
 def report_files(db: sqlite_utils.Database, session_id: int, t: Translate, lang: str,
                  records: Sequence[CodedUtterance] = ()) -> dict[str, bytes]:
     """The session's report as Word and HTML, quoting only members who consented to being quoted."""
-    from research.synthesis_store import quotable_participants
+    from research.synthesis_store import quote_consent
 
-    allowed = quotable_participants(db)
-    report = gather(db, session_id, records=records,
-                    quotable=None if allowed is None else (lambda participant_id: participant_id in allowed))
+    report = gather(db, session_id, records=records, quotable=quote_consent(db))
     return {"docx": session_report_docx(report, t), "html": session_report_html(report, t, lang).encode("utf-8")}

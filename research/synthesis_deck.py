@@ -26,6 +26,9 @@ from research.synthesis_charts import GREEN, GREY, RED
 from research.synthesis_export import Report, ReportItem, Translate, cite, report_pngs, report_sections
 
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
+# Arial, not the template's Calibri: LibreOffice draws it with Liberation Sans, of the same widths, where
+# Calibri would become a wider face and text measured for it would overflow
+FONT = "Arial"
 LEFT = 0.6
 WIDTH = SLIDE_W - 2 * LEFT
 TOP = 1.5                       # below a slide's title
@@ -43,12 +46,25 @@ TABLE_SLIDES = 2                # slides a table may take; the rest is in the re
 
 
 def text_lines(text: str, width: float, size: float, *, bold: bool = False) -> int:
-    """The lines a text takes in a box `width` inches wide, at `size` points.
+    """The lines a text takes in a box `width` inches wide, at `size` points, its words wrapped as a
+    slide wraps them (a word longer than a line is broken).
 
-    A cautious estimate, for Calibri and for the wider fonts that stand in for it where it is missing
-    (DejaVu Sans): characters half an em wide (0.55 em in bold), and lines broken early at word ends."""
-    per_line = max(8, int(width * 72 / (size * (0.55 if bold else 0.5)) * 0.88))
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    A cautious estimate for Arial (and Liberation Sans): French text averages 0.46 em a character (0.49
+    in bold); counted here at 0.53 em (0.58), the width of long words of wide letters ("remboursement")."""
+    per_line = max(4, int(width * 72 / (size * (0.58 if bold else 0.53))))
+    lines = 0
+    for part in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in part.split():
+            if used and used + 1 + len(word) <= per_line:
+                used += 1 + len(word)
+                continue
+            if used:
+                lines += 1
+            lines += (len(word) - 1) // per_line  # a word wider than the box is broken over lines
+            used = (len(word) - 1) % per_line + 1
+    return lines
 
 
 def text_height(text: str, width: float, size: float, *, bold: bool = False) -> float:
@@ -81,7 +97,7 @@ def quote_notes(quotes) -> list[str]:
 class _Deck:
     """A presentation and the furniture every slide shares: title, rule, footer, page number, notes."""
 
-    def __init__(self, footer: str):
+    def __init__(self, footer: str, lang: str = "fr"):
         from pptx import Presentation
         from pptx.util import Inches
 
@@ -89,6 +105,7 @@ class _Deck:
         self.prs.slide_width, self.prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
         self.blank = self.prs.slide_layouts[6]
         self.footer = footer
+        self.lang = lang
 
     # -- shapes ---------------------------------------------------------------------------------
     @staticmethod
@@ -132,6 +149,7 @@ class _Deck:
             p.space_after = Pt(own.get("space_after", space_after))
             run = p.add_run()
             run.text = line
+            run.font.name = FONT
             run.font.size = Pt(own.get("size", size))
             run.font.bold = own.get("bold", bold)
             run.font.italic = own.get("italic", italic)
@@ -321,6 +339,7 @@ def _table_slides(deck: _Deck, section: dict, t: Translate) -> None:
                 p = frame.paragraphs[0]
                 p.alignment = PP_ALIGN.RIGHT if numeric[c] and r else PP_ALIGN.LEFT
                 for run in p.runs:
+                    run.font.name = FONT
                     run.font.size = Pt(TABLE_SIZE)
                     run.font.bold = r == 0
                     run.font.color.rgb = deck.rgb("FFFFFF" if r == 0 else INK)
@@ -394,6 +413,121 @@ def _column_slides(deck: _Deck, section: dict, per_slide: int, intro: list[str],
                 y += h + 0.15
 
 
+MAP_STEPS = 10  # columns an experience map slide holds; a longer journey takes two slides
+MAP_LANES = (("step", 0.72), ("feeling", 0.8), ("irritants", 0.85), ("enchantments", 0.85),
+             ("expectations", 0.5), ("channels", 0.42), ("voice", 0.86))  # (lane, inches)
+MAP_LABEL_W = 1.3
+
+
+def _map_slides(deck: _Deck, section: dict, t: Translate) -> None:
+    """A journey's experience map: macro-steps over step columns, a lane per kind of evidence, the
+    feeling drawn as a curve across the columns; every cell's text cut to its cell."""
+    columns = section["map"]
+    pages = max(1, math.ceil(len(columns) / MAP_STEPS))
+    per_page = math.ceil(len(columns) / pages)
+    for k in range(pages):
+        shown = columns[k * per_page:(k + 1) * per_page]
+        title = section["title"] if k == 0 else t("synthesis.deck.continued", title=section["title"])
+        slide = deck.slide(title, notes=section.get("paragraphs", []) + [
+            f"{c.step.order:02d}. {c.step.label} — " + t("synthesis.map.utterances", n=c.utterances)
+            + "".join(f"\n  {quote}" for quote in quote_notes([c.quote] if c.quote else [])) for c in shown])
+        _draw_map(deck, slide, shown, t)
+
+
+def _draw_map(deck: _Deck, slide, columns, t: Translate) -> None:
+    from research.experience_map import macro_spans
+
+    w = (WIDTH - MAP_LABEL_W) / len(columns)
+    x0, y = LEFT + MAP_LABEL_W, TOP - 0.05
+    x = x0
+    for name, n in macro_spans(columns):  # the macro-steps, over their steps
+        band = deck.box(slide, x + 0.02, y, n * w - 0.04, 0.3, NAVY)
+        deck.text(slide, 0, 0, 0, 0, [shortened(name, n * w - 0.1, 0.3, 9, bold=True) or "—"], 9, colour="FFFFFF",
+                  bold=True, align="center", frame=band.text_frame)
+        x += n * w
+    y += 0.36
+    for lane_no, (lane, height) in enumerate(MAP_LANES):
+        if lane_no % 2:
+            deck.box(slide, LEFT, y, WIDTH, height, PALE)
+        deck.text(slide, LEFT, y + 0.04, MAP_LABEL_W - 0.1, height - 0.08,
+                  [shortened(t(f"synthesis.map.lane.{lane}"), MAP_LABEL_W - 0.1, height - 0.08, 8.5, bold=True)],
+                  8.5, colour=MUTED, bold=True)
+        if lane == "feeling":
+            _draw_curve(deck, slide, columns, x0, y, w, height)
+        for i, c in enumerate(columns):
+            cx, room = x0 + i * w + 0.04, height - 0.08
+            if lane == "step":
+                if c.step.moment_of_truth:
+                    deck.box(slide, x0 + i * w + 0.02, y, w - 0.04, 0.05, AMBER)
+                label = shortened(f"{c.step.order:02d}. {c.step.label}", w - 0.08, room - 0.18, 8.5, bold=True)
+                deck.text(slide, cx, y + 0.06, w - 0.08, room - 0.18, [label], 8.5, bold=True)
+                deck.text(slide, cx, y + height - 0.2, w - 0.08, 0.16,
+                          [t("synthesis.map.utterances", n=c.utterances)], 7, colour=MUTED)
+                continue
+            if lane == "feeling":
+                continue
+            if c.silent:
+                deck.text(slide, cx, y + 0.04, w - 0.08, room,
+                          [shortened(t("synthesis.map.silent"), w - 0.08, room, 8)], 8, colour="9AA5B1", italic=True)
+                continue
+            lines, style = _map_cell(c, lane, t), {}
+            if lane in ("irritants", "enchantments"):
+                style = {"colour": (RED if lane == "irritants" else GREEN).lstrip("#")}
+            if lane == "voice":
+                style = {"italic": True}
+            kept, used = [], 0.0
+            for line in lines:
+                left = room - used
+                cut = shortened(line, w - 0.08, left, 8)
+                if not cut:
+                    break
+                kept.append(cut)
+                used += text_height(cut, w - 0.08, 8) + 0.03
+            deck.text(slide, cx, y + 0.04, w - 0.08, room, kept or ["—"], 8, space_after=2, **style)
+        y += height
+
+
+def _map_cell(c, lane: str, t: Translate) -> list[str]:
+    if lane in ("irritants", "enchantments", "expectations"):
+        return [f"{name or t('synthesis.untitled')} ({n})" for name, n in getattr(c, lane)]
+    if lane == "channels":
+        return [", ".join(name for name, _ in c.channels)] if c.channels else []
+    if lane == "voice" and c.quote is not None:
+        return [quote_text(c.quote) + (f" {c.quote.participant_code}" if c.quote.participant_code else "")]
+    return []
+
+
+def _draw_curve(deck: _Deck, slide, columns, x0: float, y: float, w: float, height: float) -> None:
+    """The feeling at each step, from -1 at the lane's foot to +1 at its head; a dashed line at zero."""
+    from pptx.enum.dml import MSO_LINE
+    from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+    from pptx.util import Inches, Pt
+
+    pad = 0.12
+    level = lambda score: y + pad + (1 - score) / 2 * (height - 2 * pad)  # noqa: E731
+
+    def line(x1, y1, x2, y2, colour: str, width: float, dashed: bool = False) -> None:
+        connector = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Inches(x1), Inches(y1), Inches(x2), Inches(y2))
+        connector.line.color.rgb = deck.rgb(colour)
+        connector.line.width = Pt(width)
+        if dashed:
+            connector.line.dash_style = MSO_LINE.DASH
+
+    line(x0, level(0), x0 + w * len(columns), level(0), "9AA5B1", 0.75, dashed=True)
+    known = [(i, c.score) for i, c in enumerate(columns) if c.score is not None]
+    for (i, a), (j, b) in zip(known, known[1:]):
+        line(x0 + (i + .5) * w, level(a), x0 + (j + .5) * w, level(b), NAVY, 2)
+    for i, score in known:
+        colour = (RED if score < 0 else GREEN if score > 0 else GREY).lstrip("#")
+        dot = slide.shapes.add_shape(MSO_SHAPE.OVAL, Inches(x0 + (i + .5) * w - 0.06), Inches(level(score) - 0.06),
+                                     Inches(0.12), Inches(0.12))
+        dot.fill.solid()
+        dot.fill.fore_color.rgb = deck.rgb(colour)
+        dot.line.fill.background()
+        deck.text(slide, x0 + (i + .5) * w + 0.06, max(y, level(score) - 0.24), 0.6, 0.18,
+                  [numbers.number(score, "+.2f", deck.lang)], 7, colour=MUTED)
+
+
 def _text_slide(deck: _Deck, section: dict) -> None:
     slide = deck.slide(section["title"], notes=section.get("paragraphs", []))
     y = TOP + 0.1
@@ -405,7 +539,7 @@ def report_pptx(report: Report, t: Translate, lang: str = "fr", images: dict[str
     """The report as a PowerPoint deck; `images` are the charts as PNG (`report_pngs`, drawn here if not given)."""
     images = report_pngs(report, t, lang) if images is None else images
     sections = report_sections(report, t)
-    deck = _Deck(report.title)
+    deck = _Deck(report.title, lang)
     summary = next((s for s in sections if s.get("key") == "summary"), None)
     _cover(deck, report, t, summary["paragraphs"][0] if summary else "")
     contents = deck.slide(t("synthesis.deck.contents"))
@@ -413,8 +547,12 @@ def report_pptx(report: Report, t: Translate, lang: str = "fr", images: dict[str
     for section in sections:
         first = len(deck.prs.slides) + 1
         key = section.get("key")
+        if "pptx" not in section.get("formats", ("pptx",)) and key != "map":
+            continue
         if key == "summary":
             _key_figures(deck, section, sections, report, t, lang)
+        elif key == "map":
+            _map_slides(deck, section, t)
         else:
             chart = images.get(section.get("chart") or "")
             if chart:

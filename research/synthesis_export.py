@@ -210,6 +210,9 @@ class Report:
     competitors: list[tuple[str, str, str]] = field(default_factory=list)  # (brand, theme, answer)
     archetypes: list[Archetype] = field(default_factory=list)
     scores: list = field(default_factory=list)  # research.scores.Score: NPS and CES noted at the interviews
+    # each journey's steps as defined (research.experience_map.MapStep), for its experience map; without
+    # them, the map has a column per step someone spoke of
+    journey_steps: dict = field(default_factory=dict)
     quotable: Callable[[int | None], bool] = lambda participant_id: True  # consented to being quoted
     top: int = 8
     quotes_per_finding: int = 3
@@ -297,6 +300,8 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
         sections.append({"key": "curve", "title": journey_title("synthesis.journey.curve", name),
                          "chart": f"curve/{journey_id}",
                          "paragraphs": [t("synthesis.report.curve_text")]})
+    for journey_id, name in journeys:
+        sections.append(_map_section(report, t, journey_id, journey_title("synthesis.map.title", name)))
     no_quote = t("synthesis.report.no_quotable")
 
     def finding(f: Finding) -> ReportItem:
@@ -381,6 +386,17 @@ def persona_score_rows(summary, t: Translate) -> list[dict]:
              "ces": written(t, seg.effort.mean, "scores.ces_value", ces=seg.effort.mean),
              "easy": written(t, seg.effort.easy_share, "scores.share_value", share=seg.effort.easy_share)}
             for seg in summary.personas]
+
+
+def _map_section(report: Report, t: Translate, journey_id: int | None, title: str) -> dict:
+    """A journey's experience map: its columns for the slides, as an HTML table for the page report.
+    Word has no room for a map's columns side by side: it leaves the section out."""
+    from research.experience_map import experience_map, map_html, steps_in
+
+    steps = report.journey_steps.get(journey_id) or steps_in(report.records, journey_id)
+    columns = experience_map(report.records, steps, Filters(journey_id=journey_id), quotable=report.quotable)
+    return {"key": "map", "title": title, "paragraphs": [t("synthesis.map.help")], "map": columns,
+            "html": map_html(columns, t), "formats": ("html", "pptx")}
 
 
 def _portrait_table(answers: Sequence[tuple[str, str, str]], t: Translate) -> list[list[str]]:
@@ -487,6 +503,8 @@ def document_html(title: str, subtitle: str, sections: Sequence[dict], rendered:
             out.append(f"<p>{e(p)}</p>")
         if s.get("chart") in rendered:
             out.append(f'<div class="chart">{_strip_xml_header(rendered[s["chart"]])}</div>')
+        if s.get("html"):
+            out.append(s["html"])  # drawn by Écoute, every text in it escaped
         if s.get("table"):
             head, *rows = s["table"]
             out.append("<table><thead><tr>" + "".join(f"<th>{e(str(h))}</th>" for h in head) + "</tr></thead><tbody>")
@@ -539,6 +557,8 @@ def document_docx(title: str, subtitle: str, sections: Sequence[dict], images: d
         p.add_run(f"\n{cite(u)}").font.size = Pt(8)
 
     for s in sections:
+        if "docx" not in s.get("formats", ("docx",)):
+            continue
         doc.add_heading(s["title"], level=1)
         for text in s.get("paragraphs", []):
             doc.add_paragraph(text)

@@ -641,6 +641,21 @@ def quotable_participants(db: sqlite_utils.Database) -> set[int] | None:
     return {r[0] for r in db.execute(f"SELECT id FROM {T_PARTICIPANTS}").fetchall() if check(db, r[0], "quotes")}
 
 
+def quote_consent(db: sqlite_utils.Database):
+    """Whether a participant (by id) may be quoted: consent recorded for quotes, or consent not kept here."""
+    allowed = quotable_participants(db)
+    return (lambda participant_id: True) if allowed is None else (lambda participant_id: participant_id in allowed)
+
+
+def map_steps(db: sqlite_utils.Database, journey_id: int):
+    """The journey's steps as defined, in order, for its experience map (`research.experience_map`)."""
+    from research.experience_map import MapStep
+    from research.journeys import list_steps
+
+    return [MapStep(s.id, s.order, s.label, s.macro_step_name, s.is_moment_of_truth)
+            for s in list_steps(db, journey_id)]
+
+
 def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t):
     from research.scores import list_scores
     from research.synthesis import agreement
@@ -648,7 +663,6 @@ def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t
     from research.workspace import get_workspace
 
     ws = get_workspace(db)
-    allowed = quotable_participants(db)
     run = latest_run(db) or {}
     return Report(
         title=t("synthesis.report.document_title", brand=ws.brand_name or "Écoute"),
@@ -657,9 +671,11 @@ def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t
         agreement=agreement(label_pairs(db)), brand=brand_perception(db, records),
         competitors=[(name, r.get("category", ""), answers) for r in portrait_comparison(db)
                      for name, answers in r.items() if name != "category" and answers != "—"],
-        quotable=(lambda pid: True) if allowed is None else (lambda pid: pid in allowed),
+        quotable=quote_consent(db),
         archetypes=archetypes(db, records),
         scores=list_scores(db),
+        journey_steps={journey_id: map_steps(db, journey_id) for journey_id in {u.journey_id for u in records}
+                       if journey_id is not None},
     )
 
 
