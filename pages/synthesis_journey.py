@@ -34,8 +34,11 @@ st.subheader(t("synthesis.map.title"))
 journey_id = filters.journey_id or journeys_by_talk(records)[0][0]
 columns = experience_map(records, synthesis_store.map_steps(db, journey_id), filters,
                          quotable=synthesis_store.quote_consent(db))
-st.html(map_html(columns, t))
-st.caption(t("synthesis.map.help"))
+if columns:
+    st.html(map_html(columns, t))
+    st.caption(t("synthesis.map.help"))
+else:
+    st.info(t("synthesis.map.no_steps"))
 
 st.subheader(t("synthesis.journey.heat"))
 heat = heatmap_chart(touchpoint_heat(records, filters), t)

@@ -413,6 +413,65 @@ def _column_slides(deck: _Deck, section: dict, per_slide: int, intro: list[str],
                 y += h + 0.15
 
 
+def _persona_slides(deck: _Deck, section: dict, t: Translate) -> None:
+    """A slide per persona: its sheet as defined on the left, what its participants said on the right."""
+    cards = section["cards"]
+    left_w, gap = 4.9, 0.4
+    right_x, right_w = LEFT + left_w + gap, WIDTH - left_w - gap
+    for rank, card in enumerate(cards, 1):
+        quotes = card["quotes"]
+        slide = deck.slide(card["name"], kicker=t("synthesis.deck.rank", section=section["title"], n=rank,
+                                                  total=len(cards)),
+                           notes=[card["line"], *quote_notes(quotes)])
+        deck.box(slide, LEFT, TOP, left_w, BOTTOM - TOP, PALE)
+        x, w = LEFT + 0.25, left_w - 0.5
+        y = _flow(deck, slide, x, TOP + 0.2, w, t("synthesis.deck.persona_defined").upper(), 10, colour=MUTED,
+                  bold=True) + 0.05
+        sheet = card["definition"]
+        if sheet is None:
+            _flow(deck, slide, x, y, w, t("synthesis.deck.persona_undefined"), 12, colour=MUTED, italic=True)
+        else:
+            y = _flow(deck, slide, x, y, w, sheet.profile, 13) + 0.08
+            for key, values in (("participants.goals", sheet.goals), ("participants.frustrations", sheet.frustrations)):
+                if values:
+                    y = _flow(deck, slide, x, y, w, t(key), 11, colour=NAVY, bold=True)
+                    for value in values:
+                        y = _flow(deck, slide, x, y - 0.04, w, f"• {value}", 11)
+                    y += 0.06
+            for key, value in (("participants.channels", ", ".join(sheet.preferred_channels)),
+                               ("participants.tone", sheet.tone)):
+                if value:
+                    y = _flow(deck, slide, x, y, w, t(key), 11, colour=NAVY, bold=True)
+                    y = _flow(deck, slide, x, y - 0.04, w, value, 11) + 0.06
+        y = _flow(deck, slide, right_x, TOP + 0.2, right_w, t("synthesis.deck.persona_heard").upper(), 10,
+                  colour=MUTED, bold=True) + 0.05
+        line = card["line"]
+        if card["nps"]:
+            line += " · " + t("synthesis.deck.persona_nps", nps=card["nps"]["nps"], n=card["nps"]["answers"])
+        y = _flow(deck, slide, right_x, y, right_w, line, 13) + 0.1
+        half = (right_w - GUTTER) / 2
+        bottom = y
+        for j, (key, named, colour) in enumerate((("synthesis.personas.irritated_by", card["irritants"], RED),
+                                                  ("synthesis.personas.delighted_by", card["enchantments"], GREEN))):
+            cx, cy = right_x + j * (half + GUTTER), y
+            cy = _flow(deck, slide, cx, cy, half, t(key), 12, colour=colour.lstrip("#"), bold=True)
+            for name, n in named or [("—", 0)]:
+                cy = _flow(deck, slide, cx, cy - 0.02, half, f"{name} ({n})" if n else name, 12)
+            bottom = max(bottom, cy)
+        y = bottom + 0.05
+        if card["channels"]:
+            y = _flow(deck, slide, right_x, y, right_w, t("synthesis.deck.persona_channels",
+                                                          channels=", ".join(n for n, _ in card["channels"])),
+                      11, colour=MUTED) + 0.1
+        for u in quotes:
+            room = BOTTOM - y
+            if room < 0.9:
+                break  # the quote is in the notes
+            h = min(room, card_height(u, right_w, 14))
+            deck.quote_card(slide, u, right_x, y, right_w, h, 14)
+            y += h + 0.12
+
+
 MAP_STEPS = 10  # columns an experience map slide holds; a longer journey takes two slides
 MAP_LANES = (("step", 0.72), ("feeling", 0.8), ("irritants", 0.85), ("enchantments", 0.85),
              ("expectations", 0.5), ("channels", 0.42), ("voice", 0.86))  # (lane, inches)
@@ -562,7 +621,9 @@ def report_pptx(report: Report, t: Translate, lang: str = "fr", images: dict[str
             intro = [] if chart else section.get("paragraphs", [])
             if section.get("items"):
                 per_slide = ITEMS_PER_SLIDE.get(key, 2)
-                if per_slide == 1:
+                if section.get("cards"):
+                    _persona_slides(deck, section, t)
+                elif per_slide == 1:
                     for rank, item in enumerate(section["items"], 1):
                         _focus_slide(deck, section, item, rank, len(section["items"]), t)
                 else:

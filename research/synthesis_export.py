@@ -213,6 +213,7 @@ class Report:
     # each journey's steps as defined (research.experience_map.MapStep), for its experience map; without
     # them, the map has a column per step someone spoke of
     journey_steps: dict = field(default_factory=dict)
+    personas: list = field(default_factory=list)  # research.personas.Persona: the personas as defined
     quotable: Callable[[int | None], bool] = lambda participant_id: True  # consented to being quoted
     top: int = 8
     quotes_per_finding: int = 3
@@ -337,7 +338,8 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
             lines=[f"{t(key)} {', '.join(n for n, _ in named)}" for key, named in (
                 ("synthesis.personas.irritated_by", p.top_irritants),
                 ("synthesis.personas.delighted_by", p.top_enchantments)) if named],
-            quotes=report.quotes(p.quotes, 2)) for p in personas]})
+            quotes=report.quotes(p.quotes, 2)) for p in personas],
+            "cards": _persona_cards(report, personas, t)})
     if report.archetypes:
         sections.append({"key": "archetypes", "title": t("synthesis.report.archetypes"),
                          "paragraphs": [t("synthesis.report.archetypes_text")],
@@ -386,6 +388,21 @@ def persona_score_rows(summary, t: Translate) -> list[dict]:
              "ces": written(t, seg.effort.mean, "scores.ces_value", ces=seg.effort.mean),
              "easy": written(t, seg.effort.easy_share, "scores.share_value", share=seg.effort.easy_share)}
             for seg in summary.personas]
+
+
+def _persona_cards(report: Report, personas: Sequence, t: Translate) -> list[dict]:
+    """Each persona as defined beside the persona as heard: its sheet (profile, goals, frustrations,
+    preferred channels, tone) and what its participants said (figures, themes, channels, NPS, quotes)."""
+    defined = {p.name: p for p in report.personas}
+    scored = {}
+    if report.scores:
+        from research import scores
+
+        scored = {row["segment"]: row for row in persona_score_rows(scores.summary(report.scores), t)}
+    return [{"name": p.name, "definition": defined.get(p.name),
+             "line": t("synthesis.personas.line", participants=p.participants, utterances=p.utterances, mood=p.mood),
+             "nps": scored.get(p.name), "irritants": p.top_irritants[:3], "enchantments": p.top_enchantments[:3],
+             "channels": p.channels[:4], "quotes": report.quotes(p.quotes, 2)} for p in personas]
 
 
 def _map_section(report: Report, t: Translate, journey_id: int | None, title: str) -> dict:

@@ -657,6 +657,7 @@ def map_steps(db: sqlite_utils.Database, journey_id: int):
 
 
 def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t):
+    from research.personas import list_personas
     from research.scores import list_scores
     from research.synthesis import agreement
     from research.synthesis_export import Report
@@ -676,6 +677,7 @@ def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t
         scores=list_scores(db),
         journey_steps={journey_id: map_steps(db, journey_id) for journey_id in {u.journey_id for u in records}
                        if journey_id is not None},
+        personas=list_personas(db),
     )
 
 

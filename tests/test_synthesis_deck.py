@@ -134,3 +134,24 @@ def test_text_is_cut_at_a_word_to_the_room_it_has():
     assert text_lines("mot " * 40, 3, 14) > text_lines("mot " * 40, 6, 14) >= 1
     assert text_lines("mot " * 40, 6, 14, bold=True) >= text_lines("mot " * 40, 6, 14)
     assert shortened(LONG, 4, 0.05, 14) == ""  # no room for one line: nothing rather than a cut letter
+
+
+def test_each_persona_has_a_slide_with_its_sheet_beside_what_its_participants_said(records):
+    from research.personas import Persona
+    from research.scores import Score
+
+    sheet = Persona("Prudente", profile="Retraitée, compare tout avant de signer.", goals=["Payer le juste prix"],
+                    frustrations=["Le jargon"], preferred_channels=["Téléphone"], tone="Patient et rassurant")
+    scores = [Score(interview_id=1, participant_id=1, participant_code="P01", participant_kind="customer",
+                    persona_id=10, persona_name="Prudente", day="2026-11-01", nps=3, ces=2)]
+    prs = deck(report_of(records, personas=[sheet], scores=scores), images={})
+    cards = [" | ".join(texts(s)) for s in prs.slides if any(x.startswith("PERSONAS · ") for x in texts(s))]
+    assert len(cards) == 2  # Prudente and Autonome, a slide each
+    prudente = next(text for text in cards if "| Prudente |" in text)
+    assert "TEL QUE DÉFINI" in prudente and "Retraitée, compare tout avant de signer." in prudente
+    assert "• Payer le juste prix" in prudente and "Patient et rassurant" in prudente
+    assert "TEL QU'ENTENDU EN ENTRETIEN" in prudente and "NPS −100 (1 réponse)" in prudente
+    assert "Ce qui les irrite :" in prudente and "thème t1 (2)" in prudente
+    autonome = next(text for text in cards if "| Autonome |" in text)
+    assert "Pas de fiche pour ce persona" in autonome
+    assert "SOMME" not in autonome  # its only participant did not consent to quotation
