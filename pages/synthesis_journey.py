@@ -1,14 +1,18 @@
 """The journey as the customers felt it: emotional curve, experience map, touchpoint heatmap, moments of truth."""
+from functools import partial
+
 import streamlit as st
 
 from research import synthesis_store
 from research.experience_map import experience_map, map_html
+from research.folding import file_slug
 from research.synthesis import (
     ENCHANTMENT, IRRITANT, Filters, emotional_curve, findings, journeys_by_talk, touchpoint_heat,
 )
 from research.synthesis_charts import emotional_curve_chart, heatmap_chart
+from research.synthesis_deck import experience_map_pptx
 from ui.db import get_db
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.synthesis import filter_bar, require_analysis, verbatim
 from ui.widgets import page_header, show_chart
 
@@ -37,6 +41,14 @@ columns = experience_map(records, synthesis_store.map_steps(db, journey_id), fil
 if columns:
     st.html(map_html(columns, t))
     st.caption(t("synthesis.map.help"))
+    journey_name = next(u.journey_name for u in records if u.journey_id == journey_id)
+    title = f"{t('synthesis.map.title')} · {journey_name}"
+    lang = current_language()
+    st.download_button(t("synthesis.map.download"), partial(experience_map_pptx, columns, title, partial(t, lang=lang),
+                                                            lang),
+                       f"{file_slug(title)}.pptx",
+                       "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="journey_map_pptx", icon=":material/slideshow:", on_click="ignore")
 else:
     st.info(t("synthesis.map.no_steps"))
 

@@ -377,11 +377,21 @@ def _focus_slide(deck: _Deck, section: dict, item: ReportItem, rank: int, total:
         deck.quote_card(slide, u, LEFT + j * (w + GUTTER), y, w, h, size)
 
 
+COLUMN_QUOTE_SIZES = (16, 15, 14, 13, 12)  # points, for the quotes of items laid side by side
+
+
+def _heading_height(item: ReportItem, w: float) -> float:
+    """The height `_column_slides` gives an item above its quotes (as `_flow` lays it out)."""
+    parts = [(item.title, 17, True), (item.meta, 11, False), *((line, 12, False) for line in item.lines),
+             *((f"• {point}", 11, False) for point in item.bullets)]
+    return sum(text_height(text, w, size, bold=bold) + 0.08 for text, size, bold in parts if text) + (
+        0.4 if item.tag else 0) + 0.08
+
+
 def _column_slides(deck: _Deck, section: dict, per_slide: int, intro: list[str], t: Translate) -> None:
     """Items side by side, `per_slide` a slide: title, flag, figures, lines, then as many quotes as fit."""
     items = section["items"]
     w = (WIDTH - (per_slide - 1) * GUTTER) / per_slide
-    quote_size = 13 if per_slide == 2 else 12
     for start in range(0, len(items), per_slide):
         chunk = items[start:start + per_slide]
         title = section["title"] if start == 0 else t("synthesis.deck.continued", title=section["title"])
@@ -390,6 +400,10 @@ def _column_slides(deck: _Deck, section: dict, per_slide: int, intro: list[str],
         top = TOP
         if intro and start == 0:
             top = _flow(deck, slide, LEFT, TOP, WIDTH, " ".join(intro), 13, colour=MUTED) + 0.1
+        # the largest type at which every item's quotes fit whole under its heading, else the smallest
+        quote_size = next((size for size in COLUMN_QUOTE_SIZES if all(
+            top + _heading_height(item, w) + sum(card_height(u, w, size) + 0.15 for u in item.quotes) <= BOTTOM
+            for item in chunk)), COLUMN_QUOTE_SIZES[-1])
         for j, item in enumerate(chunk):
             x, y = LEFT + j * (w + GUTTER), top
             y = _flow(deck, slide, x, y, w, item.title, 17, colour=NAVY, bold=True)
@@ -633,6 +647,15 @@ def report_pptx(report: Report, t: Translate, lang: str = "fr", images: dict[str
         if len(deck.prs.slides) >= first:
             starts.append((section["title"], first))
     _fill_contents(deck, contents, starts)
+    buf = io.BytesIO()
+    deck.prs.save(buf)
+    return buf.getvalue()
+
+
+def experience_map_pptx(columns, title: str, t: Translate, lang: str = "fr") -> bytes:
+    """One journey's experience map on its own, as slides to print or to put on a workshop's wall."""
+    deck = _Deck(title, lang)
+    _map_slides(deck, {"title": title, "map": list(columns), "paragraphs": [t("synthesis.map.help")]}, t)
     buf = io.BytesIO()
     deck.prs.save(buf)
     return buf.getvalue()

@@ -81,3 +81,16 @@ def test_the_reports_carry_one_map_per_journey_in_html_and_slides_but_not_in_wor
     assert {"Avant", "Après", "04. Je recommande", "Personne n'en a parlé", FR("synthesis.map.score", score=paid)} <= shown
     assert paid == -0.48  # (-0.9 - 0.8 - 0.5 - 0.6 + 0.4) / 5
     assert [s.label for s in steps_in(records, 1)] == ["Je compare les offres", "J'adhère", "Je suis remboursé"]
+
+
+def test_a_long_journey_s_map_alone_takes_two_slides_with_every_step():
+    from pptx import Presentation
+
+    from research.synthesis_deck import experience_map_pptx
+
+    steps = [MapStep(100 + i, i, f"Étape numéro {i}", "Avant" if i < 8 else "Après") for i in range(1, 15)]
+    prs = Presentation(io.BytesIO(experience_map_pptx(experience_map(study(), steps), "Carte · Adhérer", FR)))
+    assert len(prs.slides) == 2
+    shown = [x.text_frame.text for s in prs.slides for x in s.shapes if x.has_text_frame]
+    assert [f"{i:02d}. Étape numéro {i}" for i in range(1, 15)] == [x for x in shown if "Étape numéro" in x]
+    assert "Carte · Adhérer (suite)" in shown and shown.count("Personne n'en a parlé") == 14 * 5

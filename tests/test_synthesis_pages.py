@@ -62,6 +62,13 @@ def test_synthesis_pages_show_findings(study_env, page, lang):
     assert not any("Aucune analyse" in i.value or "No analysis has" in i.value for i in at.info)
 
 
+def test_the_journey_page_draws_the_experience_map_and_offers_it_as_slides(study_env):
+    at = open_page("pages/synthesis_journey.py")
+    maps = [h.proto.body for h in at.get("html") if 'class="em"' in h.proto.body]
+    assert len(maps) == 1 and "Ressenti" in maps[0] and "data:image/svg+xml;base64," in maps[0]
+    assert "journey_map_pptx" in {getattr(b, "key", None) for b in at.get("download_button")}
+
+
 def test_board_ranks_irritants_with_their_verbatims(study_env):
     at = open_page("pages/synthesis_board.py")
     titles = [e.label for e in at.expander]
