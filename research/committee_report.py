@@ -129,6 +129,7 @@ def _findings_section(report: SessionReport, t: Translate) -> dict | None:
         for f in findings(report.records, label)[:FINDINGS_PER_LABEL]:
             quotes = [u for u in f.verbatims if report.quotable(u.participant_id)][:1]
             items.append(ReportItem(f.theme_label or t("synthesis.untitled"), tag=t(f"synthesis.label.{label}"),
+                                    tag_tone=label,
                                     meta=t("committees.report.mentions", n=f.mentions), quotes=quotes,
                                     no_quote=t("synthesis.report.no_quotable")))
     if not items:

@@ -156,10 +156,12 @@ class _Deck:
             run.font.color.rgb = self.rgb(own.get("colour", colour))
         return frame
 
-    def tag(self, slide, x, y, label: str, *, right: bool = False) -> float:
-        """An amber label (moment of truth, not claimed by the platform); returns its width."""
-        w = min(4.0, len(label) * 11 * 0.55 / 72 + 0.35)
-        pill = self.box(slide, x - w if right else x, y, w, 0.3, AMBER, rounded=True)
+    def tag(self, slide, x, y, label: str, *, right: bool = False, tone: str = "") -> float:
+        """A flag (moment of truth, not claimed by the platform, detractors), amber unless `tone` is a
+        label's; returns its width."""
+        w = min(4.0, len(label) * 11 * 0.58 / 72 + 0.35)
+        colour = LABEL_COLOURS.get(tone, AMBER) if tone in (IRRITANT, ENCHANTMENT) else AMBER
+        pill = self.box(slide, x - w if right else x, y, w, 0.3, colour, rounded=True)
         self.text(slide, 0, 0, 0, 0, [label], 11, colour="FFFFFF", bold=True, align="center", frame=pill.text_frame)
         return w
 
@@ -358,7 +360,7 @@ def _focus_slide(deck: _Deck, section: dict, item: ReportItem, rank: int, total:
     slide = deck.slide(item.title, kicker=t("synthesis.deck.rank", section=section["title"], n=rank, total=total),
                        notes=_item_notes(item))
     if item.tag:
-        deck.tag(slide, SLIDE_W - LEFT, 0.3, item.tag, right=True)
+        deck.tag(slide, SLIDE_W - LEFT, 0.3, item.tag, right=True, tone=item.tag_tone)
     y = TOP
     for line in (item.meta, *item.lines):
         y = _flow(deck, slide, LEFT, y, WIDTH, line, 15, colour=MUTED if line == item.meta else INK)
@@ -408,7 +410,7 @@ def _column_slides(deck: _Deck, section: dict, per_slide: int, intro: list[str],
             x, y = LEFT + j * (w + GUTTER), top
             y = _flow(deck, slide, x, y, w, item.title, 17, colour=NAVY, bold=True)
             if item.tag:
-                deck.tag(slide, x, y, item.tag)
+                deck.tag(slide, x, y, item.tag, tone=item.tag_tone)
                 y += 0.4
             y = _flow(deck, slide, x, y, w, item.meta, 11, colour=MUTED)
             for line in item.lines:

@@ -235,6 +235,7 @@ class ReportItem:
 
     title: str
     tag: str = ""  # a flag beside the title: moment of truth, not claimed by the platform
+    tag_tone: str = ""  # the flag's colour: "irritant" (red), "enchantment" (green), else amber
     meta: str = ""  # its figures
     lines: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)  # after the lines, one point each
@@ -444,7 +445,7 @@ def _scores_section(report: Report, t: Translate, finding: Callable[[Finding], R
         members = len(scores.participants_in(summary.customers, group))
         for f in scores.findings_of(report.records, summary.customers, group, label)[:3]:
             item = finding(f)
-            item.tag = t(f"scores.group.{group}")
+            item.tag, item.tag_tone = t(f"scores.group.{group}"), label
             item.meta = t(f"scores.report.said_by.{group}", participants=f.participants, of=members)
             items.append(item)
     return {"key": "scores", "title": t("scores.title"), "chart": "scores", "paragraphs": [text], "table": table, "items": items}
@@ -492,6 +493,7 @@ blockquote.irritant{border-color:$red}blockquote.enchantment{border-color:$green
 cite{display:block;font-style:normal;font-size:.8rem;color:#616e7c}
 table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid #d9e2ec;padding:.3rem .5rem;text-align:left}
 th{background:#f0f4f8}.finding{margin:1rem 0;padding:.2rem 0}.tag{font-size:.75rem;background:#f0b429;color:#fff;padding:.1rem .4rem;border-radius:3px;margin-left:.4rem}
+.tag.irritant{background:$red}.tag.enchantment{background:$green}
 @media print{.chart{page-break-inside:avoid}.finding{page-break-inside:avoid}}
 """).substitute(red=charts.RED, green=charts.GREEN)
 
@@ -528,7 +530,7 @@ def document_html(title: str, subtitle: str, sections: Sequence[dict], rendered:
             out.extend("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in rows)
             out.append("</tbody></table>")
         for item in s.get("items", []):
-            tag = f'<span class="tag">{e(item.tag)}</span>' if item.tag else ""
+            tag = f'<span class="tag {e(item.tag_tone)}">{e(item.tag)}</span>' if item.tag else ""
             out.append(f'<div class="finding"><h3>{e(item.title)}{tag}</h3>')
             if item.meta:
                 out.append(f'<p class="meta">{e(item.meta)}</p>')

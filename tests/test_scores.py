@@ -179,7 +179,10 @@ def test_the_study_report_has_a_recommendation_section_from_the_same_figures(dem
     detractors = S.participants_in(S.customers(S.list_scores(db)), S.DETRACTOR)
     first = section["items"][0]
     assert first.quotes and {u.participant_id for u in first.quotes} <= detractors
-    assert "Recommandation et effort" in report_html(report, t, "fr")
+    page = report_html(report, t, "fr")
+    assert "Recommandation et effort" in page
+    assert '<span class="tag irritant">Détracteurs (0-6)</span>' in page  # red, not the moment of truth's amber
+    assert '<span class="tag enchantment">Promoteurs (9-10)</span>' in page
     few = build_report(db, load_coded(db), t)
     few.scores = [s for s in few.scores if s.participant_code in ("P-001", "P-002", "P-004")]
     text = next(s for s in report_sections(few, t) if s["title"] == "Recommandation et effort")["paragraphs"][0]
