@@ -10,8 +10,8 @@ from research import committee_calendar as K
 from research import committee_report as R
 from research import committee_sessions as S
 from research.erasure import files_root
-from research.folding import file_slug
 from research.errors import DomainError
+from research.folding import file_slug
 from research.store import row_version
 from research.participants import list_participants
 from ui import keys

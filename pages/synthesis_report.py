@@ -1,4 +1,5 @@
-"""Exports: the study report (HTML, DOCX) and its slides (PPTX), the coded utterances (CSV, XLSX), the REFI-QDA codebook."""
+"""Exports: the study report (HTML, DOCX) and its slides (PPTX), the coded utterances (CSV, XLSX), the
+REFI-QDA codebook."""
 from functools import partial
 
 import streamlit as st

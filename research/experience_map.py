@@ -129,7 +129,8 @@ CSS = f"""
 .em .silent{{background:repeating-linear-gradient(135deg,#fafbfc,#fafbfc 6px,#f2f4f7 6px,#f2f4f7 12px);
   color:#9aa5b1}}
 .em .curve{{padding:0}}.em .irritant{{color:{RED}}}.em .enchantment{{color:{GREEN}}}
-.em .n{{color:#7b8794;font-size:11px}}.em ul{{margin:0;padding-left:14px}}.em li{{margin:0 0 3px;padding:0;line-height:1.3}}
+.em .n{{color:#7b8794;font-size:11px}}.em ul{{margin:0;padding-left:14px}}
+.em li{{margin:0 0 3px;padding:0;line-height:1.3}}
 .em blockquote{{margin:0;font-style:italic;font-size:12px}}.em cite{{display:block;font-style:normal;
   font-size:11px;color:#7b8794}}
 """
@@ -164,8 +165,9 @@ def map_html(columns: Sequence[MapColumn], t: Translate, *, with_style: bool = T
     def themes(items: list[tuple[str, int]], css: str) -> str:
         if not items:
             return "—"
-        return f'<ul class="{css}">' + "".join(
-            f'<li>{e(name or t("synthesis.untitled"))} <span class="n">({n})</span></li>' for name, n in items) + "</ul>"
+        listed = "".join(f'<li>{e(name or t("synthesis.untitled"))} <span class="n">({n})</span></li>'
+                         for name, n in items)
+        return f'<ul class="{css}">{listed}</ul>'
 
     def cell(c: MapColumn, body: str) -> str:
         return f'<td class="silent">{e(t("synthesis.map.silent"))}</td>' if c.silent else f"<td>{body}</td>"
@@ -180,13 +182,15 @@ def map_html(columns: Sequence[MapColumn], t: Translate, *, with_style: bool = T
         f'<th class="macro" colspan="{n}">{e(name)}</th>' for name, n in macro_spans(columns)) + "</tr>"]
     rows.append(f'<tr><th class="lane">{e(t("synthesis.map.lane.step"))}</th>' + "".join(
         f'<td class="step{" mot" if c.step.moment_of_truth else ""}">{c.step.order:02d}. {e(c.step.label)}'
-        + (f'<br><span class="badge">{e(t("synthesis.curve.moment_of_truth"))}</span>' if c.step.moment_of_truth else "")
+        + (f'<br><span class="badge">{e(t("synthesis.curve.moment_of_truth"))}</span>'
+           if c.step.moment_of_truth else "")
         + f'<br><span class="n">{e(t("synthesis.map.utterances", n=c.utterances))}</span></td>' for c in columns)
         + "</tr>")
     curve = base64.b64encode(_curve_svg(columns, t).encode()).decode()
     rows.append(f'<tr><th class="lane">{e(t("synthesis.map.lane.feeling"))}</th><td class="curve" '
-                f'colspan="{len(columns)}"><img alt="{e(t("synthesis.journey.curve"))}" width="{COLUMN_PX * len(columns)}" '
-                f'height="{CURVE_PX}" src="data:image/svg+xml;base64,{curve}"></td></tr>')
+                f'colspan="{len(columns)}"><img alt="{e(t("synthesis.journey.curve"))}" '
+                f'width="{COLUMN_PX * len(columns)}" height="{CURVE_PX}" src="data:image/svg+xml;base64,{curve}">'
+                "</td></tr>")
     for key, attr, css in (("irritants", "irritants", "irritant"), ("enchantments", "enchantments", "enchantment"),
                            ("expectations", "expectations", "")):
         rows.append(f'<tr><th class="lane">{e(t(f"synthesis.map.lane.{key}"))}</th>'

@@ -160,7 +160,7 @@ class _Deck:
         """A flag (moment of truth, not claimed by the platform, detractors), amber unless `tone` is a
         label's; returns its width."""
         w = min(4.0, len(label) * 11 * 0.58 / 72 + 0.35)
-        colour = LABEL_COLOURS.get(tone, AMBER) if tone in (IRRITANT, ENCHANTMENT) else AMBER
+        colour = LABEL_COLOURS[tone] if tone in (IRRITANT, ENCHANTMENT) else AMBER
         pill = self.box(slide, x - w if right else x, y, w, 0.3, colour, rounded=True)
         self.text(slide, 0, 0, 0, 0, [label], 11, colour="FFFFFF", bold=True, align="center", frame=pill.text_frame)
         return w
@@ -244,6 +244,7 @@ def _item_notes(item: ReportItem) -> list[str]:
 
 
 def _cover(deck: _Deck, report: Report, t: Translate, figures: str) -> None:
+    """The title slide: the study's title, when the report was made, its figures in one line."""
     slide = deck.prs.slides.add_slide(deck.blank)
     deck.box(slide, 0, 0, SLIDE_W, SLIDE_H, NAVY)
     size = 40 if len(report.title) <= 50 else 32
@@ -622,7 +623,7 @@ def report_pptx(report: Report, t: Translate, lang: str = "fr", images: dict[str
     for section in sections:
         first = len(deck.prs.slides) + 1
         key = section.get("key")
-        if "pptx" not in section.get("formats", ("pptx",)) and key != "map":
+        if "pptx" not in section.get("formats", ("pptx",)):
             continue
         if key == "summary":
             _key_figures(deck, section, sections, report, t, lang)

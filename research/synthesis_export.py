@@ -316,7 +316,8 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
                          "items": [finding(f) for f in findings(report.records, label)[: report.top]]})
     expected = findings(report.records, "expectation")[: report.top]
     if expected:
-        sections.append({"key": "expectation", "title": t("synthesis.report.top_expectation"), "items": [finding(f) for f in expected]})
+        sections.append({"key": "expectation", "title": t("synthesis.report.top_expectation"),
+                         "items": [finding(f) for f in expected]})
     if report.scores:
         sections.append(_scores_section(report, t, finding))
     for journey_id, name in journeys:
@@ -354,7 +355,8 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
     if report.competitors:
         sections.append({"key": "competitors", "title": t("synthesis.brand.competitors"),
                          "table": _portrait_table(report.competitors, t)})
-    sections.append({"key": "method", "title": t("synthesis.report.method"), "paragraphs": [t("synthesis.report.method_text")]})
+    sections.append({"key": "method", "title": t("synthesis.report.method"),
+                     "paragraphs": [t("synthesis.report.method_text")]})
     return sections
 
 
@@ -448,7 +450,8 @@ def _scores_section(report: Report, t: Translate, finding: Callable[[Finding], R
             item.tag, item.tag_tone = t(f"scores.group.{group}"), label
             item.meta = t(f"scores.report.said_by.{group}", participants=f.participants, of=members)
             items.append(item)
-    return {"key": "scores", "title": t("scores.title"), "chart": "scores", "paragraphs": [text], "table": table, "items": items}
+    return {"key": "scores", "title": t("scores.title"), "chart": "scores", "paragraphs": [text], "table": table,
+            "items": items}
 
 
 def _theme_line(s: ThemeSummary, t: Translate) -> str:
