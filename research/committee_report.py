@@ -95,14 +95,14 @@ def _agenda_item(item: sessions.AgendaItem, t: Translate) -> ReportItem:
 
 def _attendance_section(report: SessionReport, t: Translate) -> dict:
     members = [a for a in report.attendance if a.role == "member"]
-    listeners = [a for a in report.attendance if a.role == "listener"]
+    held = report.session.status == "held"
+    # employees who listened (at a session held), or who are invited to (at one to come)
+    listeners = [a for a in report.attendance if a.role == "listener" and (a.status == "attended" or not held)]
     status = Counter(a.status for a in members)
     came = [a for a in members if a.status == "attended"]
-    held = report.session.status == "held"
     text = t("committees.report.attendance_held" if held else "committees.report.attendance_planned",
              attended=status["attended"], invited=len(members), confirmed=status["confirmed"],
-             excused=status["excused"], no_show=status["no_show"],
-             listeners=sum(1 for a in listeners if a.status == "attended" or not held))
+             excused=status["excused"], no_show=status["no_show"], listeners=len(listeners))
     by_persona: dict[str, list[int]] = {}
     for a in members:
         counts = by_persona.setdefault(a.persona_name or "—", [0, 0])
