@@ -150,3 +150,17 @@ def test_what_the_analysis_drew_from_the_session_quotes_only_its_consenting_memb
     assert [q.text for i in section["items"] for q in i.quotes] == ["Je n'y comprends rien.", "Le rappel est rapide !"]
     assert "Une autre étude." not in text_of([section])
     assert not any(s["key"] == "findings" for s in R.report_sections(R.gather(db, sid, today=TODAY), FR))
+
+
+def test_a_bare_session_still_gets_a_report_that_says_what_is_missing(fresh_db):
+    from docx import Document
+
+    cid = committee_id(fresh_db)
+    sid = S.add_session(fresh_db, cid, date.today() + timedelta(days=20), status="planned")
+    report = R.gather(fresh_db, sid, today=TODAY)
+    sections = R.report_sections(report, FR)
+    assert [s["key"] for s in sections] == ["summary", "attendance", "actions"]
+    text = text_of(sections)
+    assert "0 membre invité, dont 0 confirmé" in text and "Aucune décision ni action notée" in text
+    files = R.report_files(fresh_db, sid, FR, "fr")
+    assert Document(io.BytesIO(files["docx"])).paragraphs[0].text.startswith("Voix d'adhérents — séance n° 1 du ")
