@@ -39,6 +39,8 @@ def test_every_defined_step_has_its_column_and_silence_shows():
     assert columns[0].expectations == [("thème t4", 1)] and columns[0].score == 0
     assert columns[3].silent and columns[3].score is None and columns[3].quote is None
     assert macro_spans(columns) == [("Avant", 2), ("Après", 2)]
+    aside = experience_map([u(9, "irritant", MISCELLANEOUS_ID, 1, text="Bof.")], STEPS)[0]
+    assert aside.utterances == 1 and aside.irritants == [], "what has no subject of its own is no finding"
 
 
 def test_quotes_come_only_from_consenting_participants_and_filters_apply():
