@@ -114,16 +114,26 @@ class _Deck:
 
         return RGBColor.from_string(hex_colour)
 
-    def box(self, slide, x, y, w, h, fill: str, *, rounded: bool = False):
+    @staticmethod
+    def unstyled(shape):
+        """The shape without the template's theme style, whose effect reference draws a shadow in
+        LibreOffice even under an empty effect list; its fill, line and text are set by hand."""
+        from pptx.oxml.ns import qn
+
+        style = shape._element.find(qn("p:style"))
+        if style is not None:
+            shape._element.remove(style)
+        return shape
+
+    def box(self, slide, x, y, w, h, fill: str, *, rounded: bool = False, oval: bool = False):
         from pptx.enum.shapes import MSO_SHAPE
         from pptx.util import Inches
 
-        shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE if rounded else MSO_SHAPE.RECTANGLE,
-                                       Inches(x), Inches(y), Inches(w), Inches(h))
+        kind = MSO_SHAPE.OVAL if oval else MSO_SHAPE.ROUNDED_RECTANGLE if rounded else MSO_SHAPE.RECTANGLE
+        shape = self.unstyled(slide.shapes.add_shape(kind, Inches(x), Inches(y), Inches(w), Inches(h)))
         shape.fill.solid()
         shape.fill.fore_color.rgb = self.rgb(fill)
         shape.line.fill.background()
-        shape.shadow.inherit = False
         if rounded:
             shape.adjustments[0] = 0.25
         return shape
@@ -576,14 +586,15 @@ def _map_cell(c, lane: str, t: Translate) -> list[str]:
 def _draw_curve(deck: _Deck, slide, columns, x0: float, y: float, w: float, height: float) -> None:
     """The feeling at each step, from -1 at the lane's foot to +1 at its head; a dashed line at zero."""
     from pptx.enum.dml import MSO_LINE
-    from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+    from pptx.enum.shapes import MSO_CONNECTOR
     from pptx.util import Inches, Pt
 
     pad = 0.12
     level = lambda score: y + pad + (1 - score) / 2 * (height - 2 * pad)  # noqa: E731
 
     def line(x1, y1, x2, y2, colour: str, width: float, dashed: bool = False) -> None:
-        connector = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Inches(x1), Inches(y1), Inches(x2), Inches(y2))
+        connector = deck.unstyled(slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Inches(x1), Inches(y1),
+                                                             Inches(x2), Inches(y2)))
         connector.line.color.rgb = deck.rgb(colour)
         connector.line.width = Pt(width)
         if dashed:
@@ -595,11 +606,7 @@ def _draw_curve(deck: _Deck, slide, columns, x0: float, y: float, w: float, heig
         line(x0 + (i + .5) * w, level(a), x0 + (j + .5) * w, level(b), NAVY, 2)
     for i, score in known:
         colour = (RED if score < 0 else GREEN if score > 0 else GREY).lstrip("#")
-        dot = slide.shapes.add_shape(MSO_SHAPE.OVAL, Inches(x0 + (i + .5) * w - 0.06), Inches(level(score) - 0.06),
-                                     Inches(0.12), Inches(0.12))
-        dot.fill.solid()
-        dot.fill.fore_color.rgb = deck.rgb(colour)
-        dot.line.fill.background()
+        deck.box(slide, x0 + (i + .5) * w - 0.06, level(score) - 0.06, 0.12, 0.12, colour, oval=True)
         deck.text(slide, x0 + (i + .5) * w + 0.06, max(y, level(score) - 0.24), 0.6, 0.18,
                   [numbers.number(score, "+.2f", deck.lang)], 7, colour=MUTED)
 

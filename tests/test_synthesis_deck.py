@@ -155,3 +155,12 @@ def test_each_persona_has_a_slide_with_its_sheet_beside_what_its_participants_sa
     autonome = next(text for text in cards if "| Autonome |" in text)
     assert "Pas de fiche pour ce persona" in autonome
     assert "SOMME" not in autonome  # its only participant did not consent to quotation
+
+
+def test_no_shape_keeps_the_template_style_that_draws_shadows_in_libreoffice(records):
+    data = report_pptx(report_of(records), partial(t, lang="fr"), "fr", images={})
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        slides = [z.read(n).decode() for n in z.namelist() if n.startswith("ppt/slides/slide")]
+    assert slides and not any("<p:style>" in xml for xml in slides)
