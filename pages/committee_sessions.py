@@ -224,14 +224,16 @@ session_base = shown_version(f"session.{sid}", row_version(db, "committee_sessio
 with tab_outputs:
     st.markdown(f"**{t('committees.report.heading')}**")
     st.caption(t("committees.report.help"))
-    records = coded_records(db) if session.interview_id else ()
-    report = R.report_files(db, sid, partial(t, lang=current_language()), current_language(), records)
+    # written on the click, not on every run of the page
+    lang = current_language()
+    report = partial(R.report_file, db_path(), sid, t=partial(t, lang=lang), lang=lang,
+                     records=coded_records(db) if session.interview_id else ())
     a, b, _ = st.columns([2, 2, 3])
     name = f"{file_slug(committee.name)}-{session.starts_at.date().isoformat()}"
-    a.download_button(t("committees.report.docx"), report["docx"], f"{name}.docx",
+    a.download_button(t("committees.report.docx"), partial(report, kind="docx"), f"{name}.docx",
                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                       key="session_report.docx", icon=":material/description:", width="stretch", on_click="ignore")
-    b.download_button(t("committees.report.html"), report["html"], f"{name}.html", "text/html",
+    b.download_button(t("committees.report.html"), partial(report, kind="html"), f"{name}.html", "text/html",
                       key="session_report.html", icon=":material/download:", width="stretch", on_click="ignore")
     with st.form("minutes"):
         minutes = st.text_area(t("committees.outputs.minutes"), session.minutes, height=200, key=f"minutes.{sid}")

@@ -164,3 +164,15 @@ def test_a_bare_session_still_gets_a_report_that_says_what_is_missing(fresh_db):
     assert "0 membre invité, dont 0 confirmé" in text and "Aucune décision ni action notée" in text
     files = R.report_files(fresh_db, sid, FR, "fr")
     assert Document(io.BytesIO(files["docx"])).paragraphs[0].text.startswith("Voix d'adhérents — séance n° 1 du ")
+
+
+def test_a_download_reads_the_report_from_the_workspace_file_when_it_is_asked_for(tmp_path):
+    from research.store import open_database
+
+    path = tmp_path / "w.db"
+    db = open_database(path)
+    sid = S.add_session(db, committee_id(db), date.today() + timedelta(days=20), status="planned")
+    db.close()
+    page = R.report_file(path, sid, "html", FR, "fr").decode()
+    assert "Voix d'adhérents — séance n° 1 du " in html.unescape(page) and "Présences" in page
+    assert R.report_file(path, sid, "docx", FR, "fr").startswith(b"PK")
