@@ -28,6 +28,7 @@ Translate = Callable[..., str]
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 QDC_SCHEMA_LOCATION = "urn:QDA-XML:codebook:1.0 http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd"
 GUID_NAMESPACE = uuid.UUID("6f1c1f0e-2a47-4c59-9a1e-ec0a7e5e0001")
+DIMENSIONS = ("relational", "service", "experiential", "emotional")
 LABEL_COLOURS = {IRRITANT: charts.RED.upper(), ENCHANTMENT: charts.GREEN.upper(), "neutral": charts.GREY.upper()}
 
 COLUMNS = [
@@ -127,8 +128,7 @@ def stable_guid(*parts: object) -> str:
 
 def codebook_qdc(
     study: str, themes: Sequence[CodebookTheme], t: Translate, *, steps: Sequence[tuple[int, str, bool]] = (),
-    dimensions: Sequence[str] = ("relational", "service", "experiential", "emotional"),
-    origin: str = "Écoute",
+    dimensions: Sequence[str] = DIMENSIONS, origin: str = "Écoute",
 ) -> bytes:
     """The study's codebook in the REFI-QDA Codebook 1.0 format (`.qdc`).
 
@@ -140,10 +140,25 @@ def codebook_qdc(
     root = ET.Element(f"{ns}CodeBook", {"origin": origin})
     root.set("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
     root.set("xsi:schemaLocation", QDC_SCHEMA_LOCATION)
-    codes = ET.SubElement(root, f"{ns}Codes")
+    moments = code_tree(ET.SubElement(root, f"{ns}Codes"), ns, study, themes, t, steps=steps, dimensions=dimensions)
+    moments_set(root, ns, study, t, moments)
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def code_guid(study: str, key: str) -> str:
+    """The GUID of a code of the study: "label/irritant", "expectation", "dimension/service",
+    "step/12", "theme/3"."""
+    return stable_guid(study, key)
+
+
+def code_tree(codes: ET.Element, ns: str, study: str, themes: Sequence[CodebookTheme], t: Translate, *,
+              steps: Sequence[tuple[int, str, bool]] = (), dimensions: Sequence[str] = DIMENSIONS) -> list[str]:
+    """Write the study's codes under a REFI-QDA `<Codes>` element (codebook and project share them);
+    return the GUIDs of the steps that are moments of truth."""
 
     def code(parent, key, name, description="", colour=None, codable=True):
-        attrs = {"guid": stable_guid(study, key), "name": name, "isCodable": "true" if codable else "false"}
+        attrs = {"guid": code_guid(study, key), "name": name, "isCodable": "true" if codable else "false"}
         if colour:
             attrs["color"] = colour
         el = ET.SubElement(parent, f"{ns}Code", attrs)
@@ -159,27 +174,31 @@ def codebook_qdc(
     dims = code(codes, "dimensions", t("synthesis.qdc.dimensions"), t("synthesis.qdc.dimensions_help"), codable=False)
     for d in dimensions:
         code(dims, f"dimension/{d}", t(f"synthesis.dimension.{d}"))
-    step_guids = []
+    moments = []
     if steps:
         journey = code(codes, "steps", t("synthesis.qdc.steps"), t("synthesis.qdc.steps_help"), codable=False)
         for step_id, name, mot in steps:
             code(journey, f"step/{step_id}", name,
                  t("synthesis.curve.moment_of_truth") if mot else "")
             if mot:
-                step_guids.append(stable_guid(study, f"step/{step_id}"))
+                moments.append(code_guid(study, f"step/{step_id}"))
     parent = code(codes, "themes", t("synthesis.qdc.themes"), t("synthesis.qdc.themes_help"), codable=False)
     for th in themes:
         description = th.description or t("synthesis.qdc.theme_size", size=th.size)
         code(parent, f"theme/{th.theme_id}", th.label or th.theme_id, description)
-    if step_guids:
-        sets = ET.SubElement(root, f"{ns}Sets")
-        s = ET.SubElement(sets, f"{ns}Set", {"guid": stable_guid(study, "set/mot"),
-                                            "name": t("synthesis.curve.moment_of_truth")})
-        ET.SubElement(s, f"{ns}Description").text = t("synthesis.qdc.mot_help")
-        for g in step_guids:
-            ET.SubElement(s, f"{ns}MemberCode", {"guid": g})
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    return moments
+
+
+def moments_set(root: ET.Element, ns: str, study: str, t: Translate, moments: Sequence[str]) -> None:
+    """The set of the steps that are moments of truth, when there are any."""
+    if not moments:
+        return
+    sets = ET.SubElement(root, f"{ns}Sets")
+    s = ET.SubElement(sets, f"{ns}Set", {"guid": stable_guid(study, "set/mot"),
+                                        "name": t("synthesis.curve.moment_of_truth")})
+    ET.SubElement(s, f"{ns}Description").text = t("synthesis.qdc.mot_help")
+    for g in moments:
+        ET.SubElement(s, f"{ns}MemberCode", {"targetGUID": g})
 
 
 # ---------------------------------------------------------------- the study report

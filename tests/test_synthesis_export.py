@@ -71,7 +71,7 @@ def validate_qdc(data: bytes) -> ET.Element:
         guids.append(code.get("guid"))
     assert len(guids) == len(set(guids)), "duplicate GUIDs"
     for member in root.iter(f"{ns}MemberCode"):
-        assert member.get("guid") in guids
+        assert member.get("targetGUID") in guids
     return root
 
 
@@ -85,7 +85,7 @@ def test_codebook_is_a_valid_refi_qda_file_with_stable_guids():
     assert {"Irritant", "Enchantement", "Neutre", "délai remboursement", "Je suis remboursé"} <= set(names)
     theme_parent = next(c for c in root.iter(f"{ns}Code") if c.get("name") == "Thèmes")
     assert theme_parent.get("isCodable") == "false" and len(theme_parent.findall(f"{ns}Code")) == 2
-    assert [m.get("guid") for m in root.iter(f"{ns}MemberCode")] == [
+    assert [m.get("targetGUID") for m in root.iter(f"{ns}MemberCode")] == [
         c.get("guid") for c in root.iter(f"{ns}Code") if c.get("name") == "Je suis remboursé"]
     assert re.findall(rb'guid="([^"]+)"', codebook_qdc("Alizé", themes, tr)) == \
         re.findall(rb'guid="([^"]+)"', codebook_qdc("Alizé", themes, tr))
