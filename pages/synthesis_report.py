@@ -1,5 +1,5 @@
 """Exports: the study report (HTML, DOCX) and its slides (PPTX), the coded utterances (CSV, XLSX), the
-REFI-QDA codebook."""
+REFI-QDA codebook (.qdc) and the coded project (.qdpx)."""
 from functools import partial
 
 import streamlit as st
@@ -8,7 +8,7 @@ from research import synthesis_store
 from research.errors import DomainError
 from research.synthesis import overview
 from ui.auth import can
-from ui.db import get_db
+from ui.db import db_path, get_db
 from ui.i18n import current_language, t
 from ui.synthesis import require_analysis
 from ui.widgets import figure_cards, page_header, show_error
@@ -72,3 +72,8 @@ if xlsx and xlsx[0] == stamp:
 c3.download_button(t("synthesis.report.qdc"), synthesis_store.export_codebook(db, records, tr), f"{slug}-codebook.qdc",
                    "application/xml", key="report_dl_qdc", icon=":material/account_tree:", width="stretch")
 st.caption(t("synthesis.report.qdc_help"))
+c1, _ = st.columns([1, 2])
+c1.download_button(t("synthesis.report.qdpx"), partial(synthesis_store.project_file, db_path(), records, tr),
+                   f"{slug}-project.qdpx", "application/zip", key="report_dl_qdpx", icon=":material/folder_zip:",
+                   width="stretch", on_click="ignore")  # written on the click, not on every run of the page
+st.caption(t("synthesis.report.qdpx_help"))

@@ -710,10 +710,10 @@ def export_xlsx(records: Sequence[CodedUtterance]) -> bytes:
     return coded_xlsx(records, themes)
 
 
-def export_codebook(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t) -> bytes:
+def _codebook_parts(records: Sequence[CodedUtterance], t):
+    """The themes (with a first quote) and the steps, in journey order, that the study's codes name."""
     from research.synthesis import theme_summaries
-    from research.synthesis_export import CodebookTheme, codebook_qdc
-    from research.workspace import get_workspace
+    from research.synthesis_export import CodebookTheme
 
     themes = [CodebookTheme(str(s.theme_id), s.label, s.size,
                             t("synthesis.qdc.theme_size", size=s.size)
@@ -721,8 +721,77 @@ def export_codebook(db: sqlite_utils.Database, records: Sequence[CodedUtterance]
               for s in theme_summaries(records, quotes=1) if s.theme_id is not None]
     steps = sorted({(u.step_id, u.step_label, u.moment_of_truth, u.step_position) for u in records
                     if u.step_id is not None}, key=lambda s: (s[3], s[1]))
-    return codebook_qdc(get_workspace(db).brand_name or "ecoute", themes, t,
-                        steps=[(i, name, mot) for i, name, mot, _ in steps])
+    return themes, [(i, name, mot) for i, name, mot, _ in steps]
+
+
+def export_codebook(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t) -> bytes:
+    from research.synthesis_export import codebook_qdc
+    from research.workspace import get_workspace
+
+    themes, steps = _codebook_parts(records, t)
+    return codebook_qdc(get_workspace(db).brand_name or "ecoute", themes, t, steps=steps)
+
+
+def interview_sources(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t) -> list:
+    """The analysed interviews as REFI-QDA text sources: every turn in transcript order, participants
+    by their codes, named by number, participants and day (never by their title, which may hold a name)."""
+    from research.qda_project import InterviewSource, SourceLine
+
+    ids = sorted({u.interview_id for u in records if u.interview_id is not None})
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    meta = {r["id"]: r for r in db.query(
+        f"SELECT i.id, i.date, i.mode, j.name AS journey FROM {T_INTERVIEWS} i "
+        f"LEFT JOIN {T_JOURNEYS} j ON j.id = i.journey_id WHERE i.id IN ({marks})", ids)}
+    lines: dict[int, list] = {i: [] for i in ids}
+    codes: dict[int, list[str]] = {i: [] for i in ids}
+    for r in db.query(
+            f"SELECT u.id, u.interview_id, u.transcript_id, u.turn, u.speaker, u.text, p.code FROM {T_UTTERANCES} u "
+            f"LEFT JOIN {T_PARTICIPANTS} p ON p.id = u.participant_id WHERE u.interview_id IN ({marks}) "
+            f"ORDER BY u.interview_id, u.position, u.id", ids):
+        speaker = r["code"] or (r["speaker"] or "").strip()
+        if r["code"] and r["code"] not in codes[r["interview_id"]]:
+            codes[r["interview_id"]].append(r["code"])
+        lines[r["interview_id"]].append(SourceLine(r["id"], speaker, (r["transcript_id"] or 0, r["turn"] or 0),
+                                                   r["text"] or ""))
+    sources = []
+    for i in ids:
+        m = meta.get(i) or {}
+        who = ", ".join(codes[i]) or "—"
+        try:
+            day = date.fromisoformat(m.get("date") or "")
+        except ValueError:
+            name = t("synthesis.qdpx.source_undated", id=i, codes=who)
+        else:
+            name = t("synthesis.qdpx.source", id=i, codes=who, day=day)
+        mode = t(f"interviews.mode.{m['mode']}") if m.get("mode") else ""
+        description = " · ".join(x for x in (m.get("journey"), mode) if x)
+        sources.append(InterviewSource(i, name, lines[i], description))
+    return sources
+
+
+def export_project(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t) -> bytes:
+    """The coded study as a REFI-QDA project (`.qdpx`): the codebook's codes, the interviews as text
+    sources with every participant utterance coded, the participants as cases."""
+    from research.qda_project import project_qdpx
+    from research.workspace import get_workspace
+
+    themes, steps = _codebook_parts(records, t)
+    return project_qdpx(get_workspace(db).brand_name or "ecoute", interview_sources(db, records, t), records,
+                        themes, t, steps=steps)
+
+
+def project_file(path, records: Sequence[CodedUtterance], t) -> bytes:
+    """`export_project` read from the workspace at `path` when it is asked for: a download button calls
+    it on the click, from a thread of its own, where the page's connection may not go."""
+    from research.store import open_database
+
+    db = open_database(path, migrate_schema=False)
+    try:
+        return export_project(db, records, t)
+    finally:
+        db.close()
 
 
 # ---------------------------------------------------------------- running the analysis

@@ -382,7 +382,7 @@ def test_a_marketer_gets_the_report_but_not_the_raw_utterance_exports(app_env):
     at.switch_page("pages/synthesis_report.py").run()
     assert not at.exception
     keys = {getattr(b, "key", None) for b in at.get("download_button")} | {b.key for b in at.button}
-    assert "report_dl_csv" not in keys and "report_xlsx_build" not in keys
+    assert not keys & {"report_dl_csv", "report_xlsx_build", "report_dl_qdc", "report_dl_qdpx"}
     assert any("réservés" in c.value for c in at.caption)
     at = signed_in(app_env, "chercheuse")
     at.run()
@@ -391,4 +391,4 @@ def test_a_marketer_gets_the_report_but_not_the_raw_utterance_exports(app_env):
     at.button(key="report_build").click().run()
     assert not at.exception
     downloads = {getattr(b, "key", None) for b in at.get("download_button")}
-    assert {"report_dl_html", "report_dl_docx", "report_dl_pptx"} <= downloads
+    assert {"report_dl_html", "report_dl_docx", "report_dl_pptx", "report_dl_qdc", "report_dl_qdpx"} <= downloads
