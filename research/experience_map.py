@@ -114,6 +114,7 @@ def macro_spans(columns: Sequence[MapColumn]) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------- as HTML
 
 COLUMN_PX, LANE_PX, CURVE_PX = 168, 132, 96
+PRINT_COLUMNS, PRINT_LANE_SHARE = 4, 16  # steps per printed block; the lane names' share of the page
 CSS = f"""
 .em-wrap{{overflow-x:auto;margin:.5rem 0 1rem;font-family:"Source Sans Pro","Helvetica Neue",Arial,sans-serif}}
 .em{{border-collapse:separate;border-spacing:0;table-layout:fixed;font-size:13px;color:#1f2933;margin:0}}
@@ -133,6 +134,10 @@ CSS = f"""
 .em li{{margin:0 0 3px;padding:0;line-height:1.3}}
 .em blockquote{{margin:0;font-style:italic;font-size:12px}}.em cite{{display:block;font-style:normal;
   font-size:11px;color:#7b8794}}
+.em-fluid th,.em-fluid td{{width:auto}}.em-fluid .lane{{width:auto;position:static}}
+.em-print{{display:none}}.em-block{{margin:0 0 10px;break-inside:avoid;page-break-inside:avoid}}
+@media print{{.em-screen{{display:none}}.em-print{{display:block}}
+  .em .macro,.em .lane,.em .badge,.em .silent{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}}}
 """
 
 
@@ -156,10 +161,26 @@ def _curve_svg(columns: Sequence[MapColumn], t: Translate) -> str:
     return "".join(parts)
 
 
-def map_html(columns: Sequence[MapColumn], t: Translate, *, with_style: bool = True) -> str:
-    """The map as an HTML table that scrolls sideways, lane names kept in view; every text escaped."""
+def map_html(columns: Sequence[MapColumn], t: Translate, *, with_style: bool = True,
+             printable: bool = False) -> str:
+    """The map as an HTML table that scrolls sideways, lane names kept in view; every text escaped.
+
+    `printable` adds the same map cut into blocks of `PRINT_COLUMNS` steps, one under the other, which
+    a printer (or "Save as PDF") uses instead: a page would cut the wide table at its right edge."""
     if not columns:
         return ""
+    style = f"<style>{CSS}</style>" if with_style else ""
+    screen = f'<div class="em-wrap">{_map_table(columns, t)}</div>'
+    if not printable:
+        return style + screen
+    blocks = "".join(f'<div class="em-block">{_map_table(columns[i:i + PRINT_COLUMNS], t, fluid=True)}</div>'
+                     for i in range(0, len(columns), PRINT_COLUMNS))
+    return f'{style}<div class="em-screen">{screen}</div><div class="em-print">{blocks}</div>'
+
+
+def _map_table(columns: Sequence[MapColumn], t: Translate, *, fluid: bool = False) -> str:
+    """The map's table: in pixels for a screen; `fluid`, in shares of the page, every step as wide as in a
+    block of `PRINT_COLUMNS`."""
     e = html.escape
 
     def themes(items: list[tuple[str, int]], css: str) -> str:
@@ -187,10 +208,11 @@ def map_html(columns: Sequence[MapColumn], t: Translate, *, with_style: bool = T
         + f'<br><span class="n">{e(t("synthesis.map.utterances", n=c.utterances))}</span></td>' for c in columns)
         + "</tr>")
     curve = base64.b64encode(_curve_svg(columns, t).encode()).decode()
+    size = ('style="width:100%;height:auto"' if fluid
+            else f'width="{COLUMN_PX * len(columns)}" height="{CURVE_PX}"')
     rows.append(f'<tr><th class="lane">{e(t("synthesis.map.lane.feeling"))}</th><td class="curve" '
                 f'colspan="{len(columns)}"><img alt="{e(t("synthesis.journey.curve"))}" '
-                f'width="{COLUMN_PX * len(columns)}" height="{CURVE_PX}" src="data:image/svg+xml;base64,{curve}">'
-                "</td></tr>")
+                f'{size} src="data:image/svg+xml;base64,{curve}"></td></tr>')
     for key, attr, css in (("irritants", "irritants", "irritant"), ("enchantments", "enchantments", "enchantment"),
                            ("expectations", "expectations", "")):
         rows.append(f'<tr><th class="lane">{e(t(f"synthesis.map.lane.{key}"))}</th>'
@@ -199,8 +221,14 @@ def map_html(columns: Sequence[MapColumn], t: Translate, *, with_style: bool = T
         cell(c, ", ".join(e(name) for name, _ in c.channels) or "—") for c in columns) + "</tr>")
     rows.append(f'<tr><th class="lane">{e(t("synthesis.map.lane.voice"))}</th>'
                 + "".join(cell(c, quote(c)) for c in columns) + "</tr>")
-    style = f"<style>{CSS}</style>" if with_style else ""
-    width = LANE_PX + COLUMN_PX * len(columns)
-    cols = f'<col style="width:{LANE_PX}px">' + f'<col style="width:{COLUMN_PX}px">' * len(columns)
-    return (f'{style}<div class="em-wrap"><table class="em" style="width:{width}px">'
-            f'<colgroup>{cols}</colgroup>{"".join(rows)}</table></div>')
+    if fluid:  # shares of the page, written as shares of the table
+        page = PRINT_LANE_SHARE + (100 - PRINT_LANE_SHARE) / PRINT_COLUMNS * len(columns)
+        lane = round(100 * PRINT_LANE_SHARE / page, 2)
+        step = round((100 - lane) / len(columns), 2)
+        width, unit = f"{page:g}%", "%"
+    else:
+        lane, step = LANE_PX, COLUMN_PX
+        width, unit = f"{LANE_PX + COLUMN_PX * len(columns)}px", "px"
+    cols = f'<col style="width:{lane:g}{unit}">' + f'<col style="width:{step:g}{unit}">' * len(columns)
+    return (f'<table class="em{" em-fluid" if fluid else ""}" style="width:{width}">'
+            f'<colgroup>{cols}</colgroup>{"".join(rows)}</table>')

@@ -435,7 +435,7 @@ def _map_section(report: Report, t: Translate, journey_id: int | None, title: st
     steps = report.journey_steps.get(journey_id) or steps_in(report.records, journey_id)
     columns = experience_map(report.records, steps, Filters(journey_id=journey_id), quotable=report.quotable)
     return {"key": "map", "title": title, "paragraphs": [t("synthesis.map.help")], "map": columns,
-            "html": map_html(columns, t), "formats": ("html", "pptx")}
+            "html": map_html(columns, t, printable=True), "formats": ("html", "pptx")}
 
 
 def _portrait_table(answers: Sequence[tuple[str, str, str]], t: Translate) -> list[list[str]]:
