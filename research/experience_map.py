@@ -165,16 +165,20 @@ def map_html(columns: Sequence[MapColumn], t: Translate, *, with_style: bool = T
              printable: bool = False) -> str:
     """The map as an HTML table that scrolls sideways, lane names kept in view; every text escaped.
 
-    `printable` adds the same map cut into blocks of `PRINT_COLUMNS` steps, one under the other, which
-    a printer (or "Save as PDF") uses instead: a page would cut the wide table at its right edge."""
+    `printable` adds the same map cut into even blocks of at most `PRINT_COLUMNS` steps, one under the
+    other, which a printer (or "Save as PDF") uses instead: a page would cut the wide table at its right
+    edge."""
     if not columns:
         return ""
     style = f"<style>{CSS}</style>" if with_style else ""
     screen = f'<div class="em-wrap">{_map_table(columns, t)}</div>'
     if not printable:
         return style + screen
-    blocks = "".join(f'<div class="em-block">{_map_table(columns[i:i + PRINT_COLUMNS], t, fluid=True)}</div>'
-                     for i in range(0, len(columns), PRINT_COLUMNS))
+    count = -(-len(columns) // PRINT_COLUMNS)
+    sizes = [len(columns) // count + (k < len(columns) % count) for k in range(count)]  # 10 steps: 4, 3, 3
+    starts = [sum(sizes[:k]) for k in range(count)]
+    blocks = "".join(f'<div class="em-block">{_map_table(columns[a:a + n], t, fluid=True)}</div>'
+                     for a, n in zip(starts, sizes))
     return f'{style}<div class="em-screen">{screen}</div><div class="em-print">{blocks}</div>'
 
 

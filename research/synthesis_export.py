@@ -516,7 +516,8 @@ cite{display:block;font-style:normal;font-size:.8rem;color:#616e7c}
 table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid #d9e2ec;padding:.3rem .5rem;text-align:left}
 th{background:#f0f4f8}.finding{margin:1rem 0;padding:.2rem 0}.tag{font-size:.75rem;background:#f0b429;color:#fff;padding:.1rem .4rem;border-radius:3px;margin-left:.4rem}
 .tag.irritant{background:$red}.tag.enchantment{background:$green}
-@media print{.chart{page-break-inside:avoid}.finding{page-break-inside:avoid}}
+@media print{.chart{page-break-inside:avoid}.finding{page-break-inside:avoid}
+  h2,h3,h2+p{break-after:avoid;page-break-after:avoid}h2.wide{break-before:page;page-break-before:always}}
 """).substitute(red=charts.RED, green=charts.GREEN)
 
 
@@ -539,7 +540,8 @@ def document_html(title: str, subtitle: str, sections: Sequence[dict], rendered:
                 f"<cite>{e(cite(u))}</cite></blockquote>")
 
     for s in sections:
-        out.append(f"<h2>{e(s['title'])}</h2>")
+        wide = ' class="wide"' if s.get("html") else ""  # a map: printed from the top of a page
+        out.append(f"<h2{wide}>{e(s['title'])}</h2>")
         for p in s.get("paragraphs", []):
             out.append(f"<p>{e(p)}</p>")
         if s.get("chart") in rendered:
