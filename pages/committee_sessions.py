@@ -19,7 +19,7 @@ from ui.committees import committee_or_stop, euros, fmt_day, fmt_when
 from ui.db import db_path, get_db
 from ui.i18n import current_language, day_input_format, error_text, t
 from ui.synthesis import coded_records
-from ui.widgets import literal, page_header, remembered_select, show_error, shown_version
+from ui.widgets import file_uploader, literal, page_header, remembered_select, show_error, shown_version
 
 db = get_db()
 page_header("committees.sessions.title", "committees.sessions.intro")
@@ -255,8 +255,8 @@ with tab_outputs:
         except DomainError as e:
             show_error(e)
     with b.form("transcript", clear_on_submit=True):
-        upload = st.file_uploader(t("committees.outputs.transcript"), type=["txt", "docx", "vtt", "srt"],
-                                  key="outputs.transcript")
+        upload = file_uploader(t("committees.outputs.transcript"), type=["txt", "docx", "vtt", "srt"],
+                               key="outputs.transcript")
         if st.form_submit_button(t("committees.outputs.send_transcript")) and upload is not None:
             try:
                 iid = S.send_to_analysis(db, sid, data=upload.getvalue(), filename=upload.name)
@@ -277,7 +277,7 @@ with tab_outputs:
         except OSError:
             b.caption(t("committees.outputs.file_missing"))
     with st.form("files", clear_on_submit=True):
-        uploads = st.file_uploader(t("committees.outputs.add_files"), accept_multiple_files=True, key="outputs.files")
+        uploads = file_uploader(t("committees.outputs.add_files"), accept_multiple_files=True, key="outputs.files")
         if st.form_submit_button(t("committees.outputs.attach")) and uploads:
             for up in uploads:
                 try:

@@ -5,7 +5,7 @@ from research import images as I
 from research.errors import DomainError
 from ui.db import get_db
 from ui.i18n import error_text, t
-from ui.widgets import figure, page_header, show_error
+from ui.widgets import figure, file_uploader, page_header, show_error
 
 VALENCE_COLOURS = {"positive": "green", "negative": "red", "neutral": "gray"}
 
@@ -72,13 +72,13 @@ with tab_import:
     mode = st.radio(t("images.import.mode"), ["files", "folder", "zip"], horizontal=True, key="images_import_mode",
                     format_func=lambda m: t(f"images.import.mode_{m}"))
     if mode == "folder":
-        uploads = st.file_uploader(t("images.import.folder"), accept_multiple_files="directory",
-                                   key="images_upload_folder")
+        uploads = file_uploader(t("images.import.folder"), accept_multiple_files="directory",
+                                key="images_upload_folder")
     elif mode == "zip":
-        uploads = st.file_uploader(t("images.import.zip"), type=["zip"], key="images_upload_zip")
+        uploads = file_uploader(t("images.import.zip"), type=["zip"], key="images_upload_zip")
     else:
-        uploads = st.file_uploader(t("images.import.files"), type=["jpg", "jpeg", "png", "webp"],
-                                   accept_multiple_files=True, key="images_upload_files")
+        uploads = file_uploader(t("images.import.files"), type=["jpg", "jpeg", "png", "webp"],
+                                accept_multiple_files=True, key="images_upload_files")
     c1, c2, c3 = st.columns(3)
     base_tags = c1.text_input(t("images.import.tags"), key="images_import_tags")
     author = c2.text_input(t("images.author"), key="images_import_author")

@@ -15,7 +15,7 @@ from research.participants import list_participants
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import day, day_column, day_input_format, t, table_numbers
-from ui.widgets import badge, figure, literal, page_header, remembered_select, show_error
+from ui.widgets import badge, figure, file_uploader, literal, page_header, remembered_select, show_error
 
 db = get_db()
 page_header("interviews.title", "interviews.intro")
@@ -124,8 +124,8 @@ with tab_open:
                           format_func=lambda s: t(f"interviews.import.{s}"), key=f"src_{interview.id}")
         data, filename, fmt = None, "", None
         if source == "file":
-            upload = st.file_uploader(t("interviews.import.file"), type=["txt", "docx", "vtt", "srt"],
-                                      help=t("interviews.import.file_help"), key=f"upload_{interview.id}")
+            upload = file_uploader(t("interviews.import.file"), type=["txt", "docx", "vtt", "srt"],
+                                   help=t("interviews.import.file_help"), key=f"upload_{interview.id}")
             if upload is not None:
                 data, filename = upload.getvalue(), upload.name
         else:

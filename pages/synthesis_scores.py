@@ -12,7 +12,7 @@ from ui.auth import can
 from ui.db import get_db
 from ui.i18n import t
 from ui.synthesis import coded_records, verbatim
-from ui.widgets import figure_cards, literal, page_header, show_chart, show_error
+from ui.widgets import figure_cards, file_uploader, literal, page_header, show_chart, show_error
 
 db = get_db()
 page_header("scores.title", "scores.intro")
@@ -20,7 +20,7 @@ if can("edit"):
     with st.expander(t("scores.import.title"), icon=":material/upload_file:"), \
             st.form("scores_import", clear_on_submit=True, border=False):
         st.caption(t("scores.import.help"))
-        upload = st.file_uploader(t("scores.import.file"), type=["csv", "txt"], key="scores_import_file")
+        upload = file_uploader(t("scores.import.file"), type=["csv", "txt"], key="scores_import_file")
         if st.form_submit_button(t("scores.import.go"), type="primary") and upload is not None:
             try:
                 result = S.import_csv(db, upload.getvalue())

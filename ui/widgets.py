@@ -25,6 +25,38 @@ def badge(text: str, colour: str = "blue") -> str:
     return f":{colour}-badge[{literal(text)}]"
 
 
+def file_uploader(label: str, *, key: str, type: list[str] | None = None, **options):
+    """`st.file_uploader`, its button and its size line in the page's language: Streamlit writes
+    "Upload" and "200MB per file • TXT, DOCX" whatever the page's language, so a French page gets them
+    written over, for this uploader alone, by a style rule (its container carries the class
+    "st-key-" + key)."""
+    uploaded = st.file_uploader(label, key=key, type=type, **options)
+    if current_language() != "en":
+        kinds = []
+        for kind in type or ():
+            name = kind.lstrip(".").upper()
+            if name not in kinds and not (name == "JPEG" and "jpg" in type):
+                kinds.append(name)
+        line = " • ".join([t("app.uploader.limit", mb=st.get_option("server.maxUploadSize"))]
+                          + ([", ".join(kinds)] if kinds else []))
+        st.html(uploader_style(key, t("app.uploader.button"), line))
+    return uploaded
+
+
+def uploader_style(key: str, button: str, line: str) -> str:
+    """The style rule that writes `button` and `line` in place of the uploader's own English words."""
+    scope = ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+    quoted = {name: '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+              for name, text in (("button", button), ("line", line))}
+    box = f'{scope} [data-testid="stFileUploaderDropzone"]'
+    return ("<style>"
+            f'{box} button [data-testid="stMarkdownContainer"] p,'
+            f'{box} [data-testid="stFileUploaderDropzoneInstructions"] span{{font-size:0}}'
+            f'{box} button [data-testid="stMarkdownContainer"] p::after{{content:{quoted["button"]};font-size:14px}}'
+            f'{box} [data-testid="stFileUploaderDropzoneInstructions"] span::after{{content:{quoted["line"]};'
+            "font-size:14px}</style>")
+
+
 def page_header(title_key: str, intro_key: str | None = None) -> None:
     st.title(t(title_key))
     if intro_key:

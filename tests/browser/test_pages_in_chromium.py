@@ -201,3 +201,29 @@ def test_the_touchpoint_heatmap_gives_every_cell_its_height(app_url, browser, la
         assert min(heights) >= 20, sorted(heights)[:5]
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_file_uploader_speaks_the_page_s_language(app_url, browser, lang):
+    """Streamlit writes "Upload" and "200MB per file" on every page; a French page shows its own words
+    in their place, with the file types of that uploader."""
+    from ui.i18n import t
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{app_url}/image_library?lang={lang}", wait_until="networkidle", timeout=60_000)
+        sign_in(page, "chercheuse", "ecoute-etudes-demo")
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+        page.get_by_role("tab", name=t("images.tab.import", lang=lang)).click()
+        box = page.locator('[data-testid="stTabPanel"]:visible [data-testid="stFileUploaderDropzone"]').first
+        box.wait_for(timeout=30_000)
+        shown = box.evaluate("""b => {
+            const seen = e => getComputedStyle(e).fontSize === '0px'
+                ? getComputedStyle(e, '::after').content.replace(/^"|"$/g, '') : e.textContent;
+            return [seen(b.querySelector('button [data-testid="stMarkdownContainer"] p')),
+                    seen(b.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span'))];
+        }""")
+        assert shown == {"fr": ["Parcourir", "200 Mo par fichier • JPG, PNG, WEBP"],
+                         "en": ["Upload", "200MB per file • JPG, PNG, WEBP"]}[lang]
+    finally:
+        page.close()
