@@ -321,8 +321,9 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
         sections.append({"key": "curve", "title": journey_title("synthesis.journey.curve", name),
                          "chart": f"curve/{journey_id}",
                          "paragraphs": [t("synthesis.report.curve_text")]})
-    for journey_id, name in journeys:
-        sections.append(_map_section(report, t, journey_id, journey_title("synthesis.map.title", name)))
+    for k, (journey_id, name) in enumerate(journeys):  # the maps' style rules once, with the first
+        sections.append(_map_section(report, t, journey_id, journey_title("synthesis.map.title", name),
+                                     with_style=k == 0))
     no_quote = t("synthesis.report.no_quotable")
 
     def finding(f: Finding) -> ReportItem:
@@ -427,7 +428,7 @@ def _persona_cards(report: Report, personas: Sequence, t: Translate) -> list[dic
              "channels": p.channels[:4], "quotes": report.quotes(p.quotes, 2)} for p in personas]
 
 
-def _map_section(report: Report, t: Translate, journey_id: int | None, title: str) -> dict:
+def _map_section(report: Report, t: Translate, journey_id: int | None, title: str, *, with_style: bool = True) -> dict:
     """A journey's experience map: its columns for the slides, as an HTML table for the page report.
     Word has no room for a map's columns side by side: it leaves the section out."""
     from research.experience_map import experience_map, map_html, steps_in
@@ -435,7 +436,7 @@ def _map_section(report: Report, t: Translate, journey_id: int | None, title: st
     steps = report.journey_steps.get(journey_id) or steps_in(report.records, journey_id)
     columns = experience_map(report.records, steps, Filters(journey_id=journey_id), quotable=report.quotable)
     return {"key": "map", "title": title, "paragraphs": [t("synthesis.map.help")], "map": columns,
-            "html": map_html(columns, t, printable=True), "formats": ("html", "pptx")}
+            "html": map_html(columns, t, with_style=with_style, printable=True), "formats": ("html", "pptx")}
 
 
 def _portrait_table(answers: Sequence[tuple[str, str, str]], t: Translate) -> list[list[str]]:
