@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 
 from research.synthesis import CodedUtterance
 from research.synthesis_export import (
-    DIMENSIONS, CodebookTheme, code_guid, code_tree, moments_set, stable_guid,
+    DIMENSIONS, CodebookTheme, code_guid, code_tree, moments_set, stable_guid, xml_safe,
 )
 
 Translate = Callable[..., str]
@@ -185,7 +185,7 @@ def project_qdpx(
     moments_set(root, ns, study, t, moments)
     ET.SubElement(root, f"{ns}Description").text = t("synthesis.qdpx.description", study=study,
                                                      interviews=len(source_els), utterances=len(records))
-    ET.indent(root)
+    ET.indent(xml_safe(root))
     xml = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

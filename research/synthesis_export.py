@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -142,8 +143,22 @@ def codebook_qdc(
     root.set("xsi:schemaLocation", QDC_SCHEMA_LOCATION)
     moments = code_tree(ET.SubElement(root, f"{ns}Codes"), ns, study, themes, t, steps=steps, dimensions=dimensions)
     moments_set(root, ns, study, t, moments)
-    ET.indent(root)
+    ET.indent(xml_safe(root))
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(root: ET.Element) -> ET.Element:
+    """Characters XML 1.0 cannot carry (a form feed or a vertical tab pasted from Word, a stray control
+    code) become spaces in every text and attribute, so that the file parses wherever it goes."""
+    for el in root.iter():
+        if el.text:
+            el.text = _NOT_XML.sub(" ", el.text)
+        for name, value in el.attrib.items():
+            el.set(name, _NOT_XML.sub(" ", value))
+    return root
 
 
 def code_guid(study: str, key: str) -> str:

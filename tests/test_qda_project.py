@@ -185,3 +185,15 @@ def test_a_workspace_study_exports_every_interview_named_without_its_title(fresh
     assert first.startswith("Claire: Bonjour, présentez-vous ?\nP-001: ")
     assert set(selected(root, texts)) == {r.text for r in records}
     assert len(list(root.iter(f"{NS}PlainTextSelection"))) == len(records) == 12
+
+
+def test_control_characters_pasted_from_word_leave_the_files_readable(coded):
+    records, sources, themes, steps = coded
+    odd = replace(records[0], text="Trois semaines\x0bpour être\x01 remboursée.", persona_name="Prudente\x0c")
+    sources[0].lines[1] = SourceLine(1, "P01", 2, odd.text)
+    themes = [CodebookTheme("t1", "délai", 1, "« Trois semaines\x0bpour » "), themes[1]]
+    root, texts = read_project(project_qdpx("Alizé", sources, [odd, *records[1:]], themes, fr, steps=steps, now=NOW))
+    sel = selected(root, texts)
+    assert odd.text in sel, "the source text keeps what was said, and the selection still points at it"
+    assert sel[odd.text][1].get("name") == "Trois semaines pour être  remboursée."
+    ET.fromstring(codebook_qdc("Alizé", themes, fr, steps=steps))  # parses
