@@ -20,6 +20,18 @@ def plain_typing(text: str) -> str:
     return text.translate(_PLAIN)
 
 
+# Control codes: a stray "\x01" or "\x1f" left by a transcription tool or a mis-decoded file, Word's
+# manual line break "\x0b", a page break "\x0c". Word, PowerPoint and XML refuse them all.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+
+def printable(text: str) -> str:
+    """The text with its line and page breaks as line breaks and its other control codes as spaces
+    (same length, same positions); tabs kept."""
+    return _CONTROL.sub(" ", text.translate(_BREAKS))
+
+
 def fold(text: str | None) -> str:
     """Case folded, accents dropped, curly apostrophes straight, "œ" as "oe", single spaces, trimmed:
     "  Cœur d’Éléphant " and "coeur d'elephant" fold alike."""

@@ -25,6 +25,7 @@ from datetime import date
 import sqlite_utils
 
 from research.errors import DomainError
+from research.folding import printable
 from research.store import Migrations, now_iso
 from research.quoting import each_in_turn
 from research.synthesis import LABELS, Archetype, CodedUtterance, Trait, ranked
@@ -212,7 +213,7 @@ def load_coded(db: sqlite_utils.Database) -> list[CodedUtterance]:
             theme_id = machine_theme
         conf = float(conf or 0.0)
         out.append(CodedUtterance(
-            utterance_id=uid, text=text or "", label=final, confidence=conf,
+            utterance_id=uid, text=printable(text or ""), label=final, confidence=conf,
             intensity=float(intensity) if intensity is not None else (conf if final != "neutral" else 0.0),
             expectation=bool(expectation), theme_id=theme_id, theme_label=theme_label or "",
             dimension=dimension, step_id=step_id, step_label=step_label or "",

@@ -30,7 +30,7 @@ from pathlib import Path
 import sqlite_utils
 
 from research.errors import DomainError
-from research.folding import fold
+from research.folding import fold, printable
 from research.store import Migrations, dumps, loads, now_iso
 
 migrations = Migrations("transcripts")
@@ -333,8 +333,9 @@ def parse(data: bytes, fmt: str) -> Parsed:
         raise TranscriptError(f"Unknown transcript format {fmt!r}: use .txt, .docx, .vtt or .srt.",
                               key="transcripts.err.format", format=fmt)
     if fmt == "docx":
-        return Parsed(parse_turns(_docx_text(data)), "docx", "docx")
+        return Parsed(parse_turns(printable(_docx_text(data))), "docx", "docx")
     text, enc = decode(data)
+    text = printable(text)
     if fmt in ("txt", "paste"):
         return Parsed(parse_turns(text), enc, fmt)
     if fmt == "vtt":

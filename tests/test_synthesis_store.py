@@ -201,3 +201,19 @@ def test_records_carry_the_step_s_rank_along_its_journey(study):
     placed = [u for u in S.load_coded(db) if u.step_id is not None]
     assert {u.step_position for u in placed if u.step_id == last["id"]} == {1}
     assert placed and all(u.step_position == S.step_order(db)[u.step_id] for u in placed)
+
+
+def test_a_control_code_stored_before_it_was_cleaned_on_import_never_reaches_a_word_report(study):
+    from datetime import date
+    from functools import partial
+
+    from research.synthesis_export import Report, report_docx
+    from ui.i18n import t
+
+    first = S.load_coded(study)[0]
+    study[S.T_UTTERANCES].update(first.utterance_id, {"text": "Trois semaines\x01 d'attente\x0c c'est long"})
+    records = S.load_coded(study)
+    said = next(u for u in records if u.utterance_id == first.utterance_id)
+    assert said.text == "Trois semaines  d'attente\n c'est long"
+    report = Report(title="Étude", records=records, generated_at=date(2026, 11, 25), quotable=lambda p: True)
+    assert report_docx(report, partial(t, lang="fr"), images={})[:2] == b"PK"

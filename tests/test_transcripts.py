@@ -49,6 +49,19 @@ def test_txt_turns_speakers_timestamps_offsets_and_guide_steps(interview):
     assert result.linked_to_steps == 3
 
 
+def test_control_codes_in_a_transcript_are_read_as_breaks_or_spaces(interview):
+    db, iid, pid, _ = interview
+    text = ("Claire: Comment s'est passé\x0ble remboursement ?\x0c"
+            "Sophie: Trois semaines\x01 d'attente,\x1f c'est long.\n")
+    result = T.import_transcript(db, iid, text.encode(), filename="export.txt")
+    rows = T.list_utterances(db, iid)
+    stored = T.get_transcript_text(db, result.transcript_id)
+    assert [u.speaker for u in rows if u.role == "participant"] == ["P-001"], "the page break ends Claire's turn"
+    assert not any(ch in stored for ch in "\x01\x0b\x0c\x1f")
+    said = next(u for u in rows if u.role == "participant")
+    assert said.text == "Trois semaines  d'attente,  c'est long." and stored[said.start_char:said.end_char] == said.text
+
+
 def test_import_pseudonymises_names_and_contacts_and_keeps_the_mapping_apart(interview):
     db, iid, pid, _ = interview
     from research.workspace import Workspace, save_workspace
