@@ -57,6 +57,8 @@ PAGES = {
                 url_path="synthesis_journey"),
         st.Page("pages/synthesis_themes.py", title=t("synthesis.themes.title"), icon=":material/category:",
                 url_path="synthesis_themes"),
+        st.Page("pages/synthesis_codes.py", title=t("codes.title"), icon=":material/sell:",
+                url_path="synthesis_codes"),
         st.Page("pages/synthesis_personas.py", title=t("synthesis.personas.title"), icon=":material/groups:",
                 url_path="synthesis_personas"),
         st.Page("pages/synthesis_scores.py", title=t("scores.title"), icon=":material/speed:",

@@ -59,6 +59,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "synthesis_board": _ALL,
     "synthesis_journey": _ALL,
     "synthesis_themes": _ALL,
+    "synthesis_codes": _STUDY,
     "synthesis_personas": _ALL,
     "synthesis_scores": _ALL,
     "brand_perception": _ALL,

@@ -3,8 +3,9 @@
 A `.qdpx` is a zip: `project.qde` (XML, namespace `urn:QDA-XML:project:1.0`) and one plain-text file per
 source under `Sources/`. Each interview becomes a text source, its turns one line each
 ("P-004: …"); each participant utterance becomes a selection of that text coded with what Écoute
-(or the team) said of it: its feeling, the expectation flag, its CX dimension, its journey step and its
-theme. The codes are those of the `.qdc` codebook, with the same GUIDs, so the two files agree.
+(or the team) said of it: its feeling, the expectation flag, its CX dimension, its journey step, its
+theme and the team's own codes. The codes are those of the `.qdc` codebook, with the same GUIDs, so the
+two files agree.
 Participants are cases, known by their codes, with their persona and type (customer, employee…) as
 variables.
 
@@ -83,8 +84,10 @@ def source_text(lines: Sequence[SourceLine]) -> SourceText:
     return SourceText(text + "\n" if text else text, spans)
 
 
-def utterance_codes(u: CodedUtterance, theme_ids: set[str], dimensions: Sequence[str] = DIMENSIONS) -> list[str]:
-    """The code keys an utterance is coded with, each one a code of the codebook."""
+def utterance_codes(u: CodedUtterance, theme_ids: set[str], dimensions: Sequence[str] = DIMENSIONS,
+                    team: dict[str, int] | None = None) -> list[str]:
+    """The code keys an utterance is coded with, each one a code of the codebook (`team`: the team's
+    codes by name)."""
     keys = [f"label/{u.label}"]
     if u.expectation:
         keys.append("expectation")
@@ -94,32 +97,35 @@ def utterance_codes(u: CodedUtterance, theme_ids: set[str], dimensions: Sequence
         keys.append(f"step/{u.step_id}")
     if u.theme_id is not None and str(u.theme_id) in theme_ids:
         keys.append(f"theme/{u.theme_id}")
+    keys += [f"team/{team[name]}" for name in u.team_codes if team and name in team]
     return keys
 
 
 def project_qdpx(
     study: str, sources: Sequence[InterviewSource], records: Sequence[CodedUtterance],
     themes: Sequence[CodebookTheme], t: Translate, *, steps: Sequence[tuple[int, str, bool]] = (),
-    origin: str = "Écoute", now: datetime | None = None,
+    team_codes: Sequence[tuple[int, str, str]] = (), origin: str = "Écoute", now: datetime | None = None,
 ) -> bytes:
-    """The `.qdpx` archive of the study: codebook, participants as cases, interviews coded."""
+    """The `.qdpx` archive of the study: codebook, participants as cases, interviews coded
+    (`team_codes`: the team's own codebook, id, name, description)."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     ET.register_namespace("", QDE_NAMESPACE)
     ns = f"{{{QDE_NAMESPACE}}}"
     machine = stable_guid(study, "user/analysis")
-    team = stable_guid(study, "user/team")
-    root = ET.Element(f"{ns}Project", {"name": study, "origin": origin, "creatingUserGUID": team,
+    team_user = stable_guid(study, "user/team")
+    root = ET.Element(f"{ns}Project", {"name": study, "origin": origin, "creatingUserGUID": team_user,
                                        "creationDateTime": stamp})
     root.set("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
     root.set("xsi:schemaLocation", QDE_SCHEMA_LOCATION)
 
     users = ET.SubElement(root, f"{ns}Users")
     ET.SubElement(users, f"{ns}User", {"guid": machine, "name": t("synthesis.qdpx.analysis_user")})
-    ET.SubElement(users, f"{ns}User", {"guid": team, "name": t("synthesis.qdpx.team_user")})
+    ET.SubElement(users, f"{ns}User", {"guid": team_user, "name": t("synthesis.qdpx.team_user")})
 
     codebook = ET.SubElement(root, f"{ns}CodeBook")
-    moments = code_tree(ET.SubElement(codebook, f"{ns}Codes"), ns, study, themes, t, steps=steps)
+    moments = code_tree(ET.SubElement(codebook, f"{ns}Codes"), ns, study, themes, t, steps=steps, team=team_codes)
+    own = {name: code_id for code_id, name, _ in team_codes}
 
     variables = {"persona": t("synthesis.qdpx.persona"), "kind": t("synthesis.qdpx.kind")}
     var_el = ET.SubElement(root, f"{ns}Variables")
@@ -138,7 +144,7 @@ def project_qdpx(
         guid = stable_guid(study, f"source/{source.interview_id}")
         texts[guid] = body.text
         el = ET.Element(f"{ns}TextSource", {"guid": guid, "name": source.name,
-                                            "plainTextPath": f"internal://{guid}.txt", "creatingUser": team,
+                                            "plainTextPath": f"internal://{guid}.txt", "creatingUser": team_user,
                                             "creationDateTime": stamp})
         if source.description:
             ET.SubElement(el, f"{ns}Description").text = source.description
@@ -152,11 +158,11 @@ def project_qdpx(
                 "guid": sel_guid, "name": _selection_name(line.text), "startPosition": str(start),
                 "endPosition": str(end), "creatingUser": machine, "creationDateTime": stamp})
             ET.SubElement(sel, f"{ns}Description").text = _provenance(u, t)
-            for key in utterance_codes(u, theme_ids):
-                by_team = key.startswith("label/") and u.machine_label is not None
+            for key in utterance_codes(u, theme_ids, team=own):
+                by_team = key.startswith("team/") or key.startswith("label/") and u.machine_label is not None
                 coding = ET.SubElement(sel, f"{ns}Coding", {
                     "guid": stable_guid(study, f"coding/{u.utterance_id}/{key}"),
-                    "creatingUser": team if by_team else machine, "creationDateTime": stamp})
+                    "creatingUser": team_user if by_team else machine, "creationDateTime": stamp})
                 ET.SubElement(coding, f"{ns}CodeRef", {"targetGUID": code_guid(study, key)})
             if u.participant_id is not None:
                 selections.setdefault(u.participant_id, []).append(sel_guid)

@@ -4,7 +4,7 @@ A module that owns tables declares `migrations = Migrations("name")` and is list
 modules whose tables it references.
 """
 from research import (brand, consents, guides, interviews, journeys, participants, personas, scores,
-                      synthesis_store, transcripts, workspace)
+                      synthesis_store, team_codes, transcripts, workspace)
 from research import audit, auth, privacy
 from research import committee_followups, committee_sessions, committees
 from research import images, photolanguage, portrait
@@ -24,6 +24,7 @@ MIGRATION_SETS = [
     interviews.migrations,
     scores.migrations,  # NPS and CES per participant of an interview
     transcripts.migrations,
+    team_codes.migrations,  # the team's own codes on utterances
     committees.migrations,  # committees, quotas, members (participants, personas)
     committee_sessions.migrations,  # sessions, agenda, attendance, files, actions (interviews)
     committee_followups.migrations,

@@ -54,6 +54,7 @@ class CodedUtterance:
     corrected: bool = False           # the researcher set the label or theme by hand
     machine_label: str | None = None  # what the machine said, when the researcher changed it
     language: str = ""
+    team_codes: tuple[str, ...] = ()  # the research team's own codes on it (`research.team_codes`)
 
     @property
     def group(self) -> str:

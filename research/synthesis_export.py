@@ -35,7 +35,7 @@ LABEL_COLOURS = {IRRITANT: charts.RED.upper(), ENCHANTMENT: charts.GREEN.upper()
 COLUMNS = [
     "utterance_id", "interview_id", "participant_code", "participant_kind", "persona", "journey",
     "step_position", "step", "moment_of_truth", "channel", "label", "confidence", "intensity",
-    "expectation", "dimension", "theme_id", "theme", "corrected", "machine_label", "language", "text",
+    "expectation", "dimension", "theme_id", "theme", "team_codes", "corrected", "machine_label", "language", "text",
 ]
 
 
@@ -51,7 +51,7 @@ def coded_rows(records: Iterable[CodedUtterance]) -> list[dict]:
             "step": u.step_label, "moment_of_truth": u.moment_of_truth, "channel": u.channel or "",
             "label": u.label, "confidence": round(u.confidence, 3), "intensity": round(u.intensity, 3),
             "expectation": u.expectation, "dimension": u.dimension or "", "theme_id": u.theme_id,
-            "theme": u.theme_label, "corrected": u.corrected, "machine_label": u.machine_label or "",
+            "theme": u.theme_label, "team_codes": "; ".join(u.team_codes), "corrected": u.corrected, "machine_label": u.machine_label or "",
             "language": u.language, "text": u.text,
         })
     return rows
@@ -129,19 +129,21 @@ def stable_guid(*parts: object) -> str:
 
 def codebook_qdc(
     study: str, themes: Sequence[CodebookTheme], t: Translate, *, steps: Sequence[tuple[int, str, bool]] = (),
-    dimensions: Sequence[str] = DIMENSIONS, origin: str = "Écoute",
+    dimensions: Sequence[str] = DIMENSIONS, team: Sequence[tuple[int, str, str]] = (), origin: str = "Écoute",
 ) -> bytes:
     """The study's codebook in the REFI-QDA Codebook 1.0 format (`.qdc`).
 
     Codes: the three labels, the expectation flag, the CX dimensions, the journey steps (with a set
-    of the moments of truth) and the themes, each a codable code with its description.
+    of the moments of truth), the themes and the team's own codes (`team`: id, name, description), each
+    a codable code with its description.
     """
     ET.register_namespace("", QDC_NAMESPACE)
     ns = f"{{{QDC_NAMESPACE}}}"
     root = ET.Element(f"{ns}CodeBook", {"origin": origin})
     root.set("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
     root.set("xsi:schemaLocation", QDC_SCHEMA_LOCATION)
-    moments = code_tree(ET.SubElement(root, f"{ns}Codes"), ns, study, themes, t, steps=steps, dimensions=dimensions)
+    moments = code_tree(ET.SubElement(root, f"{ns}Codes"), ns, study, themes, t, steps=steps, dimensions=dimensions,
+                        team=team)
     moments_set(root, ns, study, t, moments)
     ET.indent(xml_safe(root))
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
@@ -168,7 +170,8 @@ def code_guid(study: str, key: str) -> str:
 
 
 def code_tree(codes: ET.Element, ns: str, study: str, themes: Sequence[CodebookTheme], t: Translate, *,
-              steps: Sequence[tuple[int, str, bool]] = (), dimensions: Sequence[str] = DIMENSIONS) -> list[str]:
+              steps: Sequence[tuple[int, str, bool]] = (), dimensions: Sequence[str] = DIMENSIONS,
+              team: Sequence[tuple[int, str, str]] = ()) -> list[str]:
     """Write the study's codes under a REFI-QDA `<Codes>` element (codebook and project share them);
     return the GUIDs of the steps that are moments of truth."""
 
@@ -201,6 +204,10 @@ def code_tree(codes: ET.Element, ns: str, study: str, themes: Sequence[CodebookT
     for th in themes:
         description = th.description or t("synthesis.qdc.theme_size", size=th.size)
         code(parent, f"theme/{th.theme_id}", th.label or th.theme_id, description)
+    if team:
+        own = code(codes, "team", t("synthesis.qdc.team"), t("synthesis.qdc.team_help"), codable=False)
+        for code_id, name, description in team:
+            code(own, f"team/{code_id}", name, description)
     return moments
 
 

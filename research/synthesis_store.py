@@ -24,6 +24,7 @@ from datetime import date
 
 import sqlite_utils
 
+from research import team_codes
 from research.errors import DomainError
 from research.folding import printable
 from research.store import Migrations, now_iso
@@ -111,6 +112,7 @@ def stamp(db: sqlite_utils.Database) -> str:
                        ("synthesis_theme_pins", "pinned_at"), ("synthesis_theme_folds", "folded_at")):
         row = db.execute(f"SELECT count(*), max({col}) FROM {table}").fetchone()
         parts.append(f"{row[0]}:{row[1]}")
+    parts.extend(team_codes.stamp_parts(db))
     if "updated_at" in _columns(db, T_JOURNEYS):  # steps moved or renamed in the journey editor
         parts.append(str(db.execute(f"SELECT max(updated_at) FROM {T_JOURNEYS}").fetchone()[0]))
     return "|".join(parts)
@@ -197,6 +199,7 @@ def load_coded(db: sqlite_utils.Database) -> list[CodedUtterance]:
             moved.add(r["utterance_id"])
     folds = {r["machine_theme"]: r["theme_key"] for r in db["synthesis_theme_folds"].rows}
     along = step_order(db)
+    tagged = team_codes.codes_by_utterance(db)
     out = []
     for r in db.execute(sql, params).fetchall():
         (uid, text, label, conf, intensity, expectation, theme_id, theme_label, dimension, step_id,
@@ -223,7 +226,7 @@ def load_coded(db: sqlite_utils.Database) -> list[CodedUtterance]:
             participant_id=participant_id, participant_code=code or "", position=int(position or 0),
             start_char=start_char, corrected=uid in reviews or corrected_theme,
             machine_label=machine if uid in reviews and machine != final else None,
-            language=language or "",
+            language=language or "", team_codes=tuple(name for _, name in tagged.get(uid, ())),
         ))
     return _fill_channels(db, out)
 
@@ -730,7 +733,11 @@ def export_codebook(db: sqlite_utils.Database, records: Sequence[CodedUtterance]
     from research.workspace import get_workspace
 
     themes, steps = _codebook_parts(records, t)
-    return codebook_qdc(get_workspace(db).brand_name or "ecoute", themes, t, steps=steps)
+    return codebook_qdc(get_workspace(db).brand_name or "ecoute", themes, t, steps=steps, team=_team_codebook(db))
+
+
+def _team_codebook(db: sqlite_utils.Database) -> list[tuple[int, str, str]]:
+    return [(c.id, c.name, c.description) for c in team_codes.list_codes(db)]
 
 
 def interview_sources(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t) -> list:
@@ -780,7 +787,7 @@ def export_project(db: sqlite_utils.Database, records: Sequence[CodedUtterance],
 
     themes, steps = _codebook_parts(records, t)
     return project_qdpx(get_workspace(db).brand_name or "ecoute", interview_sources(db, records, t), records,
-                        themes, t, steps=steps)
+                        themes, t, steps=steps, team_codes=_team_codebook(db))
 
 
 def project_file(path, records: Sequence[CodedUtterance], t) -> bytes:

@@ -12,7 +12,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthesis_study import build_study  # noqa: E402
 
 PAGES = ["pages/synthesis_board.py", "pages/synthesis_journey.py", "pages/synthesis_themes.py",
-         "pages/synthesis_personas.py", "pages/brand_perception.py", "pages/synthesis_report.py",
+         "pages/synthesis_codes.py", "pages/synthesis_personas.py", "pages/brand_perception.py", "pages/synthesis_report.py",
          "pages/analysis.py"]
 
 
@@ -94,6 +94,34 @@ def test_themes_page_renames_a_theme_and_it_survives_a_rerun(study_env):
     rerun_as_machine(db)
     after = [u for u in synthesis_store.load_coded(db) if u.theme_label == "Délais de remboursement trop longs"]
     assert {u.utterance_id for u in after} >= {u.utterance_id for u in renamed}
+
+
+def test_codes_page_creates_a_code_refuses_its_twin_and_codes_picked_utterances(study_env):
+    from research import synthesis_store, team_codes
+    from research.store import open_database
+
+    at = open_page("pages/synthesis_codes.py")
+    assert any("Aucun code" in i.value for i in at.info)
+    at.text_input(key="codes_new_name").set_value("Prix et cotisations")
+    at.text_input(key="codes_new_description").set_value("Ce que coûte la mutuelle.")
+    at.button(key="FormSubmitter:codes_create-Créer le code").click().run()
+    assert not at.exception and any("Prix et cotisations" in s.value for s in at.success)
+    at.text_input(key="codes_new_name").set_value("prix ET cotisations")
+    at.button(key="FormSubmitter:codes_create-Créer le code").click().run()
+    assert not at.exception and any("Il existe déjà" in e.value for e in at.error)
+    db = open_database(study_env)
+    assert [c.name for c in team_codes.list_codes(db)] == ["Prix et cotisations"]
+    # the words filter narrows the table, accents aside; coded rows are found by their code
+    records = synthesis_store.load_coded(db)
+    phone = [u.utterance_id for u in records if "téléphone" in u.text.lower()]
+    at.text_input(key="codes_filter_words").set_value("TELEPHONE").run()
+    assert any(c.value.startswith(f"{len(phone)} verbatims") for c in at.caption), [c.value for c in at.caption]
+    code_id = team_codes.list_codes(db)[0].id
+    some = phone[:2]
+    team_codes.apply_code(db, some, code_id)
+    at.selectbox(key="codes_filter_having").set_value(code_id).run()
+    assert not at.exception
+    assert any(c.value.startswith("2 verbatims") for c in at.caption), [c.value for c in at.caption]
 
 
 def rerun_as_machine(db):

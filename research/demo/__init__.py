@@ -14,6 +14,7 @@ import sqlite_utils
 from research import store
 from research.demo import accounts as accounts_demo
 from research.demo import brand as brand_demo
+from research.demo import codes as codes_demo
 from research.demo import committees as committees_demo
 from research.demo import interviews as interviews_demo
 from research.demo import journeys as journeys_demo
@@ -28,6 +29,7 @@ STEPS: list[Callable[[sqlite_utils.Database], None]] = [
     projective_demo.build,
     interviews_demo.build,
     committees_demo.build,
+    codes_demo.build,  # after every transcript: the team's codes on their utterances
 ]
 
 

@@ -1,0 +1,149 @@
+"""The team's own codes: a codebook the researchers write and put on participants' utterances, beside
+what the analysis codes."""
+import pandas as pd
+import streamlit as st
+
+from research import team_codes
+from research.errors import DomainError
+from research.folding import fold
+from research.synthesis_charts import label_mix_chart
+from ui.auth import can, current_user
+from ui.db import get_db
+from ui.i18n import count, t
+from ui.synthesis import require_analysis
+from ui.widgets import figure_cards, page_header, show_chart, show_error
+
+SHOWN = 300  # rows of the coding table at once; filters narrow the rest
+
+db = get_db()
+page_header("codes.title", "codes.intro")
+records = require_analysis(db)
+flash = st.session_state.pop("codes_flash", None)
+if flash:
+    st.success(flash, icon=":material/check:")
+
+
+def done(message: str) -> None:
+    st.session_state["codes_flash"] = message
+    st.rerun()
+
+
+codes = team_codes.list_codes(db)
+coded = [u for u in records if u.team_codes]
+figure_cards([(t("codes.fig.codes"), len(codes)), (t("codes.fig.coded"), len(coded)),
+              (t("codes.fig.participants"), len({u.participant_id for u in coded}))])
+editable = can("edit")
+author = current_user().label if current_user() else ""
+by_id = {c.id: c for c in codes}
+
+tab_code, tab_book = st.tabs([t("codes.tab.code"), t("codes.tab.book")])
+with tab_code:
+    if not codes:
+        st.info(t("codes.none_yet"), icon=":material/sell:")
+    a, b, c = st.columns([2, 2, 2])
+    words = a.text_input(t("codes.filter.words"), key="codes_filter_words", placeholder=t("codes.filter.words_hint"))
+    themes = {u.theme_id: u.theme_label or t("synthesis.untitled") for u in records}
+    theme = b.selectbox(t("synthesis.theme"), [None, *sorted(themes, key=lambda i: fold(themes[i]))],
+                        format_func=lambda i: t("codes.filter.all") if i is None else themes[i], key="codes_filter_theme")
+    having = c.selectbox(t("codes.filter.having"), [None, 0, *by_id],
+                         format_func=lambda i: (t("codes.filter.all") if i is None else t("codes.filter.uncoded")
+                                                if i == 0 else by_id[i].name), key="codes_filter_having")
+    wanted = fold(words)
+    shown = [u for u in records
+             if (not wanted or wanted in fold(u.text)) and (theme is None or u.theme_id == theme)
+             and (having is None or (not u.team_codes if having == 0 else by_id[having].name in u.team_codes))]
+    st.caption(t("codes.shown", n=len(shown), limit=SHOWN) if len(shown) > SHOWN else t("codes.count", n=len(shown)))
+    shown = shown[:SHOWN]
+    table = pd.DataFrame([{"pick": False, "id": u.utterance_id, "text": u.text, "codes": ", ".join(u.team_codes),
+                           "label": t(f"synthesis.label.{u.label}"), "who": u.participant_code,
+                           "step": u.step_label, "theme": u.theme_label} for u in shown],
+                         columns=["pick", "id", "text", "codes", "label", "who", "step", "theme"])
+    edited = st.data_editor(
+        table, hide_index=True, width="stretch", key=f"codes_table_{words}_{theme}_{having}",
+        height=min(38 + 35 * len(table), 460),
+        disabled=["id", "text", "codes", "label", "who", "step", "theme"],
+        column_config={
+            "pick": st.column_config.CheckboxColumn(t("synthesis.themes.pick"), width="small"),
+            "id": None,
+            "text": st.column_config.TextColumn(t("synthesis.themes.text"), width="large"),
+            "codes": st.column_config.TextColumn(t("codes.col.codes"), width="medium"),
+            "label": st.column_config.TextColumn(t("synthesis.qdc.labels")),
+            "who": st.column_config.TextColumn(t("synthesis.themes.who"), width="small"),
+            "step": st.column_config.TextColumn(t("synthesis.curve.step")),
+            "theme": st.column_config.TextColumn(t("synthesis.theme")),
+        }, placeholder="—")
+    picked = [int(r["id"]) for r in edited.to_dict("records") if r["pick"]]
+    if editable and codes:
+        a, b, c = st.columns([2, 1, 1], vertical_alignment="bottom")
+        chosen = a.selectbox(t("codes.apply_which"), list(by_id), format_func=lambda i: by_id[i].name,
+                             key="codes_apply_which", index=None, placeholder=t("codes.choose"))
+        ready = bool(picked) and chosen is not None
+        if b.button(t("codes.apply", n=len(picked)), type="primary", disabled=not ready, key="codes_apply",
+                    width="stretch"):
+            try:
+                added = team_codes.apply_code(db, picked, chosen, author)
+            except DomainError as e:
+                show_error(e)
+            else:
+                done(t("codes.applied", n=added, code=by_id[chosen].name))
+        if c.button(t("codes.remove", n=len(picked)), disabled=not ready, key="codes_remove", width="stretch"):
+            try:
+                removed = team_codes.remove_code(db, picked, chosen)
+            except DomainError as e:
+                show_error(e)
+            else:
+                done(t("codes.removed", n=removed, code=by_id[chosen].name))
+        st.caption(t("codes.apply_help"))
+
+with tab_book:
+    summaries = team_codes.summaries(codes, records)
+    if summaries:
+        used = [{"name": f"{s.code.name} ({count(s.utterances)})", "irritant": s.irritants,
+                 "enchantment": s.enchantments, "neutral": s.neutral} for s in summaries if s.utterances]
+        if used:
+            show_chart(label_mix_chart(used, t))
+        st.dataframe(pd.DataFrame([{
+            t("codes.name"): s.code.name, t("codes.description"): s.code.description,
+            t("codes.col.utterances"): s.utterances, t("codes.col.participants"): s.participants,
+            t("synthesis.irritants"): s.irritants, t("synthesis.enchantments"): s.enchantments,
+            t("codes.col.step"): ", ".join(f"{name} ({n})" for name, n in s.steps[:2]),
+            t("codes.col.persona"): ", ".join(f"{name} ({n})" for name, n in s.personas[:2]),
+        } for s in summaries]), hide_index=True, width="stretch", placeholder="—")
+    if editable:
+        st.markdown(f"**{t('codes.new')}**")
+        with st.form("codes_create", clear_on_submit=True):
+            a, b = st.columns([1, 2])
+            name = a.text_input(t("codes.name"), max_chars=team_codes.NAME_MAX, key="codes_new_name")
+            description = b.text_input(t("codes.description"), key="codes_new_description",
+                                       placeholder=t("codes.description_hint"))
+            if st.form_submit_button(t("codes.create"), type="primary", icon=":material/add:"):
+                try:
+                    team_codes.create_code(db, name, description, author)
+                except DomainError as e:
+                    show_error(e)
+                else:
+                    done(t("codes.created", code=" ".join(name.split())))
+    if editable and codes:
+        st.markdown(f"**{t('codes.edit')}**")
+        which = st.selectbox(t("codes.edit_which"), list(by_id), format_func=lambda i: by_id[i].name,
+                             key="codes_edit_which")
+        code = by_id[which]
+        with st.form(f"codes_edit_{which}"):
+            a, b = st.columns([1, 2])
+            new_name = a.text_input(t("codes.name"), code.name, max_chars=team_codes.NAME_MAX)
+            new_description = b.text_input(t("codes.description"), code.description)
+            if st.form_submit_button(t("codes.save")):
+                try:
+                    team_codes.edit_code(db, which, new_name, new_description)
+                except DomainError as e:
+                    show_error(e)
+                else:
+                    done(t("codes.saved", code=" ".join(new_name.split())))
+        sure = st.checkbox(t("codes.delete_sure", code=code.name, n=code.uses), key=f"codes_delete_sure_{which}")
+        if st.button(t("codes.delete"), disabled=not sure, key="codes_delete", icon=":material/delete:"):
+            try:
+                team_codes.delete_code(db, which)
+            except DomainError as e:
+                show_error(e)
+            else:
+                done(t("codes.deleted", code=code.name))

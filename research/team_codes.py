@@ -1,0 +1,190 @@
+"""The research team's own codes: a codebook the team writes ("Prix", "Mention d'un concurrent",
+"Parcours digital"…) and applies to participants' utterances, beside what the analysis codes (feeling,
+dimension, step, theme). An utterance may carry several codes; a code says which utterances carry it,
+who put it there and when. They travel with the coded data (CSV, Excel, REFI-QDA) and are summed up
+by persona, step and feeling like the rest.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from research.errors import DomainError
+from research.folding import fold
+from research.store import Migrations, now_iso
+from research.synthesis import CodedUtterance
+
+migrations = Migrations("team_codes")
+
+NAME_MAX = 80
+T_CODES, T_CODINGS = "team_codes", "team_codings"
+
+
+class TeamCodeError(DomainError):
+    pass
+
+
+@migrations()
+def m001_team_codes(db: sqlite_utils.Database) -> None:
+    db[T_CODES].create({"id": int, "name": str, "folded": str, "description": str, "created_at": str,
+                        "updated_at": str, "author": str}, pk="id", not_null={"name", "folded"})
+    db[T_CODES].create_index(["folded"], unique=True)
+    db[T_CODINGS].create({"utterance_id": int, "code_id": int, "author": str, "coded_at": str},
+                         pk=("utterance_id", "code_id"),
+                         foreign_keys=[("utterance_id", "utterances", "id"), ("code_id", T_CODES, "id")])
+    db[T_CODINGS].create_index(["code_id"])
+
+
+@dataclass(frozen=True)
+class TeamCode:
+    id: int
+    name: str
+    description: str = ""
+    uses: int = 0
+
+
+def _clean_name(db: sqlite_utils.Database, name: str, *, but: int | None = None) -> tuple[str, str]:
+    name = " ".join((name or "").split())
+    if not name:
+        raise TeamCodeError("A code needs a name.", key="codes.err.empty")
+    if len(name) > NAME_MAX:
+        raise TeamCodeError(f"A code's name holds at most {NAME_MAX} characters.", key="codes.err.long", n=NAME_MAX)
+    folded = fold(name)
+    for r in db.execute(f"SELECT id, name FROM {T_CODES} WHERE folded = ?", [folded]):
+        if r[0] != but:
+            raise TeamCodeError(f"There is already a code {r[1]!r}.", key="codes.err.duplicate", name=r[1])
+    return name, folded
+
+
+def create_code(db: sqlite_utils.Database, name: str, description: str = "", author: str = "") -> int:
+    """A new code of the team's codebook; its name must differ from the others' (case and accents aside)."""
+    name, folded = _clean_name(db, name)
+    now = now_iso()
+    with db.atomic():
+        return db[T_CODES].insert({"name": name, "folded": folded, "description": (description or "").strip(),
+                                   "created_at": now, "updated_at": now, "author": author}).last_pk
+
+
+def get_code(db: sqlite_utils.Database, code_id: int) -> TeamCode:
+    row = db.execute(f"SELECT id, name, description FROM {T_CODES} WHERE id = ?", [code_id]).fetchone()
+    if row is None:
+        raise TeamCodeError(f"No code {code_id}.", key="codes.err.unknown", id=code_id)
+    uses = db.execute(f"SELECT count(*) FROM {T_CODINGS} WHERE code_id = ?", [code_id]).fetchone()[0]
+    return TeamCode(row[0], row[1], row[2] or "", uses)
+
+
+def edit_code(db: sqlite_utils.Database, code_id: int, name: str, description: str = "") -> None:
+    get_code(db, code_id)
+    name, folded = _clean_name(db, name, but=code_id)
+    with db.atomic():
+        db[T_CODES].update(code_id, {"name": name, "folded": folded, "description": (description or "").strip(),
+                                     "updated_at": now_iso()})
+
+
+def delete_code(db: sqlite_utils.Database, code_id: int) -> int:
+    """Remove a code and every use of it; returns how many utterances carried it."""
+    uses = get_code(db, code_id).uses
+    with db.atomic():
+        db.execute(f"DELETE FROM {T_CODINGS} WHERE code_id = ?", [code_id])
+        db.execute(f"DELETE FROM {T_CODES} WHERE id = ?", [code_id])
+    return uses
+
+
+def list_codes(db: sqlite_utils.Database) -> list[TeamCode]:
+    """The codebook in alphabetical order (accents aside), each with how many utterances carry it."""
+    if T_CODES not in db.table_names():
+        return []
+    rows = db.execute(f"""SELECT c.id, c.name, c.description, count(k.utterance_id) FROM {T_CODES} c
+                          LEFT JOIN {T_CODINGS} k ON k.code_id = c.id GROUP BY c.id ORDER BY c.folded""")
+    return [TeamCode(i, name, description or "", uses) for i, name, description, uses in rows]
+
+
+def _participant_utterances(db: sqlite_utils.Database, utterance_ids: Iterable[int]) -> list[int]:
+    ids = sorted({int(i) for i in utterance_ids})
+    if not ids:
+        raise TeamCodeError("Pick at least one utterance.", key="codes.err.nothing_picked")
+    known = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        known |= {r[0] for r in db.execute(
+            f"SELECT id FROM utterances WHERE id IN ({','.join('?' * len(chunk))}) "
+            "AND (role IS NULL OR role != 'interviewer')", chunk)}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise TeamCodeError(f"No participant utterance {missing[0]}.", key="codes.err.utterance", id=missing[0])
+    return ids
+
+
+def apply_code(db: sqlite_utils.Database, utterance_ids: Iterable[int], code_id: int, author: str = "") -> int:
+    """Put a code on utterances of participants; returns how many did not carry it yet."""
+    get_code(db, code_id)
+    ids = _participant_utterances(db, utterance_ids)
+    now = now_iso()
+    with db.atomic():
+        before = db[T_CODINGS].count
+        db[T_CODINGS].insert_all([{"utterance_id": i, "code_id": code_id, "author": author, "coded_at": now}
+                                  for i in ids], ignore=True)
+        return db[T_CODINGS].count - before
+
+
+def remove_code(db: sqlite_utils.Database, utterance_ids: Iterable[int], code_id: int) -> int:
+    """Take a code off utterances; returns how many carried it."""
+    get_code(db, code_id)
+    ids = _participant_utterances(db, utterance_ids)
+    with db.atomic():
+        cur = db.execute(f"DELETE FROM {T_CODINGS} WHERE code_id = ? AND utterance_id IN ({','.join('?' * len(ids))})",
+                         [code_id, *ids])
+    return cur.rowcount
+
+
+def codes_by_utterance(db: sqlite_utils.Database) -> dict[int, tuple[tuple[int, str], ...]]:
+    """Each coded utterance's team codes, (id, name), in the codebook's order."""
+    if T_CODINGS not in db.table_names():
+        return {}
+    out: dict[int, list[tuple[int, str]]] = {}
+    for uid, cid, name in db.execute(f"""SELECT k.utterance_id, c.id, c.name FROM {T_CODINGS} k
+                                         JOIN {T_CODES} c ON c.id = k.code_id ORDER BY c.folded"""):
+        out.setdefault(uid, []).append((cid, name))
+    return {uid: tuple(codes) for uid, codes in out.items()}
+
+
+def stamp_parts(db: sqlite_utils.Database) -> Sequence[str]:
+    """What changes when the codebook or its uses change, for the synthesis pages' cache key."""
+    if T_CODES not in db.table_names():
+        return ()
+    codes = db.execute(f"SELECT count(*), max(updated_at) FROM {T_CODES}").fetchone()
+    uses = db.execute(f"SELECT count(*), max(coded_at), total(utterance_id * 1000003 + code_id) "
+                      f"FROM {T_CODINGS}").fetchone()
+    return (f"{codes[0]}:{codes[1]}", f"{uses[0]}:{uses[1]}:{uses[2]:.0f}")
+
+
+@dataclass(frozen=True)
+class CodeSummary:
+    """How a team code is spread: over feelings, participants, journey steps and personas."""
+
+    code: TeamCode
+    utterances: int
+    participants: int
+    irritants: int
+    enchantments: int
+    neutral: int
+    steps: tuple[tuple[str, int], ...]
+    personas: tuple[tuple[str, int], ...]
+
+
+def summaries(codes: Sequence[TeamCode], records: Sequence[CodedUtterance]) -> list[CodeSummary]:
+    """One summary per code of the codebook, most used first; steps and personas by how often the
+    code's utterances fall there."""
+    out = []
+    for code in codes:
+        mine = [u for u in records if code.name in u.team_codes]
+        labels = Counter(u.label for u in mine)
+        steps = Counter(u.step_label for u in mine if u.step_label)
+        personas = Counter(u.persona_name for u in mine if u.persona_name)
+        out.append(CodeSummary(code, len(mine), len({u.participant_id for u in mine if u.participant_id}),
+                               labels["irritant"], labels["enchantment"], labels["neutral"],
+                               tuple(steps.most_common()), tuple(personas.most_common())))
+    return sorted(out, key=lambda s: (-s.utterances, fold(s.code.name)))

@@ -1,0 +1,132 @@
+"""The team's own codes: a codebook with unique names, put on and taken off participants' utterances,
+read with the analysis, exported, erased with their participant."""
+import csv
+import io
+import sys
+import zipfile
+from functools import partial
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from research import synthesis_store as S
+from research import team_codes as C
+from research.errors import DomainError
+from ui.i18n import t
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from synthesis_study import build_study  # noqa: E402
+
+fr = partial(t, lang="fr")
+
+
+@pytest.fixture
+def study(fresh_db):
+    build_study(fresh_db, interviews=4, per_interview=5)
+    fresh_db["utterances"].insert({"id": 9000, "interview_id": 1, "participant_id": None, "role": "interviewer",
+                                   "speaker": "Claire", "position": -1, "text": "Et le prix ?"})
+    return fresh_db
+
+
+def refused(key: str, call) -> DomainError:
+    with pytest.raises(DomainError) as e:
+        call()
+    assert e.value.key == key, e.value.key
+    return e.value
+
+
+def test_names_are_cleaned_unique_whatever_their_case_and_accents_and_bad_ones_write_nothing(study):
+    first = C.create_code(study, "  Prix   et cotisations ", "Ce que coûte la mutuelle.", "Claire")
+    assert C.get_code(study, first).name == "Prix et cotisations"
+    assert refused("codes.err.duplicate", lambda: C.create_code(study, "prix ET cotisations")).params["name"] \
+        == "Prix et cotisations"
+    refused("codes.err.empty", lambda: C.create_code(study, "   "))
+    refused("codes.err.long", lambda: C.create_code(study, "x" * (C.NAME_MAX + 1)))
+    second = C.create_code(study, "Écoute du conseiller")
+    C.edit_code(study, second, "écoute du Conseiller ", "")  # its own name, written otherwise
+    assert C.get_code(study, second).name == "écoute du Conseiller"
+    refused("codes.err.duplicate", lambda: C.edit_code(study, second, "Prix et cotisations"))
+    C.edit_code(study, second, "Écoute du conseiller (agence)", "Ce que le conseiller a entendu.")
+    assert [c.name for c in C.list_codes(study)] == ["Écoute du conseiller (agence)", "Prix et cotisations"]
+    refused("codes.err.unknown", lambda: C.edit_code(study, 999, "Autre"))
+
+
+def test_codes_go_on_participants_utterances_once_and_come_off(study):
+    price = C.create_code(study, "Prix")
+    digital = C.create_code(study, "Parcours digital")
+    records = S.load_coded(study)
+    ids = [u.utterance_id for u in records[:3]]
+    assert C.apply_code(study, ids, price, "Claire") == 3
+    assert C.apply_code(study, ids[:2] + [records[5].utterance_id], price, "Claire") == 1  # two had it already
+    C.apply_code(study, ids[:1], digital)
+    after = {u.utterance_id: u.team_codes for u in S.load_coded(study)}
+    assert after[ids[0]] == ("Parcours digital", "Prix") and after[ids[1]] == ("Prix",)
+    assert after[records[4].utterance_id] == ()
+    refused("codes.err.utterance", lambda: C.apply_code(study, [ids[0], 9000], price))  # the interviewer's
+    refused("codes.err.utterance", lambda: C.apply_code(study, [123456], price))
+    refused("codes.err.nothing_picked", lambda: C.apply_code(study, [], price))
+    refused("codes.err.unknown", lambda: C.apply_code(study, ids, 999))
+    assert C.get_code(study, price).uses == 4, "a refused call writes nothing"
+    assert C.remove_code(study, [ids[0], records[4].utterance_id], price) == 1
+    assert C.delete_code(study, digital) == 1
+    assert {u.utterance_id: u.team_codes for u in S.load_coded(study)}[ids[0]] == ()
+    assert [(c.name, c.uses) for c in C.list_codes(study)] == [("Prix", 3)]
+
+
+def test_the_synthesis_cache_key_moves_with_every_coding(study):
+    price = C.create_code(study, "Prix")
+    records = S.load_coded(study)
+    a, b = records[0].utterance_id, records[1].utterance_id
+    C.apply_code(study, [a], price)
+    before = S.stamp(study)
+    C.remove_code(study, [a], price)
+    C.apply_code(study, [b], price)  # as many codings as before, within the same second
+    assert S.stamp(study) != before
+
+
+def test_a_summary_spreads_each_code_over_feelings_participants_steps_and_personas(study):
+    price = C.create_code(study, "Prix")
+    C.create_code(study, "Jamais utilisé")
+    records = S.load_coded(study)
+    mine = records[:6]
+    C.apply_code(study, [u.utterance_id for u in mine], price)
+    summaries = C.summaries(C.list_codes(study), S.load_coded(study))
+    assert [s.code.name for s in summaries] == ["Prix", "Jamais utilisé"]
+    top = summaries[0]
+    assert top.utterances == 6 and top.participants == len({u.participant_id for u in mine})
+    assert top.irritants == sum(u.label == "irritant" for u in mine)
+    assert top.irritants + top.enchantments + top.neutral == 6
+    assert sum(n for _, n in top.steps) == sum(1 for u in mine if u.step_label)
+    assert top.personas[0][0] == mine[0].persona_name
+    assert summaries[1].utterances == 0
+
+
+def test_codes_leave_with_the_coded_data_and_go_with_an_erased_participant(study):
+    from research.auth import create_user
+    from research.erasure import erase_participant
+    from tests.test_qda_project import NS, read_project, selected
+
+    price = C.create_code(study, "Prix", "Ce que coûte la mutuelle.")
+    records = S.load_coded(study)
+    C.apply_code(study, [records[0].utterance_id], price, "Claire")
+    records = S.load_coded(study)
+    rows = list(csv.DictReader(io.StringIO(S.export_csv(records).decode("utf-8-sig"))))
+    assert rows[0]["team_codes"] == "Prix" and rows[1]["team_codes"] == ""
+    root, texts = read_project(S.export_project(study, records, fr))
+    codes, selection = selected(root, texts)[records[0].text]
+    assert "Prix" in codes
+    team = next(c for c in root.iter(f"{NS}Code") if c.get("name") == "Codes de l'équipe")
+    assert [c.get("name") for c in team] [1:] == ["Prix"]  # after the group's own description
+    users = {u.get("guid"): u.get("name") for u in root.iter(f"{NS}User")}
+    names = {c.get("guid"): c.get("name") for c in root.iter(f"{NS}Code")}
+    by = {names[c.find(f"{NS}CodeRef").get("targetGUID")]: users[c.get("creatingUser")]
+          for c in selection.iter(f"{NS}Coding")}
+    assert by["Prix"] == "Équipe de recherche"
+    book = ET.fromstring(S.export_codebook(study, records, fr))
+    assert "Prix" in {c.get("name") for c in book.iter("{urn:QDA-XML:codebook:1.0}Code")}
+    assert zipfile.ZipFile(io.BytesIO(S.export_project(study, records, fr))).testzip() is None
+
+    admin = create_user(study, "admin", "un mot de passe assez long", "admin")
+    erase_participant(study, admin, records[0].participant_id)
+    assert C.get_code(study, price).uses == 0
