@@ -255,6 +255,7 @@ class Report:
     # them, the map has a column per step someone spoke of
     journey_steps: dict = field(default_factory=dict)
     personas: list = field(default_factory=list)  # research.personas.Persona: the personas as defined
+    team_codes: list = field(default_factory=list)  # research.team_codes.TeamCode: the team's own codebook
     quotable: Callable[[int | None], bool] = lambda participant_id: True  # consented to being quoted
     top: int = 8
     quotes_per_finding: int = 3
@@ -374,6 +375,7 @@ def report_sections(report: Report, t: Translate) -> list[dict]:
         "items": [ReportItem(s.label or t("synthesis.untitled"), meta=_theme_line(s, t),
                              quotes=report.quotes(s.quotes, 2), no_quote=no_quote)
                   for s in themes[: report.top] if s.theme_id is not None]})
+    sections.extend(_team_code_sections(report, t, no_quote))
     personas = [p for p in persona_summaries(report.records, quotes=12) if p.name]
     if personas:
         sections.append({"key": "personas", "title": t("synthesis.personas.title"), "items": [ReportItem(
@@ -448,6 +450,27 @@ def _persona_cards(report: Report, personas: Sequence, t: Translate) -> list[dic
              "line": t("synthesis.personas.line", participants=p.participants, utterances=p.utterances, mood=p.mood),
              "nps": scored.get(p.name), "irritants": p.top_irritants[:3], "enchantments": p.top_enchantments[:3],
              "channels": p.channels[:4], "quotes": report.quotes(p.quotes, 2)} for p in personas]
+
+
+def _team_code_sections(report: Report, t: Translate, no_quote: str) -> list[dict]:
+    """The team's own codes that were used: definition, figures and the most strongly felt quotes."""
+    from research.team_codes import summaries
+
+    used = [s for s in summaries(report.team_codes, report.records) if s.utterances]
+    if not used:
+        return []
+
+    def quotes(name: str) -> list[CodedUtterance]:
+        mine = sorted((u for u in report.records if name in u.team_codes), key=lambda u: (-u.intensity, u.utterance_id))
+        return report.quotes(mine, 2)
+
+    return [{"key": "team_codes", "title": t("codes.title"), "paragraphs": [t("synthesis.report.codes_text")],
+             "items": [ReportItem(s.code.name, meta=t("synthesis.report.code_line", utterances=s.utterances,
+                                                       participants=s.participants, irritants=s.irritants,
+                                                       enchantments=s.enchantments,
+                                                       step=s.steps[0][0] if s.steps else "—"),
+                                  lines=[s.code.description] if s.code.description else [],
+                                  quotes=quotes(s.code.name), no_quote=no_quote) for s in used]}]
 
 
 def _map_section(report: Report, t: Translate, journey_id: int | None, title: str, *, with_style: bool = True) -> dict:

@@ -682,6 +682,7 @@ def build_report(db: sqlite_utils.Database, records: Sequence[CodedUtterance], t
         journey_steps={journey_id: map_steps(db, journey_id) for journey_id in {u.journey_id for u in records}
                        if journey_id is not None},
         personas=list_personas(db),
+        team_codes=team_codes.list_codes(db),
     )
 
 

@@ -130,3 +130,22 @@ def test_codes_leave_with_the_coded_data_and_go_with_an_erased_participant(study
     admin = create_user(study, "admin", "un mot de passe assez long", "admin")
     erase_participant(study, admin, records[0].participant_id)
     assert C.get_code(study, price).uses == 0
+
+
+def test_the_study_report_gives_each_used_code_its_figures_definition_and_consented_quotes(study):
+    from research.synthesis_export import report_html, report_sections
+
+    price = C.create_code(study, "Prix", "Ce que coûte la mutuelle.")
+    C.create_code(study, "Jamais utilisé")
+    records = S.load_coded(study)
+    mine = records[:2] + records[5:7]  # two participants
+    assert len({u.participant_id for u in mine}) == 2
+    C.apply_code(study, [u.utterance_id for u in mine], price)
+    report = S.build_report(study, S.load_coded(study), fr)
+    report.quotable = lambda participant_id: participant_id != mine[0].participant_id
+    section = next(s for s in report_sections(report, fr) if s["key"] == "team_codes")
+    [item] = section["items"]
+    assert item.title == "Prix" and item.lines == ["Ce que coûte la mutuelle."]
+    assert item.meta.startswith("4 verbatims · ")
+    assert item.quotes and all(q.participant_id != mine[0].participant_id for q in item.quotes)
+    assert "Jamais utilisé" not in report_html(report, fr, "fr")
