@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/synthesis_pages.py [--interviews 200] [--per-interview 100]
 
-Builds the demo workspace plus a generated study with a stored analysis in a temporary file, then
+Builds the demo workspace plus a generated study with a stored analysis (and five team codes, each on
+a fifth of the utterances) in a temporary file, then
 renders every synthesis page through Streamlit's AppTest: once cold (the first page also reads
 the coded utterances into the cache) and three times warm, in French. Target: under 1.5 s each.
 """
@@ -21,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 TARGET = 1.5
 PAGES = ["pages/synthesis_board.py", "pages/synthesis_journey.py", "pages/synthesis_themes.py",
-         "pages/synthesis_personas.py", "pages/brand_perception.py", "pages/synthesis_report.py",
+         "pages/synthesis_codes.py", "pages/synthesis_personas.py", "pages/brand_perception.py", "pages/synthesis_report.py",
          "pages/analysis.py"]
 
 
@@ -46,6 +47,11 @@ def main() -> int:
         brand_demo.build(db)
         accounts_demo.build(db)  # pages are opened as the demo admin
     built = build_study(db, args.interviews, args.per_interview)
+    from research import team_codes
+
+    ids = [r[0] for r in db.execute("SELECT id FROM utterances ORDER BY id")]
+    for k in range(5):  # the team's codes, each on a fifth of the utterances
+        team_codes.apply_code(db, ids[k::5], team_codes.create_code(db, f"Code {k + 1}"))
     db.close()
     print(f"study: {built['interviews']} interviews, {built['utterances']} utterances "
           f"(built in {time.perf_counter() - t0:.1f} s)")

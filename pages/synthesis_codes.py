@@ -11,21 +11,31 @@ from ui.auth import can, current_user
 from ui.db import get_db
 from ui.i18n import count, t
 from ui.synthesis import require_analysis
-from ui.widgets import figure_cards, page_header, show_chart, show_error
+from ui.widgets import figure_cards, flash_and_done, page_header, show_chart, show_error
 
 SHOWN = 300  # rows of the coding table at once; filters narrow the rest
 
 db = get_db()
 page_header("codes.title", "codes.intro")
 records = require_analysis(db)
-flash = st.session_state.pop("codes_flash", None)
-if flash:
-    st.success(flash, icon=":material/check:")
+done = flash_and_done("codes")
 
 
-def done(message: str) -> None:
-    st.session_state["codes_flash"] = message
-    st.rerun()
+def code_form(form_key: str, submit: str, message_key: str, save, code=None, **button) -> None:
+    """A code's name and definition (empty for a new code), saved by `save(name, description)`."""
+    with st.form(form_key, clear_on_submit=code is None):
+        a, b = st.columns([1, 2])
+        name = a.text_input(t("codes.name"), code.name if code else "", max_chars=team_codes.NAME_MAX,
+                            key=f"{form_key}_name")
+        description = b.text_input(t("codes.description"), code.description if code else "",
+                                   key=f"{form_key}_description", placeholder=t("codes.description_hint"))
+        if st.form_submit_button(submit, **button):
+            try:
+                save(name, description)
+            except DomainError as e:
+                show_error(e)
+            else:
+                done(t(message_key, code=" ".join(name.split())))
 
 
 codes = team_codes.list_codes(db)
@@ -111,34 +121,16 @@ with tab_book:
         } for s in summaries]), hide_index=True, width="stretch", placeholder="—")
     if editable:
         st.markdown(f"**{t('codes.new')}**")
-        with st.form("codes_create", clear_on_submit=True):
-            a, b = st.columns([1, 2])
-            name = a.text_input(t("codes.name"), max_chars=team_codes.NAME_MAX, key="codes_new_name")
-            description = b.text_input(t("codes.description"), key="codes_new_description",
-                                       placeholder=t("codes.description_hint"))
-            if st.form_submit_button(t("codes.create"), type="primary", icon=":material/add:"):
-                try:
-                    team_codes.create_code(db, name, description, author)
-                except DomainError as e:
-                    show_error(e)
-                else:
-                    done(t("codes.created", code=" ".join(name.split())))
+        code_form("codes_create", t("codes.create"), "codes.created",
+                  lambda name, description: team_codes.create_code(db, name, description, author),
+                  type="primary", icon=":material/add:")
     if editable and codes:
         st.markdown(f"**{t('codes.edit')}**")
         which = st.selectbox(t("codes.edit_which"), list(by_id), format_func=lambda i: by_id[i].name,
                              key="codes_edit_which")
         code = by_id[which]
-        with st.form(f"codes_edit_{which}"):
-            a, b = st.columns([1, 2])
-            new_name = a.text_input(t("codes.name"), code.name, max_chars=team_codes.NAME_MAX)
-            new_description = b.text_input(t("codes.description"), code.description)
-            if st.form_submit_button(t("codes.save")):
-                try:
-                    team_codes.edit_code(db, which, new_name, new_description)
-                except DomainError as e:
-                    show_error(e)
-                else:
-                    done(t("codes.saved", code=" ".join(new_name.split())))
+        code_form(f"codes_edit_{which}", t("codes.save"), "codes.saved",
+                  lambda name, description: team_codes.edit_code(db, which, name, description), code=code)
         sure = st.checkbox(t("codes.delete_sure", code=code.name, n=code.uses), key=f"codes_delete_sure_{which}")
         if st.button(t("codes.delete"), disabled=not sure, key="codes_delete", icon=":material/delete:"):
             try:

@@ -9,21 +9,12 @@ from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
 from ui.i18n import count, number, t, table_numbers
 from ui.synthesis import require_analysis, verbatim
-from ui.widgets import figure_cards, page_header, show_chart, show_error
+from ui.widgets import figure_cards, flash_and_done, page_header, show_chart, show_error
 
 db = get_db()
 page_header("synthesis.themes.title", "synthesis.themes.intro")
 records = require_analysis(db)
-flash = st.session_state.pop("synthesis_themes_flash", None)
-if flash:
-    st.success(flash, icon=":material/check:")
-
-
-def done(message: str) -> None:
-    st.session_state["synthesis_themes_flash"] = message
-    st.rerun()
-
-
+done = flash_and_done("synthesis_themes")
 agree = agreement(synthesis_store.label_pairs(db))
 with st.container(border=True):
     st.markdown(f"**{t('synthesis.themes.agreement')}**")

@@ -57,6 +57,21 @@ def uploader_style(key: str, button: str, line: str) -> str:
             "font-size:14px}</style>")
 
 
+def flash_and_done(name: str):
+    """Show the success message a previous run left under `name`, and return `done(message)`, which
+    leaves one and runs the page again: a message shown just before `st.rerun()` would vanish with it."""
+    key = f"{name}_flash"
+    message = st.session_state.pop(key, None)
+    if message:
+        st.success(message, icon=":material/check:")
+
+    def done(message: str) -> None:
+        st.session_state[key] = message
+        st.rerun()
+
+    return done
+
+
 def page_header(title_key: str, intro_key: str | None = None) -> None:
     st.title(t(title_key))
     if intro_key:

@@ -182,18 +182,24 @@ def test_clicking_the_language_already_chosen_keeps_it(app_url, browser):
         page.close()
 
 
+def open_tab(browser, app_url: str, url_path: str, lang: str, tab_key: str):
+    """A page opened by the demo researcher, on one of its tabs (named by its translation key)."""
+    from ui.i18n import t
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(f"{app_url}/{url_path}?lang={lang}", wait_until="networkidle", timeout=60_000)
+    sign_in(page, "chercheuse", "ecoute-etudes-demo")
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+    page.get_by_role("tab", name=t(tab_key, lang=lang)).click()
+    return page
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_touchpoint_heatmap_gives_every_cell_its_height(app_url, browser, lang):
     """The page fits a chart inside the height it is given, legend and slanted step names included: a
     total height left the demo's cells 0 px tall behind a legend and its step names."""
-    from ui.i18n import t
-
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page = open_tab(browser, app_url, "journeys", lang, "journeys.tab.matrix")
     try:
-        page.goto(f"{app_url}/journeys?lang={lang}", wait_until="networkidle", timeout=60_000)
-        sign_in(page, "chercheuse", "ecoute-etudes-demo")
-        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
-        page.get_by_role("tab", name=t("journeys.tab.matrix", lang=lang)).click()
         cells = page.locator('[data-testid="stTabPanel"]:visible [data-testid="stVegaLiteChart"] svg g.mark-rect.role-mark path')
         cells.first.wait_for(timeout=30_000)
         heights = [box["height"] for box in (cells.nth(i).bounding_box() for i in range(cells.count())) if box]
@@ -207,14 +213,8 @@ def test_the_touchpoint_heatmap_gives_every_cell_its_height(app_url, browser, la
 def test_a_file_uploader_speaks_the_page_s_language(app_url, browser, lang):
     """Streamlit writes "Upload" and "200MB per file" on every page; a French page shows its own words
     in their place, with the file types of that uploader."""
-    from ui.i18n import t
-
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page = open_tab(browser, app_url, "image_library", lang, "images.tab.import")
     try:
-        page.goto(f"{app_url}/image_library?lang={lang}", wait_until="networkidle", timeout=60_000)
-        sign_in(page, "chercheuse", "ecoute-etudes-demo")
-        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
-        page.get_by_role("tab", name=t("images.tab.import", lang=lang)).click()
         box = page.locator('[data-testid="stTabPanel"]:visible [data-testid="stFileUploaderDropzone"]').first
         box.wait_for(timeout=30_000)
         shown = box.evaluate("""b => {
