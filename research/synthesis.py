@@ -83,6 +83,7 @@ class Filters:
     kinds: tuple[str, ...] = ()           # participant kinds, finer than groups
     journey_id: int | None = None
     min_confidence: float = 0.0
+    team_codes: tuple[str, ...] = ()      # utterances carrying any of these team codes
 
     def keep(self, u: CodedUtterance) -> bool:
         if self.journey_id is not None and u.journey_id != self.journey_id:
@@ -98,6 +99,8 @@ class Filters:
         if self.kinds and u.participant_kind not in self.kinds:
             return False
         if self.min_confidence and not u.corrected and u.confidence < self.min_confidence:
+            return False
+        if self.team_codes and not any(code in u.team_codes for code in self.team_codes):
             return False
         return True
 

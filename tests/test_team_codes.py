@@ -149,3 +149,20 @@ def test_the_study_report_gives_each_used_code_its_figures_definition_and_consen
     assert item.meta.startswith("4 verbatims · ")
     assert item.quotes and all(q.participant_id != mine[0].participant_id for q in item.quotes)
     assert "Jamais utilisé" not in report_html(report, fr, "fr")
+
+
+def test_the_synthesis_filters_keep_the_utterances_of_the_codes_chosen(study):
+    from research.synthesis import Filters, findings
+
+    price = C.create_code(study, "Prix")
+    digital = C.create_code(study, "Parcours digital")
+    records = S.load_coded(study)
+    C.apply_code(study, [u.utterance_id for u in records[:3]], price)
+    C.apply_code(study, [u.utterance_id for u in records[2:5]], digital)
+    records = S.load_coded(study)
+    kept = [u.utterance_id for u in records if Filters(team_codes=("Prix",)).keep(u)]
+    assert kept == [u.utterance_id for u in records[:3]]
+    either = [u for u in records if Filters(team_codes=("Prix", "Parcours digital")).keep(u)]
+    assert len(either) == 5
+    shown = findings(records, "irritant", Filters(team_codes=("Parcours digital",)))
+    assert sum(f.mentions for f in shown) == sum(u.label == "irritant" for u in records[2:5])

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from research import synthesis_store
+from research.folding import fold
 from research.synthesis import CUSTOMER_KINDS, EMPLOYEE, CodedUtterance, Filters, catch_all_named_in, journeys_by_talk
 from ui.auth import may_open_page
 from ui.db import db_path
@@ -46,12 +47,14 @@ def require_analysis(db) -> tuple[CodedUtterance, ...]:
 
 def filter_bar(records: tuple[CodedUtterance, ...], prefix: str, *, steps: bool = True,
                channels: bool = True, one_journey: bool = False) -> Filters:
-    """Filters by journey, step, persona, channel and respondent group, laid out in one row.
+    """Filters by journey, step, persona, channel, respondent group and, once the team has coded
+    utterances, team code, laid out in one row.
 
     `one_journey`: no "all journeys" choice (a curve or a grid of steps means one journey's steps in
     their order); the journey most talked about comes first."""
     journeys = {u.journey_id: u.journey_name for u in records if u.journey_id is not None}
-    cols = st.columns(2 + (len(journeys) > 1) + steps + channels)
+    codes = sorted({c for u in records for c in u.team_codes}, key=fold)
+    cols = st.columns(2 + (len(journeys) > 1) + steps + channels + bool(codes))
     i = 0
     journey_id = None
     if len(journeys) > 1:
@@ -93,8 +96,12 @@ def filter_bar(records: tuple[CodedUtterance, ...], prefix: str, *, steps: bool 
     chosen_kinds = tuple(cols[i + 1].multiselect(
         t("synthesis.filter.respondents"), kinds, format_func=lambda k: t(f"synthesis.kind.{k}"),
         placeholder=t("synthesis.filter.any"), key=f"{prefix}_kinds"))
+    chosen_codes = ()
+    if codes:
+        chosen_codes = tuple(cols[i + 2].multiselect(
+            t("codes.filter.having"), codes, placeholder=t("synthesis.filter.any"), key=f"{prefix}_team_codes"))
     return Filters(step_ids=chosen_steps, persona_ids=chosen_personas, channels=chosen_channels,
-                   kinds=chosen_kinds, journey_id=journey_id)
+                   kinds=chosen_kinds, journey_id=journey_id, team_codes=chosen_codes)
 
 
 def transcript_link(u: CodedUtterance, key: str) -> None:
