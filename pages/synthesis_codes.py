@@ -11,7 +11,7 @@ from ui.auth import can, current_user
 from ui.db import get_db
 from ui.i18n import count, t
 from ui.synthesis import require_analysis
-from ui.widgets import figure_cards, flash_and_done, page_header, show_chart, show_error
+from ui.widgets import figure_cards, file_uploader, flash_and_done, page_header, show_chart, show_error
 
 SHOWN = 300  # rows of the coding table at once; filters narrow the rest
 
@@ -124,6 +124,19 @@ with tab_book:
         code_form("codes_create", t("codes.create"), "codes.created",
                   lambda name, description: team_codes.create_code(db, name, description, author),
                   type="primary", icon=":material/add:")
+        with st.expander(t("codes.import.title"), icon=":material/upload_file:"):
+            st.caption(t("codes.import.help"))
+            with st.form("codes_import", clear_on_submit=True):
+                upload = file_uploader(t("codes.import.file"), type=["qdc", "qdpx", "xml"], key="codes_import_file")
+                if st.form_submit_button(t("codes.import.go")) and upload is not None:
+                    try:
+                        imported = team_codes.import_codebook(db, upload.getvalue(), author)
+                    except DomainError as e:
+                        show_error(e)
+                    else:
+                        done(" ".join(t(f"codes.import.{part}", n=n) for part, n in (
+                            ("done", len(imported.created)), ("present", len(imported.present)),
+                            ("unnamed", imported.unnamed)) if n or part == "done"))
     if editable and codes:
         st.markdown(f"**{t('codes.edit')}**")
         which = st.selectbox(t("codes.edit_which"), list(by_id), format_func=lambda i: by_id[i].name,

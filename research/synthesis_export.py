@@ -30,6 +30,9 @@ QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 QDC_SCHEMA_LOCATION = "urn:QDA-XML:codebook:1.0 http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd"
 GUID_NAMESPACE = uuid.UUID("6f1c1f0e-2a47-4c59-9a1e-ec0a7e5e0001")
 DIMENSIONS = ("relational", "service", "experiential", "emotional")
+# the group of the team's own codes: one GUID in every study's export, so that a codebook or project
+# exported by Écoute gives back only its team codes when imported (`research.team_codes.import_codebook`)
+TEAM_GROUP_GUID = str(uuid.uuid5(GUID_NAMESPACE, "team-codes"))
 LABEL_COLOURS = {IRRITANT: charts.RED.upper(), ENCHANTMENT: charts.GREEN.upper(), "neutral": charts.GREY.upper()}
 
 COLUMNS = [
@@ -176,7 +179,8 @@ def code_tree(codes: ET.Element, ns: str, study: str, themes: Sequence[CodebookT
     return the GUIDs of the steps that are moments of truth."""
 
     def code(parent, key, name, description="", colour=None, codable=True):
-        attrs = {"guid": code_guid(study, key), "name": name, "isCodable": "true" if codable else "false"}
+        guid = TEAM_GROUP_GUID if key == "team" else code_guid(study, key)
+        attrs = {"guid": guid, "name": name, "isCodable": "true" if codable else "false"}
         if colour:
             attrs["color"] = colour
         el = ET.SubElement(parent, f"{ns}Code", attrs)

@@ -21,6 +21,8 @@ migrations = Migrations("team_codes")
 
 NAME_MAX = 80
 T_CODES, T_CODINGS = "team_codes", "team_codings"
+CODEBOOK_MAX_BYTES = 20 * 1024 * 1024
+CODEBOOK_MAX_CODES = 1000
 
 
 class TeamCodeError(DomainError):
@@ -138,6 +140,96 @@ def remove_code(db: sqlite_utils.Database, utterance_ids: Iterable[int], code_id
         cur = db.execute(f"DELETE FROM {T_CODINGS} WHERE code_id = ? AND utterance_id IN ({','.join('?' * len(ids))})",
                          [code_id, *ids])
     return cur.rowcount
+
+
+@dataclass(frozen=True)
+class ImportedCodebook:
+    created: tuple[str, ...]     # names of the codes added
+    present: tuple[str, ...]     # already in the codebook (case and accents aside), left as they were
+    unnamed: int = 0             # codes without a name, or with one too long, left out
+
+
+def import_codebook(db: sqlite_utils.Database, data: bytes, author: str = "") -> ImportedCodebook:
+    """The codable codes of a REFI-QDA codebook (`.qdc`) or project (`.qdpx`), as NVivo, ATLAS.ti,
+    MAXQDA or QualCoder export them, added to the team's codebook with their definitions; code groups
+    that cannot be coded themselves are left out, and a code already there keeps its own definition.
+    From a file Écoute exported, only its team codes (not the analysis' feelings, steps and themes).
+    All or nothing: a file that cannot be read adds nothing."""
+    from research.synthesis_export import TEAM_GROUP_GUID
+
+    root = _codebook_root(data)
+    ours = next((el for el in root.iter() if _local(el.tag) == "Code" and el.get("guid") == TEAM_GROUP_GUID), None)
+    if ours is None and any(_local(el.tag) == "Code" for el in root.iter()) and \
+            (root.get("origin") or "").startswith("Écoute"):
+        raise TeamCodeError("This codebook from Écoute holds no team code.", key="codes.err.no_codes")
+    found: list[tuple[str, str]] = []
+    unnamed = 0
+    for el in (ours if ours is not None else root).iter():
+        if _local(el.tag) != "Code" or (el.get("isCodable") or "true").lower() != "true":
+            continue
+        name = " ".join((el.get("name") or "").split())
+        if not name or len(name) > NAME_MAX:
+            unnamed += 1
+            continue
+        description = next((" ".join((d.text or "").split()) for d in el if _local(d.tag) == "Description"), "")
+        found.append((name, description))
+    if not found:
+        raise TeamCodeError("This file holds no code that can be coded.", key="codes.err.no_codes")
+    if len(found) > CODEBOOK_MAX_CODES:
+        raise TeamCodeError(f"This codebook holds more than {CODEBOOK_MAX_CODES} codes.", key="codes.err.too_many",
+                            n=CODEBOOK_MAX_CODES)
+    known = {r[0] for r in db.execute(f"SELECT folded FROM {T_CODES}")}
+    created, present = [], []
+    now = now_iso()
+    with db.atomic():
+        for name, description in found:
+            folded = fold(name)
+            if folded in known:
+                present.append(name)
+                continue
+            known.add(folded)
+            db[T_CODES].insert({"name": name, "folded": folded, "description": description, "created_at": now,
+                                "updated_at": now, "author": author})
+            created.append(name)
+    return ImportedCodebook(tuple(created), tuple(present), unnamed)
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _codebook_root(data: bytes):
+    """The XML of a `.qdc`, or the `project.qde` inside a `.qdpx`, read without entities or DTDs."""
+    import io
+    import zipfile
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    if not data or not data.strip():
+        raise TeamCodeError("The file is empty.", key="codes.err.empty_file")
+    if len(data) > CODEBOOK_MAX_BYTES:
+        raise TeamCodeError("The file is larger than 20 MB.", key="codes.err.big_file")
+    if data[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                inner = next((n for n in zf.namelist() if n.lower().endswith(".qde")), None)
+                if inner is None or zf.getinfo(inner).file_size > CODEBOOK_MAX_BYTES:
+                    raise TeamCodeError("This archive holds no REFI-QDA project.", key="codes.err.not_codebook")
+                data = zf.read(inner)
+        except zipfile.BadZipFile:
+            raise TeamCodeError("This archive cannot be read.", key="codes.err.not_codebook") from None
+    try:
+        root = fromstring(data, forbid_dtd=True)
+    except ParseError as e:
+        raise TeamCodeError(f"This file is not well-formed XML (line {e.position[0]}).",
+                            key="codes.err.malformed_codebook", line=e.position[0]) from None
+    except DefusedXmlException:
+        raise TeamCodeError("This file declares entities or a DTD; it was not read.",
+                            key="codes.err.unsafe_codebook") from None
+    if _local(root.tag) not in ("CodeBook", "Project"):
+        raise TeamCodeError("This file is not a REFI-QDA codebook or project.", key="codes.err.not_codebook")
+    return root
 
 
 def codes_by_utterance(db: sqlite_utils.Database) -> dict[int, tuple[tuple[int, str], ...]]:

@@ -13,6 +13,8 @@ import pytest
 from research import synthesis_store as S
 from research import team_codes as C
 from research.errors import DomainError
+from research.folding import fold
+from research.store import open_database
 from ui.i18n import t
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -166,3 +168,49 @@ def test_the_synthesis_filters_keep_the_utterances_of_the_codes_chosen(study):
     assert len(either) == 5
     shown = findings(records, "irritant", Filters(team_codes=("Parcours digital",)))
     assert sum(f.mentions for f in shown) == sum(u.label == "irritant" for u in records[2:5])
+
+
+NVIVO_LIKE = """<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo 14">
+  <Codes>
+    <Code guid="11111111-1111-4111-8111-111111111111" name="Relation client" isCodable="false">
+      <Code guid="22222222-2222-4222-8222-222222222222" name="Écoute du  conseiller" isCodable="true">
+        <Description>Le conseiller a pris le temps d'entendre.</Description>
+      </Code>
+      <Code guid="33333333-3333-4333-8333-333333333333" name="prix" isCodable="true">
+        <Description>Une autre définition du prix.</Description>
+      </Code>
+    </Code>
+    <Code guid="44444444-4444-4444-8444-444444444444" name="Délais" isCodable="true"/>
+    <Code guid="55555555-5555-4555-8555-555555555555" name="" isCodable="true"/>
+  </Codes>
+</CodeBook>"""
+
+
+def test_a_codebook_from_another_tool_joins_the_team_s_and_a_bad_file_adds_nothing(study):
+    C.create_code(study, "Prix", "Ce que coûte la mutuelle.")
+    done = C.import_codebook(study, NVIVO_LIKE.encode(), "Claire")
+    assert done.created == ("Écoute du conseiller", "Délais") and done.present == ("prix",) and done.unnamed == 1
+    codes = {c.name: c.description for c in C.list_codes(study)}
+    assert codes == {"Délais": "", "Écoute du conseiller": "Le conseiller a pris le temps d'entendre.",
+                     "Prix": "Ce que coûte la mutuelle."}
+    # a project exported by Écoute itself gives back its team codes only, not the analysis' codes
+    records = S.load_coded(study)
+    C.create_code(study, "Parcours digital", "L'application et le site.")
+    project = S.export_project(study, records, fr)
+    other = open_database(":memory:")
+    again = C.import_codebook(other, project)
+    assert sorted(again.created) == ["Délais", "Parcours digital", "Prix", "Écoute du conseiller"]
+    assert {c.name: c.description for c in C.list_codes(other)}["Parcours digital"] == "L'application et le site."
+    assert C.import_codebook(other, S.export_codebook(study, records, fr)).present == tuple(
+        sorted(again.created, key=fold)), "the same codes again, from the .qdc: all there already"
+    refused("codes.err.no_codes", lambda: C.import_codebook(
+        open_database(":memory:"), S.export_codebook(open_database(":memory:"), records, fr)))
+    before = len(C.list_codes(study))
+    for data, key in ((b"", "codes.err.empty_file"), (b"<CodeBook><Code name='x'>", "codes.err.malformed_codebook"),
+                      (b"<html><body/></html>", "codes.err.not_codebook"),
+                      (b'<!DOCTYPE a [<!ENTITY b "c">]><CodeBook>&b;</CodeBook>', "codes.err.unsafe_codebook"),
+                      (b"PK\x03\x04 not a zip", "codes.err.not_codebook"),
+                      (b"<CodeBook xmlns='urn:QDA-XML:codebook:1.0'><Codes/></CodeBook>", "codes.err.no_codes")):
+        refused(key, lambda: C.import_codebook(study, data))
+    assert len(C.list_codes(study)) == before
