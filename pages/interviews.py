@@ -7,12 +7,14 @@ import streamlit as st
 
 from research import interviews as I
 from research import scores as S
+from research import team_codes
 from research import transcripts as T
 from research.errors import DomainError
 from research.guides import list_guides
 from research.journeys import list_journeys, list_steps
 from research.participants import list_participants
 from research.workspace import get_workspace
+from ui.auth import can, current_user
 from ui.db import get_db
 from ui.i18n import day, day_column, day_input_format, t, table_numbers
 from ui.widgets import badge, figure, file_uploader, literal, page_header, remembered_select, show_error
@@ -184,6 +186,7 @@ with tab_open:
                     text = f"**{literal(u.text)}**" if u.id == at.id else literal(u.text)
                     st.markdown(f"{'➤ ' if u.id == at.id else ''}:gray[{who}] — {text}")
         st.markdown(f"##### {t('interviews.transcript')}")
+        coded = team_codes.codes_by_utterance(db)
         show_steps = st.toggle(t("interviews.show_steps"), value=bool(steps))
         last_turn = None
         for u in utterances:
@@ -195,8 +198,28 @@ with tab_open:
                 st.markdown(f"**{who}**" + (f" :gray[{T.elapsed(u.timestamp_s)}]" if u.timestamp_s is not None else ""))
             style = ":gray[{}]" if u.role == "interviewer" else "{}"
             mark = "➤ " if u.id == target_utterance else ""
-            st.markdown(mark + style.format(literal(u.text)))
+            tags = "".join(" " + badge(name, "violet") for _, name in coded.get(u.id, ()))
+            st.markdown(mark + style.format(literal(u.text)) + tags)
             last_turn = ((u.speaker, u.step_id), u.step_id)
+        book = {c.id: c.name for c in team_codes.list_codes(db)}
+        said = [u for u in utterances if u.role != "interviewer"]
+        if book and said and can("edit"):
+            with st.expander(t("interviews.code"), icon=":material/sell:"):
+                pick = st.selectbox(t("interviews.relink.utterance"), [u.id for u in said], key=f"code_utt_{interview.id}",
+                                    format_func=lambda i: next(f"{u.position}. {u.text[:80]}" for u in said if u.id == i))
+                current = [c for c, _ in coded.get(pick, ())]
+                chosen_codes = st.multiselect(t("codes.col.codes"), list(book), default=current,
+                                              format_func=book.get, key=f"code_set_{interview.id}_{pick}",
+                                              placeholder=t("codes.choose"))
+                if st.button(t("interviews.code.save"), key=f"code_save_{interview.id}"):
+                    try:
+                        added, removed = team_codes.set_codes(db, pick, chosen_codes,
+                                                              current_user().label if current_user() else "")
+                    except DomainError as e:
+                        show_error(e)
+                    else:
+                        st.toast(t("interviews.code.saved", added=added, removed=removed), icon=":material/check:")
+                        st.rerun()
         if steps:
             with st.expander(t("interviews.relink"), icon=":material/link:"):
                 chosen = st.selectbox(t("interviews.relink.utterance"), [u.id for u in utterances if u.role != "interviewer"],

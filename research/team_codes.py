@@ -232,6 +232,23 @@ def _codebook_root(data: bytes):
     return root
 
 
+def set_codes(db: sqlite_utils.Database, utterance_id: int, code_ids: Iterable[int], author: str = "") -> tuple[int, int]:
+    """Give one utterance exactly these codes, as a researcher does reading its transcript; returns how
+    many codes it gained and lost."""
+    wanted = {int(i) for i in code_ids}
+    for code_id in wanted:
+        get_code(db, code_id)
+    [uid] = _participant_utterances(db, [utterance_id])
+    had = {r[0] for r in db.execute(f"SELECT code_id FROM {T_CODINGS} WHERE utterance_id = ?", [uid])}
+    now = now_iso()
+    with db.atomic():
+        db[T_CODINGS].insert_all([{"utterance_id": uid, "code_id": c, "author": author, "coded_at": now}
+                                  for c in sorted(wanted - had)])
+        for c in had - wanted:
+            db.execute(f"DELETE FROM {T_CODINGS} WHERE utterance_id = ? AND code_id = ?", [uid, c])
+    return len(wanted - had), len(had - wanted)
+
+
 def codes_by_utterance(db: sqlite_utils.Database) -> dict[int, tuple[tuple[int, str], ...]]:
     """Each coded utterance's team codes, (id, name), in the codebook's order."""
     if T_CODINGS not in db.table_names():

@@ -392,3 +392,26 @@ def test_a_marketer_gets_the_report_but_not_the_raw_utterance_exports(app_env):
     assert not at.exception
     downloads = {getattr(b, "key", None) for b in at.get("download_button")}
     assert {"report_dl_html", "report_dl_docx", "report_dl_pptx", "report_dl_qdc", "report_dl_qdpx"} <= downloads
+
+
+def test_reading_a_transcript_the_researcher_sees_and_sets_an_utterance_s_team_codes(app_env):
+    from research import team_codes
+    from research.store import open_database
+    from ui.widgets import literal
+
+    db = open_database(app_env)
+    coded = team_codes.codes_by_utterance(db)
+    uid, codes = next(iter(sorted(coded.items())))
+    interview_id = db.execute("SELECT interview_id FROM utterances WHERE id = ?", [uid]).fetchone()[0]
+    at = signed_in(app_env, "chercheuse")
+    at.session_state["interview_pick"] = interview_id
+    at.run()
+    at.switch_page("pages/interviews.py").run()
+    assert not at.exception
+    assert any(f":violet-badge[{literal(codes[0][1])}]" in m.value for m in at.markdown)
+    at.selectbox(key=f"code_utt_{interview_id}").set_value(uid).run()
+    book = {c.name: c.id for c in team_codes.list_codes(db)}
+    at.multiselect(key=f"code_set_{interview_id}_{uid}").set_value([book["Prix et cotisations"]]).run()
+    at.button(key=f"code_save_{interview_id}").click().run()
+    assert not at.exception
+    assert [name for _, name in team_codes.codes_by_utterance(db)[uid]] == ["Prix et cotisations"]

@@ -214,3 +214,16 @@ def test_a_codebook_from_another_tool_joins_the_team_s_and_a_bad_file_adds_nothi
                       (b"<CodeBook xmlns='urn:QDA-XML:codebook:1.0'><Codes/></CodeBook>", "codes.err.no_codes")):
         refused(key, lambda: C.import_codebook(study, data))
     assert len(C.list_codes(study)) == before
+
+
+def test_reading_a_transcript_a_researcher_gives_an_utterance_exactly_its_codes(study):
+    price = C.create_code(study, "Prix")
+    digital = C.create_code(study, "Parcours digital")
+    delay = C.create_code(study, "Délais")
+    uid = S.load_coded(study)[0].utterance_id
+    assert C.set_codes(study, uid, [price, digital], "Claire") == (2, 0)
+    assert C.set_codes(study, uid, [digital, delay]) == (1, 1)
+    assert [name for _, name in C.codes_by_utterance(study)[uid]] == ["Délais", "Parcours digital"]
+    refused("codes.err.unknown", lambda: C.set_codes(study, uid, [price, 999]))
+    refused("codes.err.utterance", lambda: C.set_codes(study, 9000, [price]))  # the interviewer's
+    assert C.set_codes(study, uid, []) == (0, 2) and uid not in C.codes_by_utterance(study)
