@@ -711,7 +711,7 @@ def _pseudonymise_turns(db, interview, turns: list[Turn], mapping: dict, lang: s
 def delete_transcript(db: sqlite_utils.Database, transcript_id: int) -> None:
     with db.atomic():
         ids = [r[0] for r in db.execute("SELECT id FROM utterances WHERE transcript_id = ?", [transcript_id])]
-        for table in ("analysis_codes", "synthesis_label_reviews", "synthesis_theme_pins"):
+        for table in ("analysis_codes", "synthesis_label_reviews", "synthesis_theme_pins", "team_codings"):
             if table in db.table_names() and ids:
                 for start in range(0, len(ids), 500):
                     chunk = ids[start:start + 500]

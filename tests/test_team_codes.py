@@ -227,3 +227,23 @@ def test_reading_a_transcript_a_researcher_gives_an_utterance_exactly_its_codes(
     refused("codes.err.unknown", lambda: C.set_codes(study, uid, [price, 999]))
     refused("codes.err.utterance", lambda: C.set_codes(study, 9000, [price]))  # the interviewer's
     assert C.set_codes(study, uid, []) == (0, 2) and uid not in C.codes_by_utterance(study)
+
+
+def test_a_transcript_replaced_or_deleted_takes_its_utterances_codes_along(fresh_db):
+    from research import transcripts as T
+    from research.interviews import create_interview
+    from research.participants import create_participant
+
+    pid = create_participant(fresh_db, "customer")
+    iid = create_interview(fresh_db, "Entretien", participant_ids=[pid], status="done", when="2026-10-01")
+    data = "Claire: Et le prix ?\nSophie: Trop cher pour ce que c'est, vraiment trop cher.\n".encode()
+    T.import_transcript(fresh_db, iid, data, filename="a.txt", speakers={"Sophie": pid})
+    price = C.create_code(fresh_db, "Prix")
+    said = [u.id for u in T.list_utterances(fresh_db, iid) if u.role != "interviewer"]
+    C.apply_code(fresh_db, said, price)
+    T.import_transcript(fresh_db, iid, data, filename="a.txt", speakers={"Sophie": pid}, on_duplicate="replace")
+    assert C.get_code(fresh_db, price).uses == 0 and len(T.list_transcripts(fresh_db, iid)) == 1
+    said = [u.id for u in T.list_utterances(fresh_db, iid) if u.role != "interviewer"]
+    C.apply_code(fresh_db, said, price)
+    T.delete_transcript(fresh_db, T.list_transcripts(fresh_db, iid)[0]["id"])
+    assert C.get_code(fresh_db, price).uses == 0
