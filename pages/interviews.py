@@ -205,8 +205,9 @@ with tab_open:
         said = [u for u in utterances if u.role != "interviewer"]
         if book and said and can("edit"):
             with st.expander(t("interviews.code"), icon=":material/sell:"):
-                pick = st.selectbox(t("interviews.relink.utterance"), [u.id for u in said], key=f"code_utt_{interview.id}",
-                                    format_func=lambda i: next(f"{u.position}. {u.text[:80]}" for u in said if u.id == i))
+                pick = st.selectbox(
+                    t("interviews.relink.utterance"), [u.id for u in said], key=f"code_utt_{interview.id}",
+                    format_func=lambda i: next(f"{u.position}. {u.text[:80]}" for u in said if u.id == i))
                 current = [c for c, _ in coded.get(pick, ())]
                 chosen_codes = st.multiselect(t("codes.col.codes"), list(book), default=current,
                                               format_func=book.get, key=f"code_set_{interview.id}_{pick}",

@@ -54,7 +54,8 @@ with tab_code:
     words = a.text_input(t("codes.filter.words"), key="codes_filter_words", placeholder=t("codes.filter.words_hint"))
     themes = {u.theme_id: u.theme_label or t("synthesis.untitled") for u in records}
     theme = b.selectbox(t("synthesis.theme"), [None, *sorted(themes, key=lambda i: fold(themes[i]))],
-                        format_func=lambda i: t("codes.filter.all") if i is None else themes[i], key="codes_filter_theme")
+                        format_func=lambda i: t("codes.filter.all") if i is None else themes[i],
+                        key="codes_filter_theme")
     having = c.selectbox(t("codes.filter.having"), [None, 0, *by_id],
                          format_func=lambda i: (t("codes.filter.all") if i is None else t("codes.filter.uncoded")
                                                 if i == 0 else by_id[i].name), key="codes_filter_having")

@@ -54,7 +54,8 @@ def coded_rows(records: Iterable[CodedUtterance]) -> list[dict]:
             "step": u.step_label, "moment_of_truth": u.moment_of_truth, "channel": u.channel or "",
             "label": u.label, "confidence": round(u.confidence, 3), "intensity": round(u.intensity, 3),
             "expectation": u.expectation, "dimension": u.dimension or "", "theme_id": u.theme_id,
-            "theme": u.theme_label, "team_codes": "; ".join(u.team_codes), "corrected": u.corrected, "machine_label": u.machine_label or "",
+            "theme": u.theme_label, "team_codes": "; ".join(u.team_codes), "corrected": u.corrected,
+            "machine_label": u.machine_label or "",
             "language": u.language, "text": u.text,
         })
     return rows

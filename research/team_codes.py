@@ -232,7 +232,8 @@ def _codebook_root(data: bytes):
     return root
 
 
-def set_codes(db: sqlite_utils.Database, utterance_id: int, code_ids: Iterable[int], author: str = "") -> tuple[int, int]:
+def set_codes(db: sqlite_utils.Database, utterance_id: int, code_ids: Iterable[int],
+              author: str = "") -> tuple[int, int]:
     """Give one utterance exactly these codes, as a researcher does reading its transcript; returns how
     many codes it gained and lost."""
     wanted = {int(i) for i in code_ids}
