@@ -6,7 +6,7 @@ import streamlit as st
 from research import team_codes
 from research.errors import DomainError
 from research.folding import fold
-from research.synthesis_charts import label_mix_chart
+from research.synthesis_charts import code_persona_chart, label_mix_chart
 from ui.auth import can, current_user
 from ui.db import get_db
 from ui.i18n import count, t
@@ -120,6 +120,11 @@ with tab_book:
             t("codes.col.step"): ", ".join(f"{name} ({n})" for name, n in s.steps[:2]),
             t("codes.col.persona"): ", ".join(f"{name} ({n})" for name, n in s.personas[:2]),
         } for s in summaries]), hide_index=True, width="stretch", placeholder="—")
+        grid = code_persona_chart(team_codes.persona_grid(codes, records), t)
+        if grid is not None:
+            st.markdown(f"**{t('codes.by_persona')}**")
+            show_chart(grid)
+            st.caption(t("codes.by_persona_help"))
     if editable:
         st.markdown(f"**{t('codes.new')}**")
         code_form("codes_create", t("codes.create"), "codes.created",

@@ -131,6 +131,33 @@ def heatmap_chart(cells: Sequence[HeatCell], t: Translate, *, width: int | str =
     return (rect + text).properties(width=width, height=alt.Step(36))
 
 
+def code_persona_chart(cells: Sequence, t: Translate, *, width: int | str = "container") -> alt.Chart | None:
+    """Team codes x personas (`research.team_codes.persona_grid`): colour = enchantments minus irritants,
+    text = how many participants of the persona said something carrying the code."""
+    if not cells:
+        return None
+    df = pd.DataFrame([{"code": c.code, "persona": c.persona, "participants": c.participants,
+                        "utterances": c.utterances, "irritants": c.irritants, "enchantments": c.enchantments,
+                        "balance": c.enchantments - c.irritants} for c in cells])
+    extent = max(1, int(df["balance"].abs().max()))
+    base = alt.Chart(df).encode(
+        y=alt.Y("code:N", title=t("codes.name"), axis=alt.Axis(labelLimit=260)),
+        x=alt.X("persona:N", title=t("codes.col.persona_one"),
+                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')")),
+    )
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.Color("balance:Q", title=t("synthesis.heat.balance"), scale=valence_scale(extent)),
+        tooltip=[alt.Tooltip("code:N", title=t("codes.name")),
+                 alt.Tooltip("persona:N", title=t("codes.col.persona_one")),
+                 alt.Tooltip("participants:Q", title=t("codes.col.participants")),
+                 alt.Tooltip("utterances:Q", title=t("codes.col.utterances")),
+                 alt.Tooltip("irritants:Q", title=t("synthesis.irritants")),
+                 alt.Tooltip("enchantments:Q", title=t("synthesis.enchantments"))],
+    )
+    text = base.mark_text(fontSize=12, fontWeight="bold").encode(text="participants:Q")
+    return (rect + text).properties(width=width, height=alt.Step(36))
+
+
 def brand_gap_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "container") -> alt.Chart | None:
     """One bar per (value, group): how often it is evoked, coloured by the valence of what is said.
 

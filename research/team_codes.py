@@ -298,3 +298,31 @@ def summaries(codes: Sequence[TeamCode], records: Sequence[CodedUtterance]) -> l
                                labels["irritant"], labels["enchantment"], labels["neutral"],
                                tuple(steps.most_common()), tuple(personas.most_common())))
     return sorted(out, key=lambda s: (-s.utterances, fold(s.code.name)))
+
+
+@dataclass(frozen=True)
+class CodePersonaCell:
+    """What the utterances of one persona carrying one team code say: how many, how felt, by how many people."""
+
+    code: str
+    persona: str
+    utterances: int
+    participants: int
+    irritants: int
+    enchantments: int
+
+
+def persona_grid(codes: Sequence[TeamCode], records: Sequence[CodedUtterance]) -> list[CodePersonaCell]:
+    """Team codes × personas, for the cells where someone said something (participants without a persona
+    left out)."""
+    cells = []
+    for code in codes:
+        by_persona: dict[str, list[CodedUtterance]] = {}
+        for u in records:
+            if code.name in u.team_codes and u.persona_name:
+                by_persona.setdefault(u.persona_name, []).append(u)
+        for persona, mine in sorted(by_persona.items(), key=lambda kv: fold(kv[0])):
+            cells.append(CodePersonaCell(code.name, persona, len(mine), len({u.participant_id for u in mine}),
+                                         sum(u.label == "irritant" for u in mine),
+                                         sum(u.label == "enchantment" for u in mine)))
+    return cells

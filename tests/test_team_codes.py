@@ -247,3 +247,23 @@ def test_a_transcript_replaced_or_deleted_takes_its_utterances_codes_along(fresh
     C.apply_code(fresh_db, said, price)
     T.delete_transcript(fresh_db, T.list_transcripts(fresh_db, iid)[0]["id"])
     assert C.get_code(fresh_db, price).uses == 0
+
+
+def test_codes_cross_personas_by_participants_and_feeling(study):
+    from research.synthesis_charts import code_persona_chart
+
+    price = C.create_code(study, "Prix")
+    records = S.load_coded(study)
+    mine = records[:2] + records[5:7] + records[10:11]
+    C.apply_code(study, [u.utterance_id for u in mine], price)
+    cells = C.persona_grid(C.list_codes(study), S.load_coded(study))
+    by_persona = {c.persona: c for c in cells}
+    for persona in {u.persona_name for u in mine}:
+        theirs = [u for u in mine if u.persona_name == persona]
+        cell = by_persona[persona]
+        assert (cell.utterances, cell.participants) == (len(theirs), len({u.participant_id for u in theirs}))
+        assert cell.irritants == sum(u.label == "irritant" for u in theirs)
+    assert {c.code for c in cells} == {"Prix"} and len(cells) == len({u.persona_name for u in mine})
+    spec = code_persona_chart(cells, fr).to_dict()
+    assert {row["persona"] for row in spec["datasets"][next(iter(spec["datasets"]))]} == set(by_persona)
+    assert code_persona_chart([], fr) is None
