@@ -110,25 +110,33 @@ def heatmap_chart(cells: Sequence[HeatCell], t: Translate, *, width: int | str =
         "text": f"{c.irritants} / {c.enchantments}",
     } for c in cells])
     order = list(dict.fromkeys(df.sort_values("position")["step"]))
-    extent = max(1, int(df["balance"].abs().max()))
-    base = alt.Chart(df).encode(
-        y=alt.Y("step:N", sort=order, title=t("synthesis.curve.step"), axis=alt.Axis(labelLimit=260)),
-        # every channel named, on as many lines as it has words ("Application / mobile"): left to
-        # itself, Vega-Lite dropped every other label once the names met
-        x=alt.X("channel:N", title=t("synthesis.heat.channel"),
-                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')")),
-    )
-    rect = base.mark_rect(stroke="white").encode(
-        color=alt.Color("balance:Q", title=t("synthesis.heat.balance"),
-                        scale=valence_scale(extent)),
+    return _balance_grid(
+        df, t, row="step", row_title=t("synthesis.curve.step"), row_sort=order, column="channel",
+        column_title=t("synthesis.heat.channel"), text="text:N", width=width,
         tooltip=[alt.Tooltip("step:N", title=t("synthesis.curve.step")),
                  alt.Tooltip("channel:N", title=t("synthesis.heat.channel")),
                  alt.Tooltip("irritants:Q", title=t("synthesis.irritants")),
                  alt.Tooltip("enchantments:Q", title=t("synthesis.enchantments")),
-                 alt.Tooltip("total:Q", title=t("synthesis.curve.coded"))],
+                 alt.Tooltip("total:Q", title=t("synthesis.curve.coded"))])
+
+
+def _balance_grid(df: pd.DataFrame, t: Translate, *, row: str, row_title: str, column: str, column_title: str,
+                  text: str, tooltip: list, width: int | str, row_sort=alt.Undefined) -> alt.Chart:
+    """Rows x columns, each cell coloured by its "balance" (enchantments minus irritants) with `text`
+    written in it."""
+    extent = max(1, int(df["balance"].abs().max()))
+    base = alt.Chart(df).encode(
+        y=alt.Y(f"{row}:N", sort=row_sort, title=row_title, axis=alt.Axis(labelLimit=260)),
+        # every column named, on as many lines as it has words ("Application / mobile"): left to
+        # itself, Vega-Lite dropped every other label once the names met
+        x=alt.X(f"{column}:N", title=column_title,
+                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')")),
     )
-    text = base.mark_text(fontSize=12, fontWeight="bold").encode(text="text:N")
-    return (rect + text).properties(width=width, height=alt.Step(36))
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.Color("balance:Q", title=t("synthesis.heat.balance"), scale=valence_scale(extent)),
+        tooltip=tooltip)
+    written = base.mark_text(fontSize=12, fontWeight="bold").encode(text=text)
+    return (rect + written).properties(width=width, height=alt.Step(36))
 
 
 def code_persona_chart(cells: Sequence, t: Translate, *, width: int | str = "container") -> alt.Chart | None:
@@ -139,23 +147,15 @@ def code_persona_chart(cells: Sequence, t: Translate, *, width: int | str = "con
     df = pd.DataFrame([{"code": c.code, "persona": c.persona, "participants": c.participants,
                         "utterances": c.utterances, "irritants": c.irritants, "enchantments": c.enchantments,
                         "balance": c.enchantments - c.irritants} for c in cells])
-    extent = max(1, int(df["balance"].abs().max()))
-    base = alt.Chart(df).encode(
-        y=alt.Y("code:N", title=t("codes.name"), axis=alt.Axis(labelLimit=260)),
-        x=alt.X("persona:N", title=t("codes.col.persona_one"),
-                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')")),
-    )
-    rect = base.mark_rect(stroke="white").encode(
-        color=alt.Color("balance:Q", title=t("synthesis.heat.balance"), scale=valence_scale(extent)),
+    return _balance_grid(
+        df, t, row="code", row_title=t("codes.name"), column="persona", column_title=t("codes.col.persona_one"),
+        text="participants:Q", width=width,
         tooltip=[alt.Tooltip("code:N", title=t("codes.name")),
                  alt.Tooltip("persona:N", title=t("codes.col.persona_one")),
                  alt.Tooltip("participants:Q", title=t("codes.col.participants")),
                  alt.Tooltip("utterances:Q", title=t("codes.col.utterances")),
                  alt.Tooltip("irritants:Q", title=t("synthesis.irritants")),
-                 alt.Tooltip("enchantments:Q", title=t("synthesis.enchantments"))],
-    )
-    text = base.mark_text(fontSize=12, fontWeight="bold").encode(text="participants:Q")
-    return (rect + text).properties(width=width, height=alt.Step(36))
+                 alt.Tooltip("enchantments:Q", title=t("synthesis.enchantments"))])
 
 
 def brand_gap_chart(rows: Sequence[dict], t: Translate, *, width: int | str = "container") -> alt.Chart | None:
