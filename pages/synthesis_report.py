@@ -6,6 +6,7 @@ import streamlit as st
 
 from research import synthesis_store
 from research.errors import DomainError
+from research.store import read_at
 from research.synthesis import overview
 from ui.auth import can
 from ui.db import db_path, get_db
@@ -59,8 +60,9 @@ if not can("export.raw"):  # every coded utterance: not for marketers
     st.stop()
 st.caption(t("synthesis.report.data_help"))
 c1, c2, c3 = st.columns(3)
-c1.download_button(t("synthesis.report.csv"), synthesis_store.export_csv(records), f"{slug}-coded.csv", "text/csv",
-                   key="report_dl_csv", icon=":material/table:", width="stretch")
+# the files below are written when their button is clicked, not on every run of the page
+c1.download_button(t("synthesis.report.csv"), partial(synthesis_store.export_csv, records), f"{slug}-coded.csv",
+                   "text/csv", key="report_dl_csv", icon=":material/table:", width="stretch", on_click="ignore")
 if c2.button(t("synthesis.report.xlsx_build"), key="report_xlsx_build", icon=":material/grid_on:",
              width="stretch"):
     st.session_state["synthesis_report_xlsx"] = (stamp, synthesis_store.export_xlsx(records))
@@ -69,11 +71,12 @@ if xlsx and xlsx[0] == stamp:
     c2.download_button(t("synthesis.report.xlsx"), xlsx[1], f"{slug}-coded.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="report_dl_xlsx", icon=":material/download:", width="stretch")
-c3.download_button(t("synthesis.report.qdc"), synthesis_store.export_codebook(db, records, tr), f"{slug}-codebook.qdc",
-                   "application/xml", key="report_dl_qdc", icon=":material/account_tree:", width="stretch")
+c3.download_button(t("synthesis.report.qdc"), partial(read_at, db_path(), synthesis_store.export_codebook, records, tr),
+                   f"{slug}-codebook.qdc", "application/xml", key="report_dl_qdc", icon=":material/account_tree:",
+                   width="stretch", on_click="ignore")
 st.caption(t("synthesis.report.qdc_help"))
 c1, _ = st.columns([1, 2])
-c1.download_button(t("synthesis.report.qdpx"), partial(synthesis_store.project_file, db_path(), records, tr),
+c1.download_button(t("synthesis.report.qdpx"), partial(read_at, db_path(), synthesis_store.export_project, records, tr),
                    f"{slug}-project.qdpx", "application/zip", key="report_dl_qdpx", icon=":material/folder_zip:",
-                   width="stretch", on_click="ignore")  # written on the click, not on every run of the page
+                   width="stretch", on_click="ignore")
 st.caption(t("synthesis.report.qdpx_help"))

@@ -209,13 +209,8 @@ def report_files(db: sqlite_utils.Database, session_id: int, t: Translate, lang:
 
 def report_file(path, session_id: int, kind: str, t: Translate, lang: str,
                 records: Sequence[CodedUtterance] = ()) -> bytes:
-    """One format ("docx" or "html") of the session's report, read from the workspace at `path` when it
-    is asked for: a download button calls it on the click, from a thread of its own, where the page's
-    connection may not go."""
-    from research.store import open_database
+    """One format ("docx" or "html") of the session's report, read from the workspace at `path` when a
+    download button asks for it (`research.store.read_at`)."""
+    from research.store import read_at
 
-    db = open_database(path, migrate_schema=False)
-    try:
-        return report_files(db, session_id, t, lang, records)[kind]
-    finally:
-        db.close()
+    return read_at(path, report_files, session_id, t, lang, records)[kind]

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -31,6 +32,7 @@ ENV_DB = "ECOUTE_DB"
 MIGRATIONS_TABLE = "_ecoute_migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
 
 
 class StoreError(DomainError):
@@ -236,6 +238,17 @@ def migrate(
             )
         applied.append(f"{set_name}.{name}")
     return applied
+
+
+def read_at(path: str | os.PathLike, read: Callable[..., T], *args, **kwargs) -> T:
+    """`read(db, *args, **kwargs)` on the workspace at `path`, opened for this call alone and closed
+    after it: a download button calls its data when it is clicked, from a thread of its own, where the
+    page's connection may not go."""
+    db = open_database(path, migrate_schema=False)
+    try:
+        return read(db, *args, **kwargs)
+    finally:
+        db.close()
 
 
 def open_database(

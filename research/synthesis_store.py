@@ -791,17 +791,6 @@ def export_project(db: sqlite_utils.Database, records: Sequence[CodedUtterance],
                         themes, t, steps=steps, team_codes=_team_codebook(db))
 
 
-def project_file(path, records: Sequence[CodedUtterance], t) -> bytes:
-    """`export_project` read from the workspace at `path` when it is asked for: a download button calls
-    it on the click, from a thread of its own, where the page's connection may not go."""
-    from research.store import open_database
-
-    db = open_database(path, migrate_schema=False)
-    try:
-        return export_project(db, records, t)
-    finally:
-        db.close()
-
 
 # ---------------------------------------------------------------- running the analysis
 
