@@ -711,11 +711,13 @@ def _pseudonymise_turns(db, interview, turns: list[Turn], mapping: dict, lang: s
 def delete_transcript(db: sqlite_utils.Database, transcript_id: int) -> None:
     with db.atomic():
         ids = [r[0] for r in db.execute("SELECT id FROM utterances WHERE transcript_id = ?", [transcript_id])]
-        for table in ("analysis_codes", "synthesis_label_reviews", "synthesis_theme_pins", "team_codings"):
-            if table in db.table_names() and ids:
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start:start + 500]
-                    db.execute(f"DELETE FROM {table} WHERE utterance_id IN ({','.join('?' * len(chunk))})", chunk)
+        # every table that points at utterances (codes, corrections, pins, traits, the team's codings):
+        # found by its column, so that a table added later is not forgotten
+        pointing = [t for t in db.table_names() if "_fts" not in t and "utterance_id" in db[t].columns_dict]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for table in pointing:
+                db.execute(f"DELETE FROM {table} WHERE utterance_id IN ({','.join('?' * len(chunk))})", chunk)
         db["utterances"].delete_where("transcript_id = ?", [transcript_id])
         if "pseudonym_map" in db.table_names():
             db["pseudonym_map"].delete_where("transcript_id = ?", [transcript_id])

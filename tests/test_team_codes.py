@@ -245,8 +245,10 @@ def test_a_transcript_replaced_or_deleted_takes_its_utterances_codes_along(fresh
     assert C.get_code(fresh_db, price).uses == 0 and len(T.list_transcripts(fresh_db, iid)) == 1
     said = [u.id for u in T.list_utterances(fresh_db, iid) if u.role != "interviewer"]
     C.apply_code(fresh_db, said, price)
+    fresh_db["analysis_persona_traits"].insert({"participant_id": pid, "utterance_id": said[0], "text": "…"})
     T.delete_transcript(fresh_db, T.list_transcripts(fresh_db, iid)[0]["id"])
     assert C.get_code(fresh_db, price).uses == 0
+    assert fresh_db["analysis_persona_traits"].count == 0, "nor a trait quoting a deleted utterance"
 
 
 def test_codes_cross_personas_by_participants_and_feeling(study):
