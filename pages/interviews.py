@@ -186,7 +186,7 @@ with tab_open:
                     text = f"**{literal(u.text)}**" if u.id == at.id else literal(u.text)
                     st.markdown(f"{'➤ ' if u.id == at.id else ''}:gray[{who}] — {text}")
         st.markdown(f"##### {t('interviews.transcript')}")
-        coded = team_codes.codes_by_utterance(db)
+        coded = team_codes.codes_by_utterance(db, interview.id)
         show_steps = st.toggle(t("interviews.show_steps"), value=bool(steps))
         last_turn = None
         for u in utterances:

@@ -250,13 +250,18 @@ def set_codes(db: sqlite_utils.Database, utterance_id: int, code_ids: Iterable[i
     return len(wanted - had), len(had - wanted)
 
 
-def codes_by_utterance(db: sqlite_utils.Database) -> dict[int, tuple[tuple[int, str], ...]]:
-    """Each coded utterance's team codes, (id, name), in the codebook's order."""
+def codes_by_utterance(db: sqlite_utils.Database,
+                       interview_id: int | None = None) -> dict[int, tuple[tuple[int, str], ...]]:
+    """Each coded utterance's team codes, (id, name), in the codebook's order; of one interview's
+    utterances only when `interview_id` is given."""
     if T_CODINGS not in db.table_names():
         return {}
+    where, args = ("WHERE u.interview_id = ?", [interview_id]) if interview_id is not None else ("", [])
     out: dict[int, list[tuple[int, str]]] = {}
     for uid, cid, name in db.execute(f"""SELECT k.utterance_id, c.id, c.name FROM {T_CODINGS} k
-                                         JOIN {T_CODES} c ON c.id = k.code_id ORDER BY c.folded"""):
+                                         JOIN {T_CODES} c ON c.id = k.code_id
+                                         JOIN utterances u ON u.id = k.utterance_id {where}
+                                         ORDER BY c.folded""", args):
         out.setdefault(uid, []).append((cid, name))
     return {uid: tuple(codes) for uid, codes in out.items()}
 

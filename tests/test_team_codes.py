@@ -224,6 +224,9 @@ def test_reading_a_transcript_a_researcher_gives_an_utterance_exactly_its_codes(
     assert C.set_codes(study, uid, [price, digital], "Claire") == (2, 0)
     assert C.set_codes(study, uid, [digital, delay]) == (1, 1)
     assert [name for _, name in C.codes_by_utterance(study)[uid]] == ["Délais", "Parcours digital"]
+    interview = study.execute("SELECT interview_id FROM utterances WHERE id = ?", [uid]).fetchone()[0]
+    assert C.codes_by_utterance(study, interview) == C.codes_by_utterance(study)
+    assert C.codes_by_utterance(study, interview + 1) == {}
     refused("codes.err.unknown", lambda: C.set_codes(study, uid, [price, 999]))
     refused("codes.err.utterance", lambda: C.set_codes(study, 9000, [price]))  # the interviewer's
     assert C.set_codes(study, uid, []) == (0, 2) and uid not in C.codes_by_utterance(study)
