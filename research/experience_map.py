@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from research.synthesis import (
     ENCHANTMENT, EXPECTATION, IRRITANT, CodedUtterance, Filters, apply_filters, emotional_curve, findings,
 )
+from research.quoting import short_quote
 from research.synthesis_charts import GREEN, RED
 from research.nlp.themes import MISCELLANEOUS_ID
 
@@ -200,8 +201,8 @@ def _map_table(columns: Sequence[MapColumn], t: Translate, *, fluid: bool = Fals
     def quote(c: MapColumn) -> str:
         if c.quote is None:
             return "—"
-        text = c.quote.text if len(c.quote.text) <= 160 else c.quote.text[:157].rsplit(" ", 1)[0] + " …"
-        return f"<blockquote>« {e(text)} »<cite>{e(c.quote.participant_code)}</cite></blockquote>"
+        return (f"<blockquote>« {e(short_quote(c.quote.text, 160))} »"
+                f"<cite>{e(c.quote.participant_code)}</cite></blockquote>")
 
     rows = ['<tr><th class="lane"></th>' + "".join(
         f'<th class="macro" colspan="{n}">{e(name)}</th>' for name, n in macro_spans(columns)) + "</tr>"]
