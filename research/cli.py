@@ -180,22 +180,24 @@ def models():
 @models.command("prepare")
 @click.option("--force", is_flag=True, help="Rebuild even when they exist for the installed packages.")
 def models_prepare(force):
-    """Build models/derived/: the int8 ONNX embedding model, spaCy's English tokenizer rules, the seed n-gram model.
+    """Build models/derived/: the int8 ONNX embedding model, spaCy's English tokenizer rules, the seed n-gram
+    model, the French accent table.
 
     Offline, about fifteen seconds. Run by `make setup`; `ecoute analyze` does it on first use otherwise.
     Those built there for other installed versions or other seeds are removed.
     """
-    from research.nlp import classify, derived, english_tokenizer
+    from research.nlp import accents, classify, derived, english_tokenizer
     from research.nlp.onnx_encoder import OnnxModelError, folder_name, prepare
 
     try:
         folder = prepare(force=force, echo=lambda text: click.echo(text, err=True))
         rules = english_tokenizer.prepare(force=force)
         ngrams = classify.prepare_seed_ngrams(force=force)
+        french_accents = accents.prepare_french_accents(force=force)
     except (OnnxModelError, OSError) as e:
         raise click.ClickException(str(e)) from e
     for kept, kind in ((folder, folder_name("*")), (rules, english_tokenizer.RULE_FILES),
-                       (ngrams, classify.NGRAM_FILES)):
+                       (ngrams, classify.NGRAM_FILES), (french_accents, accents.ACCENT_FILES)):
         click.echo(str(kept))
         for old in derived.drop_superseded(kept, kind):
             click.echo(f"removed {old.name}, built for other versions or seeds", err=True)

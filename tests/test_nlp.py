@@ -777,6 +777,27 @@ def test_accents_typed_bare_are_given_back_only_where_one_spelling_stands_out():
         "TRÈS déçu, Très cher. Sur le marche."
     # two spellings alike ("élevé", "élève") or the word as typed written more often: left as typed
     assert accents.restore_accents("Prix eleve, email envoye.", spellings) == "Prix eleve, email envoye."
+    assert accents.accent_table(spellings) == {"decu": "déçu", "tres": "très"}
+
+
+def test_the_french_accent_table_is_kept_and_answers_as_the_rules_do(tmp_path, monkeypatch):
+    monkeypatch.setattr(derived, "roots", lambda: [tmp_path])
+    typed = "Tres decu, delai de reponse enorme. Le marche est sur, l'email aussi."
+    accents.french_accents.cache_clear()
+    try:
+        by_rules = accents.restore_accents(typed, accents.french_spellings())
+        assert by_rules.startswith("Très déçu, délai de réponse énorme.")
+        assert accents.with_french_accents(typed) == by_rules
+        stored = list(tmp_path.glob("fr-accents-*.json"))
+        assert len(stored) == 1
+        table = json.loads(stored[0].read_text(encoding="utf-8"))
+        assert table["tres"] == "très" and "sur" not in table and "email" not in table
+        stored[0].write_text("{damaged", encoding="utf-8")  # worked out again and written over, not an error
+        accents.french_accents.cache_clear()
+        assert accents.with_french_accents(typed) == by_rules
+        assert json.loads(stored[0].read_text(encoding="utf-8")) == table
+    finally:
+        accents.french_accents.cache_clear()
 
 
 def test_french_typed_without_accents_is_read_as_written_with_them():

@@ -13,13 +13,22 @@ and "je recommande" are words, though "compliqué" and "recommandé" are written
 Only the analysis reads the restored text; transcripts, quotes and exports keep what was typed. The
 sentence embeddings fold accents on their own (their tokenizer drops them), so they read either
 form alike.
+
+Which bare words get which accents depends only on wordfreq's list and the rules below, so the
+answer for all of them (some 41,000 words) is worked out once and kept among the derived
+artefacts (`models/derived/fr-accents-….json`, by `ecoute models prepare` or on first use): reading
+it takes two hundredths of a second, where reading wordfreq's list and indexing its 55,000 accented
+words by bare form took 0.5 s in every process that analysed French.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from research.folding import fold
 
@@ -90,20 +99,77 @@ def restore_accents(text: str, spellings: Spellings, memo: dict[str, str | None]
     """`text` with the accents of its bare words given back where one spelling stands out."""
     memo = {} if memo is None else memo
 
-    def restore(m: re.Match) -> str:
-        typed = m.group()
-        low = typed.lower()
+    def accented(low: str) -> str | None:
         if low not in memo:
             memo[low] = accented_form(low, spellings)
-        found = memo[low]
+        return memo[low]
+
+    return _restored(text, accented)
+
+
+def _restored(text: str, accented: Callable[[str], str | None]) -> str:
+    """`text` with each bare word written as `accented(word in lower case)` says, when it says one."""
+    def restore(m: re.Match) -> str:
+        typed = m.group()
+        found = accented(typed.lower())
         return _cased_like(typed, found) if found else typed
 
     return _BARE_WORD.sub(restore, text)
 
 
-_found_in_french: dict[str, str | None] = {}  # bare word → its accented spelling or None, asked once per process
+def accent_table(spellings: Spellings) -> dict[str, str]:
+    """Every bare word of `spellings` that gets accents, with its accented spelling."""
+    table = {}
+    for bare in sorted(spellings.accented):
+        found = accented_form(bare, spellings)
+        if found:
+            table[bare] = found
+    return table
+
+
+ACCENT_FILES = "fr-accents-*.json"  # the French accent table in models/derived/, one per wordfreq and rules
+# the code the table follows: these rules, and `fold`, which writes a word's bare form
+ACCENT_SOURCES = (Path(__file__), Path(__file__).resolve().parents[1] / "folding.py")
+
+
+def _accent_file_name() -> str:
+    from importlib.metadata import version
+
+    h = hashlib.sha256(f"wordfreq {version('wordfreq')}".encode())
+    for path in ACCENT_SOURCES:
+        h.update(path.read_bytes())
+    return ACCENT_FILES.replace("*", h.hexdigest()[:16])
+
+
+def prepare_french_accents(force: bool = False) -> Path:
+    """Write the French accent table into models/derived/ (or find it there); returns the file."""
+    from research.nlp import derived
+
+    name = _accent_file_name()
+    if not force:
+        stored = next((root / name for root in derived.roots() if (root / name).exists()), None)
+        if stored is not None:
+            return stored
+    path = derived.writable_root() / name
+    derived.write_atomically(path, json.dumps(accent_table(french_spellings()), ensure_ascii=False))
+    return path
+
+
+@lru_cache(maxsize=1)
+def french_accents() -> dict[str, str]:
+    """The French accent table: read from the derived artefacts, else worked out (and kept when it can be)."""
+    for force in (False, True):  # a damaged file is worked out again and written over
+        try:
+            table = json.loads(prepare_french_accents(force).read_text(encoding="utf-8"))
+        except OSError:
+            break  # nowhere to keep it: worked out for this process
+        except ValueError:
+            continue
+        if isinstance(table, dict):
+            return table
+    return accent_table(french_spellings())
 
 
 def with_french_accents(typed: str) -> str:
     """French `typed` with the accents of its bare words given back where one spelling stands out."""
-    return restore_accents(typed, french_spellings(), _found_in_french) if typed else typed
+    return _restored(typed, french_accents().get) if typed else typed
