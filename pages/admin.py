@@ -13,7 +13,7 @@ from research.participants import list_participants
 from ui.auth import require_page
 from ui.db import db_path, get_db
 from ui.i18n import day_column, has, local_moment, moment_column, t
-from ui.widgets import figure, page_header, show_error
+from ui.widgets import figure, page_header, show_error, tabs
 
 
 def audit_word(kind: str, stored: str) -> str:
@@ -26,9 +26,9 @@ db = get_db()
 user = require_page("admin")
 page_header("admin.title", "admin.intro")
 
-tab_users, tab_audit, tab_consents, tab_erase, tab_backup = st.tabs(
+tab_users, tab_audit, tab_consents, tab_erase, tab_backup = tabs(
     [t("admin.tab.users"), t("admin.tab.audit"), t("admin.tab.consents"), t("admin.tab.erase"),
-     t("admin.tab.backup")])
+     t("admin.tab.backup")], key="admin_tabs")
 
 with tab_users:
     users = auth.list_users(db)

@@ -8,16 +8,16 @@ from research.workspace import LANGUAGES, Workspace, get_workspace, save_workspa
 from ui import keys
 from ui.db import get_db
 from ui.i18n import day, t
-from ui.widgets import badge, literal, page_header, show_error
+from ui.widgets import badge, literal, page_header, show_error, tabs
 
 db = get_db()
 page_header("brand.title", "brand.intro")
 platform = current_platform(db)
 workspace = get_workspace(db)
 
-tab_view, tab_edit, tab_versions, tab_workspace = st.tabs(
-    [t("brand.tab.view"), t("brand.tab.edit"), t("brand.tab.versions"), t("brand.tab.workspace")]
-)
+tab_view, tab_edit, tab_versions, tab_workspace = tabs(
+    [t("brand.tab.view"), t("brand.tab.edit"), t("brand.tab.versions"), t("brand.tab.workspace")],
+    key="brand_platform_tabs")
 
 with tab_view:
     if not platform.version:

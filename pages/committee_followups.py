@@ -11,7 +11,7 @@ from research.errors import DomainError
 from ui.committees import committee_or_stop, fmt_day, severity_icon
 from ui.db import get_db
 from ui.i18n import day_input_format, t
-from ui.widgets import literal, page_header, show_error
+from ui.widgets import literal, page_header, show_error, tabs
 
 db = get_db()
 page_header("committees.followups.title", "committees.followups.intro")
@@ -54,7 +54,8 @@ for f in followups:
             F.mark_sent(db, f.id)
             st.rerun()
 
-tab_new, tab_answers = st.tabs([t("committees.followups.tab_new"), t("committees.followups.tab_answers")])
+tab_new, tab_answers = tabs([t("committees.followups.tab_new"), t("committees.followups.tab_answers")],
+                            key="committee_followups_tabs")
 with tab_new:
     kind = st.selectbox(t("committees.agenda.kind"), F.FOLLOWUP_KINDS,
                         format_func=lambda k: t(f"committees.followup_kind.{k}"), key="followup_add.kind")

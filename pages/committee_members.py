@@ -12,7 +12,7 @@ from ui import keys
 from ui.committees import committee_or_stop, euros, fmt_day, quota_panel
 from ui.db import get_db
 from ui.i18n import day_input_format, t
-from ui.widgets import figure, literal, page_header, remembered_select, show_error
+from ui.widgets import figure, literal, page_header, remembered_select, show_error, tabs
 
 db = get_db()
 page_header("committees.members.title", "committees.members.intro")
@@ -51,8 +51,8 @@ for col, status in zip(columns, C.MEMBER_STATUSES):
                               else f":blue-badge[{m.code}]" for m in people)
             st.markdown(f":gray[{literal(persona)}]  \n{badges}")
 
-tab_add, tab_move, tab_member = st.tabs([t("committees.members.tab_add"), t("committees.members.tab_move"),
-                                         t("committees.members.tab_member")])
+tab_add, tab_move, tab_member = tabs([t("committees.members.tab_add"), t("committees.members.tab_move"),
+                                      t("committees.members.tab_member")], key="committee_members_tabs")
 
 with tab_add:
     in_pipeline = {m.participant_id for m in members}

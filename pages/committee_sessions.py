@@ -19,7 +19,7 @@ from ui.committees import committee_or_stop, euros, fmt_day, fmt_when
 from ui.db import db_path, get_db
 from ui.i18n import current_language, day_input_format, error_text, t
 from ui.synthesis import coded_records
-from ui.widgets import file_uploader, literal, page_header, remembered_select, show_error, shown_version
+from ui.widgets import file_uploader, literal, page_header, remembered_select, show_error, shown_version, tabs
 
 db = get_db()
 page_header("committees.sessions.title", "committees.sessions.intro")
@@ -89,9 +89,9 @@ st.subheader(labels[sid])
 st.caption(" · ".join(x for x in (session.location, session.format,
                                    t(f"committees.session_status.{session.status}")) if x))
 
-tab_agenda, tab_attendance, tab_outputs, tab_calendar, tab_edit = st.tabs(
+tab_agenda, tab_attendance, tab_outputs, tab_calendar, tab_edit = tabs(
     [t("committees.sessions.tab_agenda"), t("committees.sessions.tab_attendance"), t("committees.sessions.tab_outputs"),
-     t("committees.sessions.tab_calendar"), t("committees.sessions.tab_edit")])
+     t("committees.sessions.tab_calendar"), t("committees.sessions.tab_edit")], key="committee_sessions_tabs")
 
 with tab_agenda:
     agenda = S.list_agenda(db, sid)

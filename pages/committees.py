@@ -14,7 +14,7 @@ from ui.committees import (actions_chart, attendance_chart, chart_panel, committ
                            severity_icon)
 from ui.db import get_db
 from ui.i18n import number, t
-from ui.widgets import figure, page_header, show_error, shown_version
+from ui.widgets import figure, page_header, show_error, shown_version, tabs
 
 db = get_db()
 page_header("committees.title", "committees.intro")
@@ -97,8 +97,8 @@ held = [s for s in trend if s["status"] == "held" and s["rate"] is not None]  # 
 st.subheader(committee.name)
 st.caption(" · ".join(t(f"committees.purpose.{p}") for p in committee.purposes) + (
     f" — {committee.description}" if committee.description else ""))
-tab_board, tab_settings, tab_new = st.tabs([t("committees.tab.dashboard"), t("committees.tab.settings"),
-                                            t("committees.tab.new")])
+tab_board, tab_settings, tab_new = tabs([t("committees.tab.dashboard"), t("committees.tab.settings"),
+                                         t("committees.tab.new")], key="committees_tabs")
 
 with tab_board:
     cards = st.columns(4)

@@ -9,7 +9,7 @@ from research.journeys import list_journeys
 from research.store import row_version
 from ui.db import get_db
 from ui.i18n import current_language, day, t
-from ui.widgets import figure, page_header, remembered_select, show_chart, show_error, shown_version
+from ui.widgets import figure, page_header, remembered_select, show_chart, show_error, shown_version, tabs
 
 db = get_db()
 page_header("guides.title", "guides.intro")
@@ -55,7 +55,8 @@ figure(cards[2], t("guides.fig.versions"), len(versions))
 figure(cards[3], t("guides.fig.interviews"), used)
 st.caption(t("guides.meta", audience=t(f"guides.audience.{guide.audience}"), language=t(f"guides.language.{guide.lang}")))
 
-tab_view, tab_edit, tab_versions = st.tabs([t("guides.tab.view"), t("guides.tab.edit"), t("guides.tab.versions")])
+tab_view, tab_edit, tab_versions = tabs([t("guides.tab.view"), t("guides.tab.edit"), t("guides.tab.versions")],
+                                        key="guides_tabs")
 
 
 def downloads(g, key: str) -> None:

@@ -5,7 +5,7 @@ from research import images as I
 from research.errors import DomainError
 from ui.db import get_db
 from ui.i18n import error_text, t
-from ui.widgets import figure, file_uploader, page_header, show_error
+from ui.widgets import figure, file_uploader, page_header, show_error, tabs
 
 VALENCE_COLOURS = {"positive": "green", "negative": "red", "neutral": "gray"}
 
@@ -21,8 +21,9 @@ figure(cards[1], t("images.fig.dealable"), len(imgs) - len(obvious))
 figure(cards[2], t("images.fig.obvious"), len(obvious))
 figure(cards[3], t("images.fig.look_alike"), len(pairs))
 
-tab_gallery, tab_import, tab_edit, tab_sources = st.tabs(
-    [t("images.tab.gallery"), t("images.tab.import"), t("images.tab.edit"), t("images.tab.sources")])
+tab_gallery, tab_import, tab_edit, tab_sources = tabs(
+    [t("images.tab.gallery"), t("images.tab.import"), t("images.tab.edit"), t("images.tab.sources")],
+    key="image_library_tabs")
 
 
 def show_report(report: I.ImportReport) -> None:

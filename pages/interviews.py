@@ -17,7 +17,7 @@ from research.workspace import get_workspace
 from ui.auth import can, current_user
 from ui.db import get_db
 from ui.i18n import day, day_column, day_input_format, t, table_numbers
-from ui.widgets import badge, figure, file_uploader, literal, page_header, remembered_select, show_error
+from ui.widgets import badge, figure, file_uploader, literal, page_header, remembered_select, show_error, tabs
 
 db = get_db()
 page_header("interviews.title", "interviews.intro")
@@ -41,8 +41,9 @@ figure(cards[2], t("interviews.fig.transcribed"), sum(1 for i in done if i.utter
 figure(cards[3], t("interviews.fig.utterances"), sum(i.utterances for i in all_interviews))
 
 opened_from_link = params.get("interview", "").isdigit()
-tab_list, tab_open, tab_plan = st.tabs([t("interviews.tab.list"), t("interviews.tab.open"), t("interviews.tab.plan")],
-                                       default=t("interviews.tab.open") if opened_from_link else None)
+tab_list, tab_open, tab_plan = tabs([t("interviews.tab.list"), t("interviews.tab.open"), t("interviews.tab.plan")],
+                                    default=t("interviews.tab.open") if opened_from_link else None,
+                                    key="interviews_tabs")
 
 with tab_list:
     scored = {(sc.interview_id, sc.participant_code): t("interviews.score", nps="—" if sc.nps is None else sc.nps,

@@ -9,7 +9,7 @@ from ui import keys
 from ui.db import get_db
 from ui.i18n import current_language, t
 from ui.journey_charts import journey_map, touchpoint_heatmap
-from ui.widgets import figure, literal, page_header, show_chart, show_error, shown_version
+from ui.widgets import figure, literal, page_header, show_chart, show_error, shown_version, tabs
 
 db = get_db()
 page_header("journeys.title", "journeys.intro")
@@ -59,8 +59,9 @@ figure(cards[1], t("journeys.fig.steps"), len([s for s in steps if not s.branch_
 figure(cards[2], t("journeys.fig.mot"), sum(s.is_moment_of_truth for s in steps))
 figure(cards[3], t("journeys.fig.breaks"), sum(1 for c in matrix if c["is_break"]))
 
-tab_map, tab_steps, tab_matrix, tab_manage = st.tabs(
-    [t("journeys.tab.map"), t("journeys.tab.steps"), t("journeys.tab.matrix"), t("journeys.tab.manage")])
+tab_map, tab_steps, tab_matrix, tab_manage = tabs(
+    [t("journeys.tab.map"), t("journeys.tab.steps"), t("journeys.tab.matrix"), t("journeys.tab.manage")],
+    key="journeys_tabs")
 
 with tab_map:
     show_chart(journey_map(steps))

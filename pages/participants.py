@@ -12,7 +12,7 @@ from research.personas import Persona, list_personas, save_persona
 from research.store import row_version
 from ui.db import get_db
 from ui.i18n import day_column, day_input_format, t
-from ui.widgets import chart_with_height, figure, page_header, show_error, shown_version
+from ui.widgets import chart_with_height, figure, page_header, show_error, shown_version, tabs
 
 db = get_db()
 page_header("participants.title", "participants.intro")
@@ -33,8 +33,9 @@ figure(cards[2], t("participants.fig.employees"), sum(p.kind == "employee" for p
 missing = [p for p in people if not status_of(p.id)["interview"]]
 figure(cards[3], t("participants.fig.no_consent"), len(missing))
 
-tab_personas, tab_people, tab_consents = st.tabs(
-    [t("participants.tab.personas"), t("participants.tab.people"), t("participants.tab.consents")])
+tab_personas, tab_people, tab_consents = tabs(
+    [t("participants.tab.personas"), t("participants.tab.people"), t("participants.tab.consents")],
+    key="participants_tabs")
 
 with tab_personas:
     counts = pd.DataFrame([{"persona": persona_name.get(p.persona_id, t("participants.no_persona")),

@@ -12,7 +12,7 @@ from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import day, day_input_format, error_text, t
-from ui.widgets import chart_with_height, figure, literal, page_header, remembered_select, show_error
+from ui.widgets import chart_with_height, figure, literal, page_header, remembered_select, show_error, tabs
 
 db = get_db()
 page_header("photolanguage.title", "photolanguage.intro")
@@ -83,7 +83,8 @@ if session.mode == "in_person":
 else:
     figure(cards[3], t("photolanguage.fig.participants_done"), len({p.participant_id for p in picks}))
 
-tab_capture, tab_panels = st.tabs([t("photolanguage.tab.capture"), t("photolanguage.tab.panels")])
+tab_capture, tab_panels = tabs([t("photolanguage.tab.capture"), t("photolanguage.tab.panels")],
+                               key="photolanguage_tabs")
 
 with tab_panels:
     if session.mode == "in_person":

@@ -10,7 +10,7 @@ from research.errors import DomainError
 from research.workspace import get_workspace
 from ui.db import get_db
 from ui.i18n import current_language, day, day_input_format, error_text, t
-from ui.widgets import badge, figure, page_header, remembered_select, show_error
+from ui.widgets import badge, figure, page_header, remembered_select, show_error, tabs
 
 db = get_db()
 page_header("portrait.title", "portrait.intro")
@@ -73,7 +73,8 @@ figure(cards[2], t("portrait.fig.employees"), sum(PT.group_of(kind_of.get(p, "")
                                                    for p in session.participant_ids))
 figure(cards[3], t("portrait.fig.answers"), len(answers))
 
-tab_grid, tab_answers, tab_setup = st.tabs([t("portrait.tab.grid"), t("portrait.tab.answers"), t("portrait.tab.setup")])
+tab_grid, tab_answers, tab_setup = tabs([t("portrait.tab.grid"), t("portrait.tab.answers"), t("portrait.tab.setup")],
+                                        key="portrait_tabs")
 
 with tab_grid:
     target = st.radio(t("portrait.target"), session.targets, horizontal=True, key=f"pt_target_{sid}",

@@ -11,15 +11,15 @@ from research import portrait as PT
 from research.synthesis_charts import GREEN, RED
 from ui.db import get_db
 from ui.i18n import current_language, t
-from ui.widgets import chart_with_height, literal, page_header
+from ui.widgets import chart_with_height, literal, page_header, tabs
 
 db = get_db()
 page_header("projective.title", "projective.intro")
 lang = current_language()
 
-tab_photo, tab_portrait, tab_competitors, tab_groups, tab_platform = st.tabs([
+tab_photo, tab_portrait, tab_competitors, tab_groups, tab_platform = tabs([
     t("projective.tab.photolanguage"), t("projective.tab.portrait"), t("projective.tab.competitors"),
-    t("projective.tab.groups"), t("projective.tab.platform")])
+    t("projective.tab.groups"), t("projective.tab.platform")], key="projective_analysis_tabs")
 
 
 def trait_name(key: str) -> str:

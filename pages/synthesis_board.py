@@ -6,7 +6,7 @@ from research.synthesis_charts import findings_chart
 from ui.db import get_db
 from ui.i18n import count, t
 from ui.synthesis import filter_bar, require_analysis, verbatim
-from ui.widgets import figure_cards, literal, page_header, show_chart
+from ui.widgets import figure_cards, literal, page_header, show_chart, tabs
 
 db = get_db()
 page_header("synthesis.board.title", "synthesis.board.intro")
@@ -25,9 +25,9 @@ sort = left.segmented_control(t("synthesis.board.sort"), SORTS, default="score",
 limit = middle.number_input(t("synthesis.board.findings_shown"), 1, 200, 15, key="board_limit")
 shown = right.number_input(t("synthesis.board.quotes_shown"), 1, 50, 4, key="board_quotes")
 
-tabs = st.tabs([f":red[{t('synthesis.irritants')}]", f":green[{t('synthesis.enchantments')}]",
-               f":orange[{t('synthesis.fig.expectations')}]"])
-for tab, label in zip(tabs, (IRRITANT, ENCHANTMENT, EXPECTATION)):
+kinds = tabs([f":red[{t('synthesis.irritants')}]", f":green[{t('synthesis.enchantments')}]",
+              f":orange[{t('synthesis.fig.expectations')}]"], key="synthesis_board_tabs")
+for tab, label in zip(kinds, (IRRITANT, ENCHANTMENT, EXPECTATION)):
     with tab:
         items = findings(records, label, filters, sort=sort)
         if not items:

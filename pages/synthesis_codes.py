@@ -11,7 +11,7 @@ from ui.auth import can, current_user
 from ui.db import get_db
 from ui.i18n import count, t
 from ui.synthesis import require_analysis
-from ui.widgets import figure_cards, file_uploader, flash_and_done, page_header, show_chart, show_error
+from ui.widgets import figure_cards, file_uploader, flash_and_done, page_header, show_chart, show_error, tabs
 
 SHOWN = 300  # rows of the coding table at once; filters narrow the rest
 
@@ -46,7 +46,7 @@ editable = can("edit")
 author = current_user().label if current_user() else ""
 by_id = {c.id: c for c in codes}
 
-tab_code, tab_book = st.tabs([t("codes.tab.code"), t("codes.tab.book")])
+tab_code, tab_book = tabs([t("codes.tab.code"), t("codes.tab.book")], key="synthesis_codes_tabs")
 with tab_code:
     if not codes:
         st.info(t("codes.none_yet"), icon=":material/sell:")

@@ -8,7 +8,7 @@ from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
 from ui.i18n import count, t
 from ui.synthesis import filter_bar, require_analysis, verbatim
-from ui.widgets import badge, literal, page_header, show_chart
+from ui.widgets import badge, literal, page_header, show_chart, tabs
 
 db = get_db()
 page_header("synthesis.personas.title", "synthesis.personas.intro")
@@ -36,7 +36,8 @@ def themes_with_examples(p, label: str, colour: str) -> None:
     st.markdown("\n".join(lines) if lines else "—")
 
 
-tab_defined, tab_found = st.tabs([t("synthesis.personas.defined"), t("synthesis.personas.found")])
+tab_defined, tab_found = tabs([t("synthesis.personas.defined"), t("synthesis.personas.found")],
+                              key="synthesis_personas_tabs")
 with tab_defined:
     if not summaries:
         st.info(t("synthesis.personas.none"))

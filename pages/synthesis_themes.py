@@ -9,7 +9,7 @@ from research.synthesis_charts import label_mix_chart
 from ui.db import get_db
 from ui.i18n import count, number, t, table_numbers
 from ui.synthesis import require_analysis, verbatim
-from ui.widgets import figure_cards, flash_and_done, page_header, show_chart, show_error
+from ui.widgets import figure_cards, flash_and_done, page_header, show_chart, show_error, tabs
 
 db = get_db()
 page_header("synthesis.themes.title", "synthesis.themes.intro")
@@ -47,8 +47,9 @@ for col, u in zip(quote_cols, theme.quotes):
     with col:
         verbatim(u, key=f"themes_quote_{u.utterance_id}")
 
-tab_rename, tab_merge, tab_utterances = st.tabs(
-    [t("synthesis.themes.rename"), t("synthesis.themes.merge"), t("synthesis.themes.utterances")])
+tab_rename, tab_merge, tab_utterances = tabs(
+    [t("synthesis.themes.rename"), t("synthesis.themes.merge"), t("synthesis.themes.utterances")],
+    key="synthesis_themes_tabs")
 with tab_rename:
     with st.form("themes_rename_form"):
         new_label = st.text_input(t("synthesis.themes.new_label"), theme.label, key=f"themes_new_label_{theme_id}")

@@ -72,6 +72,13 @@ def flash_and_done(name: str):
     return done
 
 
+def tabs(labels: list[str], *, key: str, default: str | None = None):
+    """`st.tabs` under a fixed key, so that the browser sees the same tabs from one run to the next
+    and keeps the one the user was on. Without a key, anything shown above them after a save (a
+    success message, an error) makes them new tabs, and the first one opens again."""
+    return st.tabs(labels, key=key, default=default)
+
+
 def page_header(title_key: str, intro_key: str | None = None) -> None:
     st.title(t(title_key))
     if intro_key:

@@ -227,3 +227,20 @@ def test_a_file_uploader_speaks_the_page_s_language(app_url, browser, lang):
                          "en": ["Upload", "200MB per file • JPG, PNG, WEBP"]}[lang]
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_save_keeps_the_tab_it_was_made_on(app_url, browser, lang):
+    """Creating a code shows a message above the tabs; without a key of their own, that made them new
+    tabs in the browser and the first one opened again, away from the form just used."""
+    from ui.i18n import t
+
+    page = open_tab(browser, app_url, "synthesis_codes", lang, "codes.tab.book")
+    try:
+        page.locator(".st-key-codes_create_name input").fill(f"Délais annoncés ({lang})")
+        page.get_by_role("button", name=t("codes.create", lang=lang)).click()
+        page.locator('[data-testid="stAlert"]').filter(has_text=f"Délais annoncés ({lang})").wait_for(timeout=30_000)
+        page.wait_for_timeout(1_000)  # the rest of the run reaches the browser
+        assert page.locator('[role="tab"][aria-selected="true"]').inner_text() == t("codes.tab.book", lang=lang)
+    finally:
+        page.close()
