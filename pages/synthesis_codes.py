@@ -113,13 +113,13 @@ with tab_book:
                  "enchantment": s.enchantments, "neutral": s.neutral} for s in summaries if s.utterances]
         if used:
             show_chart(label_mix_chart(used, t))
-        st.dataframe(pd.DataFrame([{
-            t("codes.name"): s.code.name, t("codes.description"): s.code.description,
+        # feelings are in the chart above and personas in the grid below; a static table wraps long
+        # definitions and step names where a data grid would cut them
+        st.table(pd.DataFrame([{
+            t("codes.name"): s.code.name, t("codes.description"): s.code.description or "—",
             t("codes.col.utterances"): s.utterances, t("codes.col.participants"): s.participants,
-            t("synthesis.irritants"): s.irritants, t("synthesis.enchantments"): s.enchantments,
-            t("codes.col.step"): ", ".join(f"{name} ({n})" for name, n in s.steps[:2]),
-            t("codes.col.persona"): ", ".join(f"{name} ({n})" for name, n in s.personas[:2]),
-        } for s in summaries]), hide_index=True, width="stretch", placeholder="—")
+            t("codes.col.step"): " · ".join(f"{name} ({n})" for name, n in s.steps[:2]) or "—",
+        } for s in summaries]).set_index(t("codes.name")))
         grid = code_persona_chart(team_codes.persona_grid(codes, records), t)
         if grid is not None:
             st.markdown(f"**{t('codes.by_persona')}**")

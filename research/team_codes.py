@@ -278,7 +278,7 @@ def stamp_parts(db: sqlite_utils.Database) -> Sequence[str]:
 
 @dataclass(frozen=True)
 class CodeSummary:
-    """How a team code is spread: over feelings, participants, journey steps and personas."""
+    """How a team code is spread: over feelings, participants and journey steps (personas: `persona_grid`)."""
 
     code: TeamCode
     utterances: int
@@ -287,21 +287,19 @@ class CodeSummary:
     enchantments: int
     neutral: int
     steps: tuple[tuple[str, int], ...]
-    personas: tuple[tuple[str, int], ...]
 
 
 def summaries(codes: Sequence[TeamCode], records: Sequence[CodedUtterance]) -> list[CodeSummary]:
-    """One summary per code of the codebook, most used first; steps and personas by how often the
-    code's utterances fall there."""
+    """One summary per code of the codebook, most used first; steps by how often the code's
+    utterances fall there."""
     out = []
     for code in codes:
         mine = [u for u in records if code.name in u.team_codes]
         labels = Counter(u.label for u in mine)
         steps = Counter(u.step_label for u in mine if u.step_label)
-        personas = Counter(u.persona_name for u in mine if u.persona_name)
         out.append(CodeSummary(code, len(mine), len({u.participant_id for u in mine if u.participant_id}),
                                labels["irritant"], labels["enchantment"], labels["neutral"],
-                               tuple(steps.most_common()), tuple(personas.most_common())))
+                               tuple(steps.most_common())))
     return sorted(out, key=lambda s: (-s.utterances, fold(s.code.name)))
 
 

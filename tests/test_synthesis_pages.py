@@ -122,6 +122,12 @@ def test_codes_page_creates_a_code_refuses_its_twin_and_codes_picked_utterances(
     at.selectbox(key="codes_filter_having").set_value(code_id).run()
     assert not at.exception
     assert any(c.value.startswith("2 verbatims") for c in at.caption), [c.value for c in at.caption]
+    # the codebook: a table that wraps, each code with its definition, figures and main steps
+    at.run()
+    book = at.table[0].value
+    assert list(book.columns) == ["Définition", "Verbatims", "Participants", "Étapes principales"]
+    speakers = {u.participant_id for u in records if u.utterance_id in some}
+    assert book.loc["Prix et cotisations"].tolist()[:3] == ["Ce que coûte la mutuelle.", 2, len(speakers)]
 
 
 def rerun_as_machine(db):

@@ -87,7 +87,7 @@ def test_the_synthesis_cache_key_moves_with_every_coding(study):
     assert S.stamp(study) != before
 
 
-def test_a_summary_spreads_each_code_over_feelings_participants_steps_and_personas(study):
+def test_a_summary_spreads_each_code_over_feelings_participants_and_steps(study):
     price = C.create_code(study, "Prix")
     C.create_code(study, "Jamais utilisé")
     records = S.load_coded(study)
@@ -100,7 +100,6 @@ def test_a_summary_spreads_each_code_over_feelings_participants_steps_and_person
     assert top.irritants == sum(u.label == "irritant" for u in mine)
     assert top.irritants + top.enchantments + top.neutral == 6
     assert sum(n for _, n in top.steps) == sum(1 for u in mine if u.step_label)
-    assert top.personas[0][0] == mine[0].persona_name
     assert summaries[1].utterances == 0
 
 
