@@ -1,4 +1,5 @@
 """Brand perception: the platform's values against what customers and employees evoke, with evidence."""
+import pandas as pd
 import streamlit as st
 
 from research import synthesis_store
@@ -7,7 +8,7 @@ from research.synthesis_charts import brand_gap_chart
 from ui.db import get_db
 from ui.i18n import current_language, t
 from ui.synthesis import require_analysis, verbatim
-from ui.widgets import page_header, show_chart
+from ui.widgets import page_header, show_chart, wrapped_table
 
 db = get_db()
 page_header("synthesis.brand.title", "synthesis.brand.intro")
@@ -77,6 +78,4 @@ portrait = synthesis_store.portrait_comparison(db, current_language())
 if not portrait:
     st.info(t("synthesis.brand.no_portrait"))
 else:
-    st.dataframe(portrait, hide_index=True, width="stretch",
-                 column_config={"category": st.column_config.TextColumn(t("portrait.category"), pinned=True)},
-                 placeholder="—")
+    wrapped_table(pd.DataFrame(portrait).rename(columns={"category": t("portrait.category")}), t("portrait.category"))

@@ -60,8 +60,12 @@ with tab_list:
         t("interviews.status"): t(f"interviews.status.{i.status}"), t("interviews.mode"): t(f"interviews.mode.{i.mode}"),
         t("interviews.participants_scored"): who(i), t("interviews.journey"): journeys.get(i.journey_id, "—"),
         t("interviews.utterances"): i.utterances, t("interviews.lang"): i.lang.upper()} for i in all_interviews])
-    st.dataframe(table_numbers(table), hide_index=True, width="stretch",
-                 column_config={t("interviews.date"): day_column(t("interviews.date"))}, placeholder="—")
+    st.dataframe(table_numbers(table), hide_index=True, width="stretch", placeholder="—", column_config={
+        t("interviews.date"): day_column(t("interviews.date")),
+        # long titles and journeys end in "…" (whole on hover), so that the language fits on the page
+        t("interviews.title_col"): st.column_config.TextColumn(width=240),
+        t("interviews.journey"): st.column_config.TextColumn(width=190),
+        t("interviews.lang"): st.column_config.TextColumn(width=60)})
 
 with tab_plan:
     with st.form("plan_interview", clear_on_submit=True):

@@ -159,14 +159,18 @@ with tab_matrix:
             disabled=["step", "channel"],
             column_config={
                 "step_id": None, "channel_id": None,
-                "step": st.column_config.TextColumn(t("journeys.step")),
-                "channel": st.column_config.TextColumn(t("journeys.channel")),
-                "presence": st.column_config.SelectboxColumn(t("journeys.tp.presence"), options=list(presence_labels.values())),
-                "initiated_by": st.column_config.SelectboxColumn(t("journeys.tp.initiated_by"), options=list(by_labels.values())),
-                "volume": st.column_config.NumberColumn(t("journeys.tp.volume"), min_value=0, step=1),
-                "satisfaction": st.column_config.NumberColumn(t("journeys.tp.satisfaction"), min_value=1, max_value=5, step=1),
-                "is_break": st.column_config.CheckboxColumn(t("journeys.tp.break")),
-                "note": st.column_config.TextColumn(t("journeys.tp.note"), width="large"),
+                # widths that keep every column on the page; a long note ends in "…", whole when edited
+                "step": st.column_config.TextColumn(t("journeys.step"), width=190),
+                "channel": st.column_config.TextColumn(t("journeys.channel"), width=125),
+                "presence": st.column_config.SelectboxColumn(
+                    t("journeys.tp.presence"), options=list(presence_labels.values()), width=100),
+                "initiated_by": st.column_config.SelectboxColumn(
+                    t("journeys.tp.initiated_by"), options=list(by_labels.values()), width=130),
+                "volume": st.column_config.NumberColumn(t("journeys.tp.volume"), min_value=0, step=1, width=80),
+                "satisfaction": st.column_config.NumberColumn(
+                    t("journeys.tp.satisfaction"), min_value=1, max_value=5, step=1, width=110),
+                "is_break": st.column_config.CheckboxColumn(t("journeys.tp.break"), width=85),
+                "note": st.column_config.TextColumn(t("journeys.tp.note"), width=150),
             }, placeholder="—")
         if st.button(t("journeys.matrix.save"), type="primary"):
             back_p = {v: k for k, v in presence_labels.items()}

@@ -11,7 +11,7 @@ from research import portrait as PT
 from research.synthesis_charts import GREEN, RED
 from ui.db import get_db
 from ui.i18n import current_language, t
-from ui.widgets import chart_with_height, literal, page_header, tabs
+from ui.widgets import chart_with_height, literal, page_header, tabs, wrapped_table
 
 db = get_db()
 page_header("projective.title", "projective.intro")
@@ -176,8 +176,8 @@ with tab_competitors:
     if portrait is None or not portrait.competitors:
         st.info(t("projective.no_competitors"), icon=":material/compare:")
     else:
-        st.dataframe(pd.DataFrame(PT.brand_comparison(db, lang)).rename(columns={"category": t("portrait.category")}),
-                     hide_index=True, width="stretch", placeholder="—")
+        wrapped_table(pd.DataFrame(PT.brand_comparison(db, lang)).rename(columns={"category": t("portrait.category")}),
+                      t("portrait.category"))
         for competitor in portrait.competitors:
             st.markdown(f"#### {portrait.brand} · {competitor}")
             contrasts = PT.compare_targets(db, portrait.brand, competitor, session_id=portrait.id)[:8]
@@ -241,7 +241,7 @@ with tab_groups:
                  t("projective.shared_answers"): "✓" if d["shared"] else "✗"}
                 for d in PT.category_divergence(db, target, portrait.id)]
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="—")
+            wrapped_table(pd.DataFrame(rows), t("portrait.category"))
 
 # ---------------------------------------------------------------- brand platform
 with tab_platform:

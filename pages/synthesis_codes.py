@@ -11,7 +11,8 @@ from ui.auth import can, current_user
 from ui.db import get_db
 from ui.i18n import count, t
 from ui.synthesis import require_analysis
-from ui.widgets import figure_cards, file_uploader, flash_and_done, page_header, show_chart, show_error, tabs
+from ui.widgets import (figure_cards, file_uploader, flash_and_done, page_header, show_chart, show_error, tabs,
+                        wrapped_table)
 
 SHOWN = 300  # rows of the coding table at once; filters narrow the rest
 
@@ -76,12 +77,13 @@ with tab_code:
         column_config={
             "pick": st.column_config.CheckboxColumn(t("synthesis.themes.pick"), width="small"),
             "id": None,
-            "text": st.column_config.TextColumn(t("synthesis.themes.text"), width="large"),
-            "codes": st.column_config.TextColumn(t("codes.col.codes"), width="medium"),
-            "label": st.column_config.TextColumn(t("synthesis.qdc.labels")),
-            "who": st.column_config.TextColumn(t("synthesis.themes.who"), width="small"),
-            "step": st.column_config.TextColumn(t("synthesis.curve.step")),
-            "theme": st.column_config.TextColumn(t("synthesis.theme")),
+            # widths that keep every column on the page; a long text ends in "…", whole on hover
+            "text": st.column_config.TextColumn(t("synthesis.themes.text"), width=360),
+            "codes": st.column_config.TextColumn(t("codes.col.codes"), width=130),
+            "label": st.column_config.TextColumn(t("synthesis.qdc.labels"), width=95),
+            "who": st.column_config.TextColumn(t("synthesis.themes.who"), width=55),
+            "step": st.column_config.TextColumn(t("synthesis.curve.step"), width=140),
+            "theme": st.column_config.TextColumn(t("synthesis.theme"), width=110),
         }, placeholder="—")
     picked = [int(r["id"]) for r in edited.to_dict("records") if r["pick"]]
     if editable and codes:
@@ -113,13 +115,12 @@ with tab_book:
                  "enchantment": s.enchantments, "neutral": s.neutral} for s in summaries if s.utterances]
         if used:
             show_chart(label_mix_chart(used, t))
-        # feelings are in the chart above and personas in the grid below; a static table wraps long
-        # definitions and step names where a data grid would cut them
-        st.table(pd.DataFrame([{
-            t("codes.name"): s.code.name, t("codes.description"): s.code.description or "—",
+        # feelings are in the chart above and personas in the grid below
+        wrapped_table(pd.DataFrame([{
+            t("codes.name"): s.code.name, t("codes.description"): s.code.description or None,
             t("codes.col.utterances"): s.utterances, t("codes.col.participants"): s.participants,
-            t("codes.col.step"): " · ".join(f"{name} ({n})" for name, n in s.steps[:2]) or "—",
-        } for s in summaries]).set_index(t("codes.name")))
+            t("codes.col.step"): " · ".join(f"{name} ({n})" for name, n in s.steps[:2]) or None,
+        } for s in summaries]), t("codes.name"))
         grid = code_persona_chart(team_codes.persona_grid(codes, records), t)
         if grid is not None:
             st.markdown(f"**{t('codes.by_persona')}**")

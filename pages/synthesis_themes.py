@@ -85,13 +85,14 @@ with tab_utterances:
         column_config={
             "pick": st.column_config.CheckboxColumn(t("synthesis.themes.pick"), width="small"),
             "id": None,
-            "text": st.column_config.TextColumn(t("synthesis.themes.text"), width="large"),
+            # widths that keep every column on the page; a long text ends in "…", whole on hover
+            "text": st.column_config.TextColumn(t("synthesis.themes.text"), width=380),
             "label": st.column_config.SelectboxColumn(t("synthesis.themes.label"), options=list(LABELS),
                                                       format_func=lambda label: t(f"synthesis.label.{label}"),
                                                       required=True),
             "who": st.column_config.TextColumn(t("synthesis.themes.who"), width="small"),
-            "step": st.column_config.TextColumn(t("synthesis.curve.step")),
-            "confidence": st.column_config.NumberColumn(t("synthesis.themes.confidence")),
+            "step": st.column_config.TextColumn(t("synthesis.curve.step"), width=160),
+            "confidence": st.column_config.NumberColumn(t("synthesis.themes.confidence"), width=90),
             "corrected": st.column_config.CheckboxColumn(t("synthesis.corrected"), width="small"),
         }, placeholder="—")
     st.caption(t("synthesis.themes.labels_help"))

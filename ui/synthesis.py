@@ -146,7 +146,9 @@ def run_history_table(history: list[dict]) -> None:
              "model": r.get("model") or "", "message": r.get("message") or ""} for r in history]
     heading = {c: t(f"synthesis.analysis.col.{c}") for c in RUN_COLUMNS}
     table = table_numbers(pd.DataFrame(rows, columns=RUN_COLUMNS), {"seconds": "{:.1f} s"})
-    st.dataframe(table, hide_index=True, width="stretch", column_order=RUN_COLUMNS, column_config={
+    # the message column only when a run left one: its width would push the others past the page's edge
+    shown = [c for c in RUN_COLUMNS if c != "message" or any(r["message"] for r in rows)]
+    st.dataframe(table, hide_index=True, width="stretch", column_order=shown, column_config={
         "started": moment_column(heading["started"]),
         "status": st.column_config.TextColumn(heading["status"]),
         "seconds": st.column_config.NumberColumn(heading["seconds"]),

@@ -79,6 +79,12 @@ def tabs(labels: list[str], *, key: str, default: str | None = None):
     return st.tabs(labels, key=key, default=default)
 
 
+def wrapped_table(frame, index: str) -> None:
+    """A small table whose cells wrap, `index` (a column of `frame`) as its row headings: all of it
+    on the page and in print, where a data grid cuts long text and hides columns past the page's edge."""
+    st.table(frame.set_index(index).fillna("—"))
+
+
 def page_header(title_key: str, intro_key: str | None = None) -> None:
     st.title(t(title_key))
     if intro_key:
