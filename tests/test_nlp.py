@@ -796,6 +796,11 @@ def test_the_french_accent_table_is_kept_and_answers_as_the_rules_do(tmp_path, m
         accents.french_accents.cache_clear()
         assert accents.with_french_accents(typed) == by_rules
         assert json.loads(stored[0].read_text(encoding="utf-8")) == table
+        blocked = tmp_path / "a-file"  # no folder to keep it in: worked out for the process alone
+        blocked.write_text("")
+        monkeypatch.setattr(derived, "roots", lambda: [blocked / "derived"])
+        accents.french_accents.cache_clear()
+        assert accents.with_french_accents(typed) == by_rules
     finally:
         accents.french_accents.cache_clear()
 
