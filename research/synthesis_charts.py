@@ -6,6 +6,8 @@ Every function takes `t(key, **params)`, the translator of the reader's language
 """
 from __future__ import annotations
 
+import json
+import textwrap
 from collections.abc import Callable, Sequence
 
 import altair as alt
@@ -120,6 +122,17 @@ def heatmap_chart(cells: Sequence[HeatCell], t: Translate, *, width: int | str =
                  alt.Tooltip("total:Q", title=t("synthesis.curve.coded"))])
 
 
+AXIS_LINE = 16  # characters on a line of a column's name under a grid
+
+
+def wrapped_labels(names) -> str:
+    """A Vega expression writing each of `names` on lines of at most AXIS_LINE characters, cut between
+    words (a longer word keeps its own line); any other label as it is."""
+    lines = {str(name): textwrap.wrap(str(name), AXIS_LINE, break_long_words=False) or [str(name)]
+             for name in dict.fromkeys(names)}
+    return f"{json.dumps(lines)}[datum.label] || datum.label"
+
+
 def _balance_grid(df: pd.DataFrame, t: Translate, *, row: str, row_title: str, column: str, column_title: str,
                   text: str, tooltip: list, width: int | str, row_sort=alt.Undefined) -> alt.Chart:
     """Rows x columns, each cell coloured by its "balance" (enchantments minus irritants) with `text`
@@ -127,10 +140,10 @@ def _balance_grid(df: pd.DataFrame, t: Translate, *, row: str, row_title: str, c
     extent = max(1, int(df["balance"].abs().max()))
     base = alt.Chart(df).encode(
         y=alt.Y(f"{row}:N", sort=row_sort, title=row_title, axis=alt.Axis(labelLimit=260)),
-        # every column named, on as many lines as it has words ("Application / mobile"): left to
-        # itself, Vega-Lite dropped every other label once the names met
+        # every column named, its name on lines of a few words ("Senior qui veut / parler à quelqu'un"):
+        # left to itself, Vega-Lite dropped every other label once the names met
         x=alt.X(f"{column}:N", title=column_title,
-                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')")),
+                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr=wrapped_labels(df[column]))),
     )
     rect = base.mark_rect(stroke="white").encode(
         color=alt.Color("balance:Q", title=t("synthesis.heat.balance"), scale=valence_scale(extent)),

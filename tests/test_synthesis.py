@@ -1,4 +1,5 @@
 """The synthesis aggregations on a small hand-written study."""
+import json
 from dataclasses import replace
 
 import pytest
@@ -182,12 +183,16 @@ def test_expectations_are_findings_of_their_own(study):
 
 def test_the_touchpoint_heatmap_names_every_channel_on_its_axis():
     from research.synthesis import HeatCell
-    from research.synthesis_charts import heatmap_chart
+    from research.synthesis_charts import heatmap_chart, wrapped_labels
 
     channels = ["Agence", "Application mobile", "Chat", "Courrier", "E-mail", "Site web", "Téléphone"]
     cells = [HeatCell(1, "Je pose une question", 1, False, c, i, 1, i + 1) for i, c in enumerate(channels)]
     spec = heatmap_chart(cells, lambda key, **kw: key).to_dict()
     axis = spec["layer"][0]["encoding"]["x"]["axis"]
     assert axis["labelOverlap"] is False  # Vega-Lite would otherwise drop every other name
-    assert "split(datum.label, ' ')" in axis["labelExpr"]  # long names on two lines, not over each other
+    # long names on lines of a few words, not over each other
+    lines = json.loads(axis["labelExpr"].removesuffix("[datum.label] || datum.label"))
+    assert lines["Application mobile"] == ["Application", "mobile"] and lines["Site web"] == ["Site web"]
+    assert wrapped_labels(["Senior qui veut parler à quelqu'un"]).startswith(
+        json.dumps({"Senior qui veut parler à quelqu'un": ["Senior qui veut", "parler à", "quelqu'un"]}))
     assert {row["channel"] for row in spec["datasets"][spec["data"]["name"]]} == set(channels)
