@@ -13,11 +13,13 @@ from research.errors import DomainError
 from research.guides import list_guides
 from research.journeys import list_journeys, list_steps
 from research.participants import list_participants
+from research.store import row_version
 from research.workspace import get_workspace
 from ui.auth import can, current_user
 from ui.db import get_db
 from ui.i18n import day, day_column, day_input_format, t, table_numbers
-from ui.widgets import badge, figure, file_uploader, literal, page_header, remembered_select, show_error, tabs
+from ui.widgets import (badge, figure, file_uploader, literal, page_header, remembered_select, show_error,
+                        shown_version, tabs)
 
 db = get_db()
 page_header("interviews.title", "interviews.intro")
@@ -104,6 +106,35 @@ with tab_open:
                            journeys.get(interview.journey_id, "")]))
     if interview.notes:
         st.caption(interview.notes)
+    held_unsaid = interview.status == "planned" and interview.utterances > 0
+    if held_unsaid:
+        st.info(t("interviews.edit.planned_with_transcript"), icon=":material/event_available:")
+    interview_base = shown_version(f"interview.{interview.id}", row_version(db, "interviews", interview.id))
+    with st.expander(t("interviews.edit"), icon=":material/edit:", expanded=held_unsaid), \
+            st.form(f"interview_edit_{interview.id}", border=False):
+        title = st.text_input(t("interviews.title_col"), interview.title, key=f"edit_title_{interview.id}")
+        c1, c2, c3 = st.columns(3)
+        status = c1.selectbox(t("interviews.status"), list(I.STATUSES), index=list(I.STATUSES).index(interview.status),
+                              format_func=lambda s: t(f"interviews.status.{s}"), key=f"edit_status_{interview.id}")
+        when = c2.date_input(t("interviews.date"), date.fromisoformat(interview.date) if interview.date else None,
+                             format=day_input_format(), key=f"edit_date_{interview.id}")
+        mode = c3.selectbox(t("interviews.mode"), list(I.MODES), index=list(I.MODES).index(interview.mode),
+                            format_func=lambda m: t(f"interviews.mode.{m}"), key=f"edit_mode_{interview.id}")
+        c4, c5 = st.columns([2, 1])
+        interviewer = c4.text_input(t("interviews.interviewer"), interview.interviewer,
+                                    key=f"edit_interviewer_{interview.id}")
+        lang = c5.radio(t("interviews.lang"), ["fr", "en"], index=["fr", "en"].index(interview.lang), horizontal=True,
+                        key=f"edit_lang_{interview.id}")
+        notes = st.text_area(t("interviews.notes"), interview.notes, height=70, key=f"edit_notes_{interview.id}")
+        if st.form_submit_button(t("interviews.edit.save"), type="primary"):
+            try:
+                I.update_interview(db, interview.id, title=title, status=status, when=when, interviewer=interviewer,
+                                   mode=mode, notes=notes, lang=lang, based_on=interview_base)
+            except DomainError as e:
+                show_error(e)
+            else:
+                st.toast(t("interviews.edit.saved"), icon=":material/check:")
+                st.rerun()
 
     noted = S.interview_scores(db, interview.id)
     with st.expander(t("scores.form.title"), icon=":material/speed:"), \

@@ -415,3 +415,46 @@ def test_reading_a_transcript_the_researcher_sees_and_sets_an_utterance_s_team_c
     at.button(key=f"code_save_{interview_id}").click().run()
     assert not at.exception
     assert [name for _, name in team_codes.codes_by_utterance(db)[uid]] == ["Prix et cotisations"]
+
+
+def test_a_planned_interview_with_a_transcript_is_marked_done_from_its_page(app_env):
+    """An interview planned, then held: once its transcript is in, the page says it is still planned,
+    and the researcher edits its status and date there; an impossible date is refused and nothing is
+    written, and a save over someone else's change is refused too."""
+    from datetime import date, timedelta
+
+    from research import interviews as I
+    from research import transcripts as T
+    from research.store import open_database
+
+    db = open_database(app_env)
+    planned = next(i for i in I.list_interviews(db) if i.status == "planned")
+    T.import_transcript(db, planned.id, "Intervieweuse: Bonjour.\nClient: La carte n'est jamais arrivée.".encode(),
+                        filename="tenu.txt")
+    at = signed_in(app_env, "chercheuse")
+    at.session_state["interview_pick"] = planned.id
+    at.run()
+    at.switch_page("pages/interviews.py").run()
+    assert not at.exception
+    assert any("encore « planifié »" in i.value for i in at.info)
+    save = next(b for b in at.button if b.proto.form_id == f"interview_edit_{planned.id}")
+    at.selectbox(key=f"edit_status_{planned.id}").set_value("done")
+    at.date_input(key=f"edit_date_{planned.id}").set_value(date.today() + timedelta(days=3))
+    save.click().run()
+    assert any("dans le futur" in e.value for e in at.error), [e.value for e in at.error]
+    assert I.get_interview(db, planned.id).status == "planned"
+    held = date.today() - timedelta(days=1)
+    at.date_input(key=f"edit_date_{planned.id}").set_value(held)
+    next(b for b in at.button if b.proto.form_id == f"interview_edit_{planned.id}").click().run()
+    assert not at.exception and not at.error
+    now = I.get_interview(db, planned.id)
+    assert (now.status, now.date, now.title) == ("done", held.isoformat(), planned.title)
+    assert not any("encore « planifié »" in i.value for i in at.info)
+    # someone else renames it meanwhile: this page's save is refused, theirs stays
+    I.update_interview(db, planned.id, title="Renommé ailleurs", status="done", when=held, mode=now.mode,
+                       interviewer=now.interviewer, lang=now.lang)
+    at.text_area(key=f"edit_notes_{planned.id}").set_value("Notes d'ici")
+    next(b for b in at.button if b.proto.form_id == f"interview_edit_{planned.id}").click().run()
+    assert any("Quelqu'un d'autre a enregistré" in e.value for e in at.error), [e.value for e in at.error]
+    assert I.get_interview(db, planned.id).title == "Renommé ailleurs"
+    assert I.get_interview(db, planned.id).notes == planned.notes
