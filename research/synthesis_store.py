@@ -115,7 +115,22 @@ def stamp(db: sqlite_utils.Database) -> str:
     parts.extend(team_codes.stamp_parts(db))
     if "updated_at" in _columns(db, T_JOURNEYS):  # steps moved or renamed in the journey editor
         parts.append(str(db.execute(f"SELECT max(updated_at) FROM {T_JOURNEYS}").fetchone()[0]))
+    parts.append(_people_stamp(db))
     return "|".join(parts)
+
+
+def _people_stamp(db: sqlite_utils.Database) -> str:
+    """Who is under which persona and the personas' names, which the synthesis reads at each load:
+    a participant moved to another persona, or a persona renamed, changes it."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for table, cols in ((T_PARTICIPANTS, ("id", "kind", "persona_id")), (T_PERSONAS, ("id", "name"))):
+        have = [c for c in cols if c in _columns(db, table)]
+        if have:
+            for row in db.execute(f"SELECT {', '.join(have)} FROM {table} ORDER BY id"):
+                h.update(repr(row).encode("utf-8"))
+    return h.hexdigest()[:12]
 
 
 def step_order(db: sqlite_utils.Database) -> dict[int, int]:

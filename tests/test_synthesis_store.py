@@ -217,3 +217,21 @@ def test_a_control_code_stored_before_it_was_cleaned_on_import_never_reaches_a_w
     assert said.text == "Trois semaines  d'attente\n c'est long"
     report = Report(title="Étude", records=records, generated_at=date(2026, 11, 25), quotable=lambda p: True)
     assert report_docx(report, partial(t, lang="fr"), images={})[:2] == b"PK"
+
+
+def test_the_cache_key_follows_who_is_under_which_persona_and_the_personas_names(study):
+    """The pages keep what they read under `stamp`: a participant moved to another persona (from the
+    participants page) or a persona renamed must show at once, without a new analysis."""
+    from research import participants as P
+
+    first = S.load_coded(study)[0]
+    person = P.get_participant(study, first.participant_id)
+    other = next(r["id"] for r in study[S.T_PERSONAS].rows if r["id"] != person.persona_id)
+    before = S.stamp(study)
+    P.update_participant(study, person.id, kind=person.kind, persona_id=other, segment=person.segment,
+                         attributes=person.attributes)
+    assert S.stamp(study) != before
+    assert S.load_coded(study)[0].persona_id == other
+    moved = S.stamp(study)
+    study[S.T_PERSONAS].update(other, {"name": "Renommée"})
+    assert S.stamp(study) != moved and S.load_coded(study)[0].persona_name == "Renommée"
