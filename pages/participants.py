@@ -99,6 +99,32 @@ with tab_people:
                      t("participants.consent.committee"): "✓" if s["committee"] else "✗"})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="—")
     st.caption(t("participants.pseudonymous_note"))
+    with st.expander(t("participants.edit"), icon=":material/edit:"):
+        st.caption(t("participants.edit_help"))
+        which = st.selectbox(t("participants.code"), [p.id for p in shown], key="participant_edit_pick",
+                             format_func=lambda i: next(p.code for p in people if p.id == i)) if shown else None
+        if which is not None:
+            person = P.get_participant(db, which)
+            person_base = shown_version(f"participant.{which}", row_version(db, "participants", which))
+            with st.form(f"participant_edit_{which}"):
+                c1, c2, c3 = st.columns(3)
+                kind = c1.selectbox(t("participants.kind"), list(P.KINDS), index=list(P.KINDS).index(person.kind),
+                                    format_func=lambda k: t(f"participants.kind.{k}"), key=f"pe_kind_{which}")
+                options = [None, *persona_name]
+                persona = c2.selectbox(t("participants.persona"), options,
+                                       index=options.index(person.persona_id) if person.persona_id in options else 0,
+                                       format_func=lambda i: "—" if i is None else persona_name[i],
+                                       key=f"pe_persona_{which}")
+                segment = c3.text_input(t("participants.segment"), person.segment, key=f"pe_segment_{which}")
+                if st.form_submit_button(t("participants.save"), type="primary"):
+                    try:
+                        P.update_participant(db, which, kind=kind, persona_id=persona, segment=segment,
+                                             attributes=person.attributes, based_on=person_base)
+                    except DomainError as e:
+                        show_error(e)
+                    else:
+                        st.toast(t("participants.edited", code=person.code), icon=":material/check:")
+                        st.rerun()
     with st.expander(t("participants.contacts"), icon=":material/lock:"):
         st.caption(t("participants.contacts_help"))
         who = st.selectbox(t("participants.code"), [p.id for p in shown], format_func=lambda i: next(p.code for p in people if p.id == i),

@@ -458,3 +458,24 @@ def test_a_planned_interview_with_a_transcript_is_marked_done_from_its_page(app_
     assert any("Quelqu'un d'autre a enregistré" in e.value for e in at.error), [e.value for e in at.error]
     assert I.get_interview(db, planned.id).title == "Renommé ailleurs"
     assert I.get_interview(db, planned.id).notes == planned.notes
+
+
+def test_a_participant_is_moved_to_another_persona_from_the_participants_page(app_env):
+    from research import participants as P
+    from research.personas import list_personas
+    from research.store import open_database
+
+    db = open_database(app_env)
+    person = next(p for p in P.list_participants(db) if p.persona_id is not None and p.attributes)
+    other = next(x for x in list_personas(db) if x.id != person.persona_id)
+    at = signed_in(app_env, "chercheuse")
+    at.run()
+    at.switch_page("pages/participants.py").run()
+    at.selectbox(key="participant_edit_pick").set_value(person.id).run()
+    at.selectbox(key=f"pe_persona_{person.id}").set_value(other.id)
+    at.text_input(key=f"pe_segment_{person.id}").set_value("  Artisans  ")
+    next(b for b in at.button if b.proto.form_id == f"participant_edit_{person.id}").click().run()
+    assert not at.exception and not at.error
+    now = P.get_participant(db, person.id)
+    assert (now.persona_id, now.segment, now.kind, now.attributes) == (other.id, "Artisans", person.kind,
+                                                                        person.attributes)
