@@ -207,6 +207,22 @@ with tab_open:
                                      icon=":material/check:")
                             st.rerun()
 
+    transcripts = T.list_transcripts(db, interview.id)
+    if transcripts:
+        with st.expander(t("interviews.delete"), icon=":material/delete:"):
+            gone = st.selectbox(t("interviews.delete.which"), [x["id"] for x in transcripts],
+                                format_func=lambda i: next(t("interviews.delete.item", file=x["filename"] or "—",
+                                                             day=day(x["imported_at"][:10]), n=x["utterances"])
+                                                           for x in transcripts if x["id"] == i),
+                                key=f"delete_pick_{interview.id}")
+            n = next(x["utterances"] for x in transcripts if x["id"] == gone)
+            sure = st.checkbox(t("interviews.delete.confirm", n=n), key=f"delete_sure_{interview.id}_{gone}")
+            if st.button(t("interviews.delete.go"), disabled=not sure, key=f"delete_go_{interview.id}",
+                         icon=":material/delete:"):
+                T.delete_transcript(db, gone)
+                st.toast(t("interviews.delete.done", n=n), icon=":material/check:")
+                st.rerun()
+
     utterances = T.list_utterances(db, interview.id)
     if not utterances:
         st.info(t("interviews.no_transcript"), icon=":material/subject:")

@@ -743,11 +743,13 @@ class Utterance:
 
 
 def list_transcripts(db: sqlite_utils.Database, interview_id: int) -> list[dict]:
+    """The interview's transcripts, first imported first, each with the number of its utterances."""
     if "transcripts" not in db.table_names():
         return []
-    return [{**r, "speakers": loads(r["speakers"], {})} for r in
-            db["transcripts"].rows_where("interview_id = ?", [interview_id], order_by="id",
-                                         select="id, interview_id, filename, format, encoding, lang, speakers, imported_at")]
+    return [{**r, "speakers": loads(r["speakers"], {})} for r in db.query(
+        """SELECT t.id, t.interview_id, t.filename, t.format, t.encoding, t.lang, t.speakers, t.imported_at,
+                  (SELECT count(*) FROM utterances u WHERE u.transcript_id = t.id) AS utterances
+           FROM transcripts t WHERE t.interview_id = ? ORDER BY t.id""", [interview_id])]
 
 
 def get_transcript_text(db: sqlite_utils.Database, transcript_id: int) -> str:

@@ -479,3 +479,29 @@ def test_a_participant_is_moved_to_another_persona_from_the_participants_page(ap
     now = P.get_participant(db, person.id)
     assert (now.persona_id, now.segment, now.kind, now.attributes) == (other.id, "Artisans", person.kind,
                                                                         person.attributes)
+
+
+def test_a_transcript_imported_by_mistake_is_deleted_from_the_interview_page(app_env):
+    from research import transcripts as T
+    from research.store import open_database
+
+    db = open_database(app_env)
+    interview_id = db.execute("SELECT interview_id FROM transcripts ORDER BY id LIMIT 1").fetchone()[0]
+    wrong = T.import_transcript(
+        db, interview_id, "Intervieweuse: Bonjour.\nClient: Ce n'est pas le bon fichier.".encode(), filename="erreur.txt")
+    before = T.list_transcripts(db, interview_id)
+    assert [x["utterances"] for x in before if x["id"] == wrong.transcript_id] == [wrong.utterances]
+    at = signed_in(app_env, "chercheuse")
+    at.session_state["interview_pick"] = interview_id
+    at.run()
+    at.switch_page("pages/interviews.py").run()
+    at.selectbox(key=f"delete_pick_{interview_id}").set_value(wrong.transcript_id).run()
+    go = at.button(key=f"delete_go_{interview_id}")
+    assert go.disabled  # not before the box is ticked
+    at.checkbox(key=f"delete_sure_{interview_id}_{wrong.transcript_id}").check().run()
+    at.button(key=f"delete_go_{interview_id}").click().run()
+    assert not at.exception and not at.error
+    assert [x["id"] for x in T.list_transcripts(db, interview_id)] == [x["id"] for x in before
+                                                                      if x["id"] != wrong.transcript_id]
+    left = db.execute("SELECT count(*) FROM utterances WHERE transcript_id = ?", [wrong.transcript_id]).fetchone()[0]
+    assert left == 0
