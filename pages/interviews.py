@@ -212,7 +212,7 @@ with tab_open:
         with st.expander(t("interviews.delete"), icon=":material/delete:"):
             gone = st.selectbox(t("interviews.delete.which"), [x["id"] for x in transcripts],
                                 format_func=lambda i: next(t("interviews.delete.item", file=x["filename"] or "—",
-                                                             day=day(x["imported_at"][:10]), n=x["utterances"])
+                                                             day=day(x["imported_at"]), n=x["utterances"])
                                                            for x in transcripts if x["id"] == i),
                                 key=f"delete_pick_{interview.id}")
             n = next(x["utterances"] for x in transcripts if x["id"] == gone)

@@ -16,6 +16,7 @@ the machine says, so they survive every re-run:
 """
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -122,8 +123,6 @@ def stamp(db: sqlite_utils.Database) -> str:
 def _people_stamp(db: sqlite_utils.Database) -> str:
     """Who is under which persona and the personas' names, which the synthesis reads at each load:
     a participant moved to another persona, or a persona renamed, changes it."""
-    import hashlib
-
     h = hashlib.sha1()
     for table, cols in ((T_PARTICIPANTS, ("id", "kind", "persona_id")), (T_PERSONAS, ("id", "name"))):
         have = [c for c in cols if c in _columns(db, table)]
