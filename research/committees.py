@@ -339,7 +339,7 @@ def move_member(db: sqlite_utils.Database, member_id: int, status: str, *, on=No
     last = db.execute("SELECT max(on_date) FROM committee_member_events WHERE member_id = ?", [member_id]).fetchone()[0]
     if last and on.isoformat() < last:
         raise CommitteeError("This step would come before the previous one.", key="committees.err.step_order",
-                             value=on.isoformat(), last=last)
+                             value=on, last=date.fromisoformat(last))
     committee = get_committee(db, row["committee_id"])
     if status in NEEDS_CONSENT:
         _check_consent(db, row["participant_id"], on)

@@ -69,7 +69,7 @@ def _check(title: str, status: str, when, mode: str, lang: str) -> tuple[str, st
     if day is not None:
         if status == "done" and day > date.today():
             raise InterviewError("An interview cannot be done on a future date.", key="interviews.err.done_future",
-                                 value=day.isoformat())
+                                 value=day)
     elif status == "done":
         raise InterviewError("A done interview needs its date.", key="interviews.err.done_no_date")
     return title, day.isoformat() if day else None

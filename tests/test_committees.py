@@ -17,6 +17,7 @@ from research.errors import DomainError
 from research.store import row_version
 from research.participants import create_participant
 from research.personas import Persona, save_persona
+from ui.i18n import t
 
 TODAY = date.today()
 PARIS = ZoneInfo("Europe/Paris")
@@ -88,6 +89,11 @@ def test_pipeline_moves_are_checked_and_dated(panel):
     assert error_key(C.move_member, db, mid, "active") == "committees.err.transition"
     assert error_key(C.move_member, db, mid, "invited", on=TODAY + timedelta(days=3)) == "committees.err.future_step"
     assert error_key(C.move_member, db, mid, "invited", on=TODAY - timedelta(days=30)) == "committees.err.step_order"
+    with pytest.raises(DomainError) as e:  # both days as the reader writes them, not as stored
+        C.move_member(db, mid, "invited", on=TODAY - timedelta(days=30))
+    early, added = TODAY - timedelta(days=30), TODAY - timedelta(days=20)
+    assert f"({early:%d/%m/%Y}) serait antérieure à la précédente ({added:%d/%m/%Y})" in t(e.value.key, "fr",
+                                                                                           **e.value.params)
     assert error_key(C.add_member, db, cid, pid) == "committees.err.member_exists"
     employee = create_participant(db, "employee")
     assert error_key(C.add_member, db, cid, employee) == "committees.err.employee_member"
