@@ -488,8 +488,8 @@ def test_a_transcript_imported_by_mistake_is_deleted_from_the_interview_page(app
 
     db = open_database(app_env)
     interview_id = db.execute("SELECT interview_id FROM transcripts ORDER BY id LIMIT 1").fetchone()[0]
-    wrong = T.import_transcript(
-        db, interview_id, "Intervieweuse: Bonjour.\nClient: Ce n'est pas le bon fichier.".encode(), filename="erreur.txt")
+    mistaken = "Intervieweuse: Bonjour.\nClient: Ce n'est pas le bon fichier.".encode()
+    wrong = T.import_transcript(db, interview_id, mistaken, filename="erreur.txt")
     before = T.list_transcripts(db, interview_id)
     assert [x["utterances"] for x in before if x["id"] == wrong.transcript_id] == [wrong.utterances]
     at = signed_in(app_env, "chercheuse")
