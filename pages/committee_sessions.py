@@ -103,7 +103,20 @@ with tab_agenda:
             head = f"**{item.position}. {item.title}** :blue-badge[{t(f'committees.agenda_kind.{item.kind}')}]"
             if item.duration_minutes:
                 head += f" :gray[{item.duration_minutes} min]"
-            st.markdown(head)
+            title_col, up, down, remove = st.columns([20, 1, 1, 1], vertical_alignment="center")
+            title_col.markdown(head)
+            for column, offset, icon, disabled in ((up, -1, ":material/arrow_upward:", item.position == 1),
+                                                   (down, 1, ":material/arrow_downward:", item.position == len(agenda))):
+                if column.button("", icon=icon, key=f"agenda_move_{item.id}_{offset}", disabled=disabled,
+                                 help=t("committees.agenda.up" if offset < 0 else "committees.agenda.down"),
+                                 type="tertiary"):
+                    S.move_agenda_item(db, item.id, offset)
+                    st.rerun()
+            with remove.popover("", icon=":material/delete:", help=t("committees.agenda.delete"), type="tertiary"):
+                st.caption(t("committees.agenda.delete_confirm", title=item.title))
+                if st.button(t("committees.agenda.delete"), key=f"agenda_delete_{item.id}", type="primary"):
+                    S.delete_agenda_item(db, item.id)
+                    st.rerun()
             if item.description:
                 st.caption(item.description)
             if item.kind == "ab_test":

@@ -378,7 +378,15 @@ def move_agenda_item(db: sqlite_utils.Database, item_id: int, offset: int) -> No
 
 
 def delete_agenda_item(db: sqlite_utils.Database, item_id: int) -> None:
-    db["committee_agenda_items"].delete_where("id = ?", [item_id])
+    """Remove the item; those after it move up one place, so that the agenda stays numbered 1, 2, 3…"""
+    rows = list(db["committee_agenda_items"].rows_where("id = ?", [item_id]))
+    if not rows:
+        raise SessionError("No such agenda item.", key="committees.err.agenda_not_found")
+    with db.atomic():
+        db["committee_agenda_items"].delete(item_id)
+        for pos, item in enumerate(list_agenda(db, rows[0]["session_id"]), 1):
+            if item.position != pos:
+                db["committee_agenda_items"].update(item.id, {"position": pos})
 
 
 # ---------------------------------------------------------------- attendance and incentives

@@ -9,6 +9,7 @@ from research import committee_sessions as S
 from research import committees as C
 from research.store import open_database
 from tests.test_app import ROOT, signed_in
+from ui import keys
 
 
 @pytest.fixture
@@ -106,3 +107,20 @@ def test_committee_pages_on_a_workspace_without_committees(db_path, monkeypatch,
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("No committee yet" in i.value for i in at.info)
+
+
+def test_an_organiser_reorders_the_agenda_and_removes_an_item(organiser_app):
+    at = open_page(organiser_app, "pages/committee_sessions.py")
+    sid = at.session_state[keys.COMMITTEE_SESSION_ID]
+    db = open_database(organiser_app)
+    before = S.list_agenda(db, sid)
+    assert len(before) >= 2, "the demo session shown first has an agenda"
+    assert at.button(key=f"agenda_move_{before[0].id}_-1").disabled  # the first cannot go up
+    at.button(key=f"agenda_move_{before[1].id}_-1").click().run()
+    assert not at.exception
+    assert [i.id for i in S.list_agenda(db, sid)][:2] == [before[1].id, before[0].id]
+    at.button(key=f"agenda_delete_{before[0].id}").click().run()
+    assert not at.exception
+    after = S.list_agenda(db, sid)
+    assert before[0].id not in [i.id for i in after]
+    assert [i.position for i in after] == list(range(1, len(before)))

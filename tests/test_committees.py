@@ -212,6 +212,18 @@ def test_attendance_and_ab_item(held_session):
     assert C.list_members(db, cid)[0].sessions_attended == 1
 
 
+def test_an_agenda_is_reordered_and_stays_numbered_when_an_item_goes(held_session):
+    db, cid, sid, members = held_session
+    ids = [S.add_agenda_item(db, sid, "other", title) for title in ("Accueil", "Remboursements", "Application")]
+    S.move_agenda_item(db, ids[2], -1)
+    assert [(i.position, i.title) for i in S.list_agenda(db, sid)] == [
+        (1, "Accueil"), (2, "Application"), (3, "Remboursements")]
+    S.move_agenda_item(db, ids[0], -1)  # already first: stays
+    S.delete_agenda_item(db, ids[0])
+    assert [(i.position, i.title) for i in S.list_agenda(db, sid)] == [(1, "Application"), (2, "Remboursements")]
+    assert error_key(S.delete_agenda_item, db, ids[0]) == "committees.err.agenda_not_found"
+
+
 def test_listeners_are_employees_and_members_need_consent(held_session):
     db, cid, sid, members = held_session
     employee = create_participant(db, "employee")
