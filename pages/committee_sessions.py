@@ -105,9 +105,9 @@ with tab_agenda:
                 head += f" :gray[{item.duration_minutes} min]"
             title_col, up, down, remove = st.columns([20, 1, 1, 1], vertical_alignment="center")
             title_col.markdown(head)
-            last = item.position == len(agenda)
+            at_end = item.position == len(agenda)
             for column, offset, icon, disabled in ((up, -1, ":material/arrow_upward:", item.position == 1),
-                                                   (down, 1, ":material/arrow_downward:", last)):
+                                                   (down, 1, ":material/arrow_downward:", at_end)):
                 if column.button("", icon=icon, key=f"agenda_move_{item.id}_{offset}", disabled=disabled,
                                  help=t("committees.agenda.up" if offset < 0 else "committees.agenda.down"),
                                  type="tertiary"):
