@@ -116,6 +116,21 @@ with tab_edit:
                     else:
                         st.toast(t("guides.saved"), icon=":material/check:")
                         st.rerun()
+    with st.expander(t("guides.delete"), icon=":material/delete:"):
+        if used:  # its versions are the record of what those interviews asked
+            st.caption(t("guides.err.in_use", count=used))
+        else:
+            sure = st.checkbox(t("guides.delete.confirm", name=guide.name, versions=len(versions)),
+                               key=f"guide_delete_sure_{guide.id}")
+            if st.button(t("guides.delete"), disabled=not sure, key=f"guide_delete_{guide.id}",
+                         icon=":material/delete:"):
+                try:
+                    G.delete_guide(db, guide.id)
+                except DomainError as e:
+                    show_error(e)
+                else:
+                    st.toast(t("guides.deleted", name=guide.name), icon=":material/check:")
+                    st.rerun()
 
 with tab_versions:
     st.caption(t("guides.versions_help"))

@@ -506,3 +506,25 @@ def test_a_transcript_imported_by_mistake_is_deleted_from_the_interview_page(app
                                                                       if x["id"] != wrong.transcript_id]
     left = db.execute("SELECT count(*) FROM utterances WHERE transcript_id = ?", [wrong.transcript_id]).fetchone()[0]
     assert left == 0
+
+
+def test_a_guide_no_interview_used_is_deleted_and_a_used_one_is_kept(app_env):
+    from research import guides as G
+    from research.journeys import list_journeys
+    from research.store import open_database
+
+    db = open_database(app_env)
+    used = next(g for g in G.list_guides(db) if G.interviews_using(db, g.id))
+    draft = G.generate_guide(db, list_journeys(db)[0].id, "fr", G.AUDIENCES[0], name="Brouillon à jeter")
+    at = signed_in(app_env, "chercheuse")
+    at.session_state["guide_pick"] = used.id
+    at.run()
+    at.switch_page("pages/guides.py").run()
+    assert any("il est conservé" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.key == f"guide_delete_{used.id}"]
+    at.selectbox(key="guide_pick").set_value(draft).run()
+    assert at.button(key=f"guide_delete_{draft}").disabled
+    at.checkbox(key=f"guide_delete_sure_{draft}").check().run()
+    at.button(key=f"guide_delete_{draft}").click().run()
+    assert not at.exception and not at.error
+    assert draft not in [g.id for g in G.list_guides(db)] and used.id in [g.id for g in G.list_guides(db)]
