@@ -111,13 +111,21 @@ with tab_agenda:
                 if column.button("", icon=icon, key=f"agenda_move_{item.id}_{offset}", disabled=disabled,
                                  help=t("committees.agenda.up" if offset < 0 else "committees.agenda.down"),
                                  type="tertiary"):
-                    S.move_agenda_item(db, item.id, offset)
-                    st.rerun()
+                    try:
+                        S.move_agenda_item(db, item.id, offset)
+                    except DomainError as e:  # removed meanwhile, from another session
+                        show_error(e)
+                    else:
+                        st.rerun()
             with remove.popover("", icon=":material/delete:", help=t("committees.agenda.delete"), type="tertiary"):
                 st.caption(t("committees.agenda.delete_confirm", title=item.title))
                 if st.button(t("committees.agenda.delete"), key=f"agenda_delete_{item.id}", type="primary"):
-                    S.delete_agenda_item(db, item.id)
-                    st.rerun()
+                    try:
+                        S.delete_agenda_item(db, item.id)
+                    except DomainError as e:
+                        show_error(e)
+                    else:
+                        st.rerun()
             if item.description:
                 st.caption(item.description)
             if item.kind == "ab_test":

@@ -124,3 +124,15 @@ def test_an_organiser_reorders_the_agenda_and_removes_an_item(organiser_app):
     after = S.list_agenda(db, sid)
     assert before[0].id not in [i.id for i in after]
     assert [i.position for i in after] == list(range(1, len(before)))
+
+
+def test_a_click_on_an_agenda_item_removed_meanwhile_changes_nothing_else(organiser_app):
+    at = open_page(organiser_app, "pages/committee_sessions.py")
+    sid = at.session_state[keys.COMMITTEE_SESSION_ID]
+    db = open_database(organiser_app)
+    first = S.list_agenda(db, sid)[0]
+    S.delete_agenda_item(db, first.id)  # from another session, while this page still shows it
+    left = [(i.id, i.position) for i in S.list_agenda(db, sid)]
+    at.button(key=f"agenda_move_{first.id}_1").click().run()
+    assert not at.exception and not at.error
+    assert [(i.id, i.position) for i in S.list_agenda(db, sid)] == left
