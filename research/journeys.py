@@ -246,20 +246,28 @@ def add_macro_step(db: sqlite_utils.Database, journey_id: int, name: str) -> int
     return db["journey_macro_steps"].insert({"journey_id": journey_id, "position": pos, "name": name}).last_pk
 
 
+def _macro_row(db: sqlite_utils.Database, macro_step_id: int) -> dict:
+    try:
+        return db["journey_macro_steps"].get(macro_step_id)
+    except sqlite_utils.db.NotFoundError:
+        raise JourneyError(f"No macro-step {macro_step_id}.", key="journeys.err.macro_not_found") from None
+
+
 def rename_macro_step(db: sqlite_utils.Database, macro_step_id: int, name: str, *, based_on: str | None = None) -> None:
+    """The journey is touched too: the synthesis, kept under its update time, shows macro-steps by name."""
     name = _clean(name, "macro-step")
+    macro = _macro_row(db, macro_step_id)
     check_version(db, "journey_macro_steps", macro_step_id, based_on)
-    db["journey_macro_steps"].update(macro_step_id, {"name": name})
+    with db.atomic():
+        db["journey_macro_steps"].update(macro_step_id, {"name": name})
+        _touch(db, macro["journey_id"])
 
 
 def add_step(db: sqlite_utils.Database, macro_step_id: int, label: str, *, description: str = "",
              is_moment_of_truth: bool = False, branch_of: int | None = None, branch_kind: str | None = None,
              position: int | None = None) -> int:
     label = _clean(label, "step")
-    try:
-        macro = db["journey_macro_steps"].get(macro_step_id)
-    except sqlite_utils.db.NotFoundError:
-        raise JourneyError(f"No macro-step {macro_step_id}.", key="journeys.err.macro_not_found") from None
+    macro = _macro_row(db, macro_step_id)
     _check_unique_label(db, macro_step_id, label)
     if branch_kind is not None and branch_kind not in BRANCH_KINDS:
         raise JourneyError(f"Unknown branch kind {branch_kind!r}.", key="journeys.err.branch_kind")
@@ -345,8 +353,11 @@ def move_step(db: sqlite_utils.Database, step_id: int, delta: int) -> None:
 
 
 def move_macro_step(db: sqlite_utils.Database, macro_step_id: int, delta: int) -> None:
-    macro = db["journey_macro_steps"].get(macro_step_id)
-    _move(db, "journey_macro_steps", "journey_id", macro["journey_id"], macro_step_id, delta)
+    """The journey is touched too: the synthesis numbers steps through their macro-steps' order."""
+    macro = _macro_row(db, macro_step_id)
+    with db.atomic():
+        _move(db, "journey_macro_steps", "journey_id", macro["journey_id"], macro_step_id, delta)
+        _touch(db, macro["journey_id"])
 
 
 def _move(db, table: str, parent_col: str, parent_id: int, item_id: int, delta: int) -> None:

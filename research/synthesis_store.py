@@ -116,17 +116,25 @@ def stamp(db: sqlite_utils.Database) -> str:
     parts.extend(team_codes.stamp_parts(db))
     if "updated_at" in _columns(db, T_JOURNEYS):  # steps moved or renamed in the journey editor
         parts.append(str(db.execute(f"SELECT max(updated_at) FROM {T_JOURNEYS}").fetchone()[0]))
-    parts.append(_people_stamp(db))
+    parts.append(_live_rows_stamp(db))
     return "|".join(parts)
 
 
-def _people_stamp(db: sqlite_utils.Database) -> str:
-    """Who is under which persona and the personas' names, which the synthesis reads at each load:
-    a participant moved to another persona, or a persona renamed, changes it."""
+# what the synthesis reads afresh at each load besides the analysis and the corrections: who is under
+# which persona and the personas' names, the journeys' macro-steps and steps (names, order, moments of
+# truth). Their rows themselves go into the cache key: update times are kept to the second, and two
+# edits within one second would leave the pages showing the first.
+LIVE_ROWS = ((T_PARTICIPANTS, ("id", "kind", "persona_id")), (T_PERSONAS, ("id", "name")),
+             ("journey_macro_steps", ("id", "journey_id", "position", "name")),
+             (T_STEPS, ("id", "macro_step_id", "position", "label", "is_moment_of_truth")))
+
+
+def _live_rows_stamp(db: sqlite_utils.Database) -> str:
     h = hashlib.sha1()
-    for table, cols in ((T_PARTICIPANTS, ("id", "kind", "persona_id")), (T_PERSONAS, ("id", "name"))):
+    for table, cols in LIVE_ROWS:
         have = [c for c in cols if c in _columns(db, table)]
         if have:
+            h.update(table.encode())
             for row in db.execute(f"SELECT {', '.join(have)} FROM {table} ORDER BY id"):
                 h.update(repr(row).encode("utf-8"))
     return h.hexdigest()[:12]

@@ -235,3 +235,18 @@ def test_the_cache_key_follows_who_is_under_which_persona_and_the_personas_names
     moved = S.stamp(study)
     study[S.T_PERSONAS].update(other, {"name": "Renommée"})
     assert S.stamp(study) != moved and S.load_coded(study)[0].persona_name == "Renommée"
+
+
+def test_the_cache_key_follows_macro_steps_renamed_or_moved(study):
+    """The experience map names macro-steps and the synthesis numbers steps through their order."""
+    from research import journeys as J
+
+    second = J.add_macro_step(study, 1, "Après")
+    before = S.stamp(study)
+    J.rename_macro_step(study, 1, "Avant tout")
+    renamed = S.stamp(study)
+    assert renamed != before
+    J.move_macro_step(study, second, -1)
+    assert S.stamp(study) != renamed
+    with pytest.raises(J.JourneyError):
+        J.rename_macro_step(study, 999, "Nulle part")
