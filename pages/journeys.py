@@ -77,12 +77,18 @@ with tab_map:
 with tab_steps:
     for macro in journey.macro_steps:
         with st.container(border=True):
-            head, up, down = st.columns([8, 1, 1], vertical_alignment="center")
+            head, up, down, edit = st.columns([7, 1, 1, 1], vertical_alignment="center")
             head.markdown(f"#### {literal(macro.name)}")
             if up.button("↑", key=f"mu{macro.id}", help=t("journeys.move_up")):
                 run(J.move_macro_step, db, macro.id, -1)
             if down.button("↓", key=f"md{macro.id}", help=t("journeys.move_down")):
                 run(J.move_macro_step, db, macro.id, 1)
+            macro_base = shown_version(f"macro.{macro.id}", row_version(db, "journey_macro_steps", macro.id))
+            with edit.popover("", icon=":material/edit:", help=t("journeys.rename_macro")):
+                with st.form(f"rename_macro_{macro.id}"):
+                    name = st.text_input(t("journeys.macro_name"), macro.name, key=f"macro_name_{macro.id}")
+                    if st.form_submit_button(t("journeys.save"), type="primary"):
+                        run(J.rename_macro_step, db, macro.id, name, based_on=macro_base)
             for s in macro.steps:
                 row = st.columns([7, 1, 1, 1], vertical_alignment="center")
                 prefix = "↳ " if s.branch_of else ""

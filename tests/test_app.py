@@ -528,3 +528,23 @@ def test_a_guide_no_interview_used_is_deleted_and_a_used_one_is_kept(app_env):
     at.button(key=f"guide_delete_{draft}").click().run()
     assert not at.exception and not at.error
     assert draft not in [g.id for g in G.list_guides(db)] and used.id in [g.id for g in G.list_guides(db)]
+
+
+def test_a_macro_step_is_renamed_from_the_journey_page(app_env):
+    from research import journeys as J
+    from research.store import open_database
+
+    db = open_database(app_env)
+    journey = J.get_journey(db, J.list_journeys(db)[0].id)
+    macro = journey.macro_steps[0]
+    at = signed_in(app_env, "chercheuse")
+    at.run()
+    at.switch_page("pages/journeys.py").run()
+    at.text_input(key=f"macro_name_{macro.id}").set_value("  Avant   tout  ")
+    next(b for b in at.button if b.proto.form_id == f"rename_macro_{macro.id}").click().run()
+    assert not at.exception and not at.error
+    assert J.get_journey(db, journey.id).macro_steps[0].name == "Avant tout"
+    other = journey.macro_steps[1]  # a name left empty is refused, and nothing changes
+    at.text_input(key=f"macro_name_{other.id}").set_value("   ")
+    next(b for b in at.button if b.proto.form_id == f"rename_macro_{other.id}").click().run()
+    assert at.error and J.get_journey(db, journey.id).macro_steps[1].name == other.name
