@@ -254,7 +254,7 @@ def _macro_row(db: sqlite_utils.Database, macro_step_id: int) -> dict:
 
 
 def rename_macro_step(db: sqlite_utils.Database, macro_step_id: int, name: str, *, based_on: str | None = None) -> None:
-    """The journey is touched too: the synthesis, kept under its update time, shows macro-steps by name."""
+    """The journey is touched too, as by every other edit of its steps: its update time says when it last changed."""
     name = _clean(name, "macro-step")
     macro = _macro_row(db, macro_step_id)
     check_version(db, "journey_macro_steps", macro_step_id, based_on)
@@ -353,7 +353,7 @@ def move_step(db: sqlite_utils.Database, step_id: int, delta: int) -> None:
 
 
 def move_macro_step(db: sqlite_utils.Database, macro_step_id: int, delta: int) -> None:
-    """The journey is touched too: the synthesis numbers steps through their macro-steps' order."""
+    """The journey is touched too, as by every other edit of its steps: its update time says when it last changed."""
     macro = _macro_row(db, macro_step_id)
     with db.atomic():
         _move(db, "journey_macro_steps", "journey_id", macro["journey_id"], macro_step_id, delta)
