@@ -9,7 +9,8 @@ from research.journeys import list_journeys
 from research.store import row_version
 from ui.db import get_db
 from ui.i18n import current_language, day, t
-from ui.widgets import figure, page_header, remembered_select, show_chart, show_error, shown_version, tabs
+from ui.widgets import (confirmed_button, figure, page_header, remembered_select, show_chart, show_error, shown_version,
+                        tabs)
 
 db = get_db()
 page_header("guides.title", "guides.intro")
@@ -120,10 +121,8 @@ with tab_edit:
         if used:  # its versions are the record of what those interviews asked
             st.caption(t("guides.err.in_use", count=used))
         else:
-            sure = st.checkbox(t("guides.delete.confirm", name=guide.name, versions=len(versions)),
-                               key=f"guide_delete_sure_{guide.id}")
-            if st.button(t("guides.delete"), disabled=not sure, key=f"guide_delete_{guide.id}",
-                         icon=":material/delete:"):
+            if confirmed_button(t("guides.delete.confirm", name=guide.name, versions=len(versions)),
+                                t("guides.delete"), key=f"guide_delete_{guide.id}"):
                 try:
                     G.delete_guide(db, guide.id)
                 except DomainError as e:

@@ -18,8 +18,8 @@ from research.workspace import get_workspace
 from ui.auth import can, current_user
 from ui.db import get_db
 from ui.i18n import day, day_column, day_input_format, t, table_numbers
-from ui.widgets import (badge, figure, file_uploader, literal, page_header, remembered_select, show_error,
-                        shown_version, tabs)
+from ui.widgets import (badge, confirmed_button, figure, file_uploader, literal, page_header, remembered_select,
+                        show_error, shown_version, tabs)
 
 db = get_db()
 page_header("interviews.title", "interviews.intro")
@@ -216,9 +216,8 @@ with tab_open:
                                                            for x in transcripts if x["id"] == i),
                                 key=f"delete_pick_{interview.id}")
             n = next(x["utterances"] for x in transcripts if x["id"] == gone)
-            sure = st.checkbox(t("interviews.delete.confirm", n=n), key=f"delete_sure_{interview.id}_{gone}")
-            if st.button(t("interviews.delete.go"), disabled=not sure, key=f"delete_go_{interview.id}",
-                         icon=":material/delete:"):
+            if confirmed_button(t("interviews.delete.confirm", n=n), t("interviews.delete.go"),
+                                key=f"transcript_delete_{gone}"):
                 T.delete_transcript(db, gone)
                 st.toast(t("interviews.delete.done", n=n), icon=":material/check:")
                 st.rerun()

@@ -11,8 +11,8 @@ from ui.auth import can, current_user
 from ui.db import get_db
 from ui.i18n import count, t
 from ui.synthesis import require_analysis
-from ui.widgets import (figure_cards, file_uploader, flash_and_done, page_header, show_chart, show_error, tabs,
-                        wrapped_table)
+from ui.widgets import (confirmed_button, figure_cards, file_uploader, flash_and_done, page_header, show_chart,
+                        show_error, tabs, wrapped_table)
 
 SHOWN = 300  # rows of the coding table at once; filters narrow the rest
 
@@ -151,8 +151,8 @@ with tab_book:
         code = by_id[which]
         code_form(f"codes_edit_{which}", t("codes.save"), "codes.saved",
                   lambda name, description: team_codes.edit_code(db, which, name, description), code=code)
-        sure = st.checkbox(t("codes.delete_sure", code=code.name, n=code.uses), key=f"codes_delete_sure_{which}")
-        if st.button(t("codes.delete"), disabled=not sure, key="codes_delete", icon=":material/delete:"):
+        if confirmed_button(t("codes.delete_sure", code=code.name, n=code.uses), t("codes.delete"),
+                            key=f"codes_delete_{which}"):
             try:
                 team_codes.delete_code(db, which)
             except DomainError as e:

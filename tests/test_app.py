@@ -497,10 +497,10 @@ def test_a_transcript_imported_by_mistake_is_deleted_from_the_interview_page(app
     at.run()
     at.switch_page("pages/interviews.py").run()
     at.selectbox(key=f"delete_pick_{interview_id}").set_value(wrong.transcript_id).run()
-    go = at.button(key=f"delete_go_{interview_id}")
+    go = at.button(key=f"transcript_delete_{wrong.transcript_id}")
     assert go.disabled  # not before the box is ticked
-    at.checkbox(key=f"delete_sure_{interview_id}_{wrong.transcript_id}").check().run()
-    at.button(key=f"delete_go_{interview_id}").click().run()
+    at.checkbox(key=f"transcript_delete_{wrong.transcript_id}_sure").check().run()
+    at.button(key=f"transcript_delete_{wrong.transcript_id}").click().run()
     assert not at.exception and not at.error
     assert [x["id"] for x in T.list_transcripts(db, interview_id)] == [x["id"] for x in before
                                                                       if x["id"] != wrong.transcript_id]
@@ -524,7 +524,7 @@ def test_a_guide_no_interview_used_is_deleted_and_a_used_one_is_kept(app_env):
     assert not [b for b in at.button if b.key == f"guide_delete_{used.id}"]
     at.selectbox(key="guide_pick").set_value(draft).run()
     assert at.button(key=f"guide_delete_{draft}").disabled
-    at.checkbox(key=f"guide_delete_sure_{draft}").check().run()
+    at.checkbox(key=f"guide_delete_{draft}_sure").check().run()
     at.button(key=f"guide_delete_{draft}").click().run()
     assert not at.exception and not at.error
     assert draft not in [g.id for g in G.list_guides(db)] and used.id in [g.id for g in G.list_guides(db)]

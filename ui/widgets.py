@@ -79,6 +79,13 @@ def tabs(labels: list[str], *, key: str, default: str | None = None):
     return st.tabs(labels, key=key, default=default)
 
 
+def confirmed_button(confirm: str, action: str, *, key: str) -> bool:
+    """A button that deletes: enabled only once the box above it, saying what goes, is ticked (its key
+    `key` + "_sure"). True on the click."""
+    sure = st.checkbox(confirm, key=f"{key}_sure")
+    return st.button(action, disabled=not sure, key=key, icon=":material/delete:")
+
+
 def wrapped_table(frame, index: str) -> None:
     """A small table whose cells wrap, `index` (a column of `frame`) as its row headings: all of it
     on the page and in print, where a data grid cuts long text and hides columns past the page's edge."""
