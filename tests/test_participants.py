@@ -45,14 +45,18 @@ def test_consent_validity_follows_scope_dates_expiry_and_withdrawal(fresh_db):
     assert not C.has_valid_consent(fresh_db, pid, "interview")
 
 
+# days after today (counted when the test runs, not when it is collected: a run across midnight made
+# "tomorrow" today), or a date as typed
 @pytest.mark.parametrize("given,expires,scopes,key", [
-    (date.today() + timedelta(days=1), None, ["interview"], "participants.err.consent_future"),
-    (date.today(), date.today(), ["interview"], "participants.err.consent_expiry"),
-    (date.today(), None, [], "participants.err.consent_scopes"),
-    (date.today(), None, ["marketing"], "participants.err.consent_scopes"),
+    (1, None, ["interview"], "participants.err.consent_future"),
+    (0, 0, ["interview"], "participants.err.consent_expiry"),
+    (0, None, [], "participants.err.consent_scopes"),
+    (0, None, ["marketing"], "participants.err.consent_scopes"),
     ("31/02/2026", None, ["interview"], "participants.err.date"),
 ])
 def test_impossible_consents_are_refused(fresh_db, given, expires, scopes, key):
+    given = date.today() + timedelta(days=given) if isinstance(given, int) else given
+    expires = None if expires is None else date.today() + timedelta(days=expires)
     pid = P.create_participant(fresh_db, "customer")
     with pytest.raises(C.ConsentError) as e:
         C.record_consent(fresh_db, pid, given, scopes, expires_on=expires)
